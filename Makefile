@@ -1,0 +1,66 @@
+# Two commands on a fresh Debian machine (root, Python 3.11): `make run` and `make test`.
+# Each step is guarded by a stamp file so that a second run installs nothing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils qpdf \
+	fonts-liberation fonts-dejavu-core postgresql chromium
+SAMPLES := samples
+DB ?= out/registry.sqlite
+
+.PHONY: run test install apt venv lint samples bench accuracy clean
+
+run: install
+	$(VENV)/bin/theodoi ingest $(SAMPLES) --recursive --db $(DB)
+	$(VENV)/bin/theodoi export --format json --db $(DB) -o out/tasks.json
+	$(VENV)/bin/theodoi export --format csv --db $(DB) -o out/tasks.csv
+	$(VENV)/bin/theodoi export --format xlsx --db $(DB) -o out/tasks.xlsx
+	$(VENV)/bin/theodoi report --db $(DB) -o out/report.html
+	$(VENV)/bin/theodoi documents --db $(DB)
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+install: $(STAMPS)/apt $(STAMPS)/venv
+
+apt: $(STAMPS)/apt
+$(STAMPS)/apt:
+	@mkdir -p $(STAMPS)
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != "0" ]; then \
+			echo "theodoi: these Debian packages are missing:$$missing"; \
+			echo "theodoi: run 'sudo make install' once (or install them with apt-get), then retry."; exit 1; \
+		fi; \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+venv: $(STAMPS)/venv
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+samples: install
+	$(PY) samples/make_samples.py
+
+accuracy: install
+	$(PY) bench/accuracy.py
+
+bench: install
+	$(PY) bench/bench_digital.py
+
+clean:
+	rm -rf $(STAMPS) out/*.sqlite out/*.json out/*.csv out/*.xlsx out/*.html

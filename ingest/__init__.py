@@ -1,0 +1,1 @@
+"""The only package with side effects: files, registry sessions, logging, exit codes."""

@@ -1,0 +1,1 @@
+"""The leaf package: data models, errors, the registry and the diff. Imports neither parsers nor ingest."""

@@ -1,0 +1,44 @@
+"""A document's identity: what analysts search and cite (number, date, issuer, subject)."""
+
+from datetime import date
+
+from models.base import Frozen
+
+
+class DocRef(Frozen):
+    """A document cited by this one ("Kế hoạch số 07-KH/BCĐ, ngày 10/4/2026")."""
+
+    raw: str
+    doc_type: str | None = None
+    number: str | None = None
+    date: date | None = None
+
+
+class DocumentMeta(Frozen):
+    """Metadata read from the header, title, V/v line and signature block (Nghị định 30/2020 layout)."""
+
+    doc_type: str | None = None
+    number: str | None = None
+    issue_date: date | None = None
+    issue_month: str | None = None  # "2026-06" when only month and year are printed
+    place: str | None = None
+    issuer: str | None = None
+    issuer_raw: str | None = None
+    subject: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    recipients: list[str] = []
+    references: list[DocRef] = []
+
+
+class Document(Frozen):
+    """A registered file: its bytes' hash is its identity."""
+
+    doc_id: str  # sha256 of the file's bytes
+    file: str
+    meta: DocumentMeta = DocumentMeta()
+    pages: int = 0
+    method: str = "text"  # text | ocr | mixed | docx
+    task_count: int = 0
+    parser_version: str = ""
+    ingested_at: str | None = None

@@ -1,0 +1,53 @@
+"""One frozen settings model per stage, grouped in IngestSettings; validated where they are built."""
+
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import Field
+
+from models.base import Frozen
+
+
+class _Resolvable(Frozen):
+    @classmethod
+    def resolve(cls, value: "None | dict[str, Any] | Self") -> Self:
+        """Accept None (defaults), a dict of overrides or an instance, as pdfplumber's TableSettings does."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        return cls.model_validate(value)
+
+
+class PdfSettings(_Resolvable):
+    max_pages: int = Field(2000, gt=0)
+    max_file_mb: float = Field(512, gt=0)
+    # a text-layer page with fewer real letters than this is treated as having no text layer
+    min_text_chars: int = Field(20, ge=0)
+
+
+class OcrSettings(_Resolvable):
+    lang: str = "vie"
+    dpi: int = Field(300, ge=72, le=600)
+    page_timeout_s: float = Field(120, gt=0)
+    workers: int = Field(0, ge=0)  # 0: one per core
+    max_image_pixels: int = Field(120_000_000, gt=0)  # decompression-bomb guard
+
+
+class TableSettings(_Resolvable):
+    snap_tolerance: float = Field(3, ge=0)
+    join_tolerance: float = Field(3, ge=0)
+    intersection_tolerance: float = Field(3, ge=0)
+
+
+class DirectiveSettings(_Resolvable):
+    enabled: bool = True
+
+
+class IngestSettings(_Resolvable):
+    pdf: PdfSettings = PdfSettings()
+    ocr: OcrSettings = OcrSettings()
+    tables: TableSettings = TableSettings()
+    directives: DirectiveSettings = DirectiveSettings()
+    gazetteer_paths: list[Path] = []  # extra gazetteer files (another province) on top of the default
+    ocr_mode: Literal["auto", "never", "force"] = "auto"

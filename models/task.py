@@ -1,0 +1,89 @@
+"""Tasks before and after normalisation, with the agency and deadline values an analyst filters on.
+
+The JSON export contract (../shared/export-contract.md) is produced from these models by
+``models.export.task_record``; fields are only ever added.
+"""
+
+from datetime import date
+from typing import Literal
+
+from models.base import Frozen
+from models.page import Method
+
+AgencyKind = Literal["agency", "group", "unknown"]
+DeadlineKind = Literal[
+    "date", "month", "quarter", "half_year", "year", "recurring", "ongoing", "conditional", "unknown", "none"
+]
+Source = Literal["table", "prose"]
+
+
+class AgencyRef(Frozen):
+    """One body named in a lead/co cell: canonical name plus the text as printed."""
+
+    name: str
+    raw: str
+    kind: AgencyKind = "agency"
+    score: float = 1.0  # match quality 0..1 (1.0 = exact alias match)
+
+
+class Milestone(Frozen):
+    due: date
+    text: str
+
+
+class Deadline(Frozen):
+    """A deadline phrase resolved to the last day it allows ("Quý II/2026" -> 2026-06-30)."""
+
+    raw: str | None = None
+    kind: DeadlineKind = "none"
+    due: date | None = None
+    recurrence: str | None = None
+    condition: str | None = None
+    milestones: list[Milestone] = []
+
+
+class RawTask(Frozen):
+    """A task as found in the document: cell or sentence text as printed, before normalisation.
+
+    Carries its provenance so that any value in the registry can be traced to a page and a cell.
+    """
+
+    source: Source
+    annex: str | None = None
+    section: str | None = None
+    section_title: str | None = None
+    stt: str | None = None
+    text: str
+    lead_raw: str | None = None
+    co_raw: str | None = None
+    output_raw: str | None = None
+    deadline_raw: str | None = None
+    pages: list[int]
+    method: Method = "text"
+    confidence: float = 1.0
+    raw_cells: dict[str, str] = {}  # field name -> cell text exactly as extracted (before joining)
+    order: int = 0  # position of the task in its document (0-based), for stable ordering
+    parser_version: str = "tables.v1"
+
+
+class Task(Frozen):
+    """A normalised task, ready for the registry."""
+
+    task_id: str
+    doc_id: str
+    source: Source
+    annex: str | None = None
+    section: str | None = None
+    section_title: str | None = None
+    stt: str | None = None
+    text: str
+    lead: list[AgencyRef] = []
+    co: list[AgencyRef] = []
+    output: str | None = None
+    deadline: Deadline = Deadline()
+    pages: list[int]
+    method: Method = "text"
+    confidence: float = 1.0
+    order: int = 0
+    raw: RawTask
+    parser_versions: dict[str, str] = {}
