@@ -10,7 +10,7 @@ from models.base import Frozen
 
 class _Resolvable(Frozen):
     @classmethod
-    def resolve(cls, value: "None | dict[str, Any] | Self") -> Self:
+    def resolve(cls, value: "dict[str, Any] | Self | None") -> Self:
         """Accept None (defaults), a dict of overrides or an instance, as pdfplumber's TableSettings does."""
         if value is None:
             return cls()

@@ -1,0 +1,155 @@
+"""One file through the whole pipeline: bytes -> pages -> tables/prose -> tasks -> registry.
+
+``parse_bytes`` is pure and picklable (batch workers and Dask run it); ``run_file`` adds the side effects
+(reading the file, the registry transaction). Stages are a straight list of calls, as in OCRmyPDF's
+``_run_pipeline``: read, OCR where the text layer fails, metadata, tables, prose, normalise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ingest import convert
+from ingest.detect import FileKind, sniff
+from ingest.resources import load_gazetteer
+from models.document import Document
+from models.errors import InputFileError, NoTasksFound
+from models.page import ParsedFile
+from models.registry import Registry
+from models.settings import IngestSettings
+from models.task import RawTask, Task
+from parsers import directives, docx_text, legacy, metadata, normalise, ocr, pdf_text, quality, tables
+from parsers.agency import Gazetteer
+
+PIPELINE_VERSION = "pipeline.v1"
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What parsing one file produced; plain data, so it crosses process boundaries."""
+
+    document: Document
+    tasks: list[Task]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    file: str
+    doc_id: str | None
+    status: Literal["ingested", "replaced", "skipped", "failed"]
+    tasks: int = 0
+    pages: int = 0
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(data: bytes, file_name: str, kind: FileKind, settings: IngestSettings) -> ParsedFile:
+    """Bytes to pages, choosing per page between the text layer and OCR."""
+    if kind == "doc":
+        data, kind = convert.doc_to_docx_bytes(data, file_name), "docx"
+    if kind == "docx":
+        return docx_text.read_docx(data, file_name)
+    if kind == "image":
+        return ocr.read_image(data, file_name, settings.ocr)
+    parsed = pdf_text.read_pdf(data, file_name, settings.pdf)
+    pages = [legacy.fix_legacy_page(p) for p in parsed.pages]
+    if settings.ocr_mode == "never":
+        return parsed.model_copy(update={"pages": pages})
+    todo = [p.page for p in pages if settings.ocr_mode == "force" or quality.page_needs_ocr(p, settings.pdf)]
+    if todo:
+        redone = {p.page: p for p in ocr.ocr_pdf_pages(data, todo, settings.ocr)}
+        pages = [redone.get(p.page, p) for p in pages]
+    return parsed.model_copy(update={"pages": pages})
+
+
+def _document_order(raws: list[RawTask]) -> list[RawTask]:
+    """Table and prose tasks interleaved by where they start; each extractor's own order kept."""
+    ranked = sorted(raws, key=lambda r: (min(r.pages, default=0), r.source == "table", r.order))
+    return [r.model_copy(update={"order": i}) for i, r in enumerate(ranked)]
+
+
+def _method(parsed: ParsedFile) -> str:
+    methods = {p.method for p in parsed.pages}
+    return methods.pop() if len(methods) == 1 else ("mixed" if methods else "text")
+
+
+def parse_bytes(
+    data: bytes, file_name: str, settings: IngestSettings, gazetteer: Gazetteer | None = None
+) -> ParsedDocument:
+    """Parse one file's bytes into a Document and its Tasks, without touching the registry.
+
+    Raises:
+        InputFileError: unreadable, of an unsupported kind, too large, or holding no task at all.
+    """
+    limit = settings.pdf.max_file_mb * 1024 * 1024
+    if len(data) > limit:
+        raise InputFileError(
+            f"{file_name}: {len(data) / 1e6:.0f} MB is over the {settings.pdf.max_file_mb:.0f} MB limit;"
+            " split the file or raise --max-file-mb"
+        )
+    gazetteer = gazetteer or load_gazetteer(settings.gazetteer_paths)
+    doc_id = sha256_hex(data)
+    parsed = read_document(data, file_name, sniff(data, file_name), settings)
+    meta = metadata.extract_metadata(parsed)
+    raws = tables.extract_table_tasks(parsed, settings.tables)
+    if settings.directives.enabled:
+        raws += directives.extract_prose_tasks(parsed, settings.directives)
+    if not raws:
+        raise NoTasksFound(
+            f"{file_name}: no task table and no directive found in {len(parsed.pages)} page(s);"
+            " if it does hold tasks, send the file to the maintainers as a parser sample"
+        )
+    found = normalise.normalise_tasks(_document_order(raws), doc_id, meta, gazetteer)
+    warnings = [f"page {p.page}: {w}" for p in parsed.pages for w in p.warnings]
+    document = Document(
+        doc_id=doc_id,
+        file=file_name,
+        meta=meta,
+        pages=len(parsed.pages),
+        method=_method(parsed),
+        task_count=len(found),
+        parser_version=PIPELINE_VERSION,
+    )
+    return ParsedDocument(document=document, tasks=found, warnings=warnings)
+
+
+def run_file(
+    path: Path,
+    settings: IngestSettings,
+    registry: Registry,
+    *,
+    force: bool = False,
+    gazetteer: Gazetteer | None = None,
+) -> IngestResult:
+    """Ingest one file: a no-op when its bytes are already registered, unless ``force``.
+
+    Raises:
+        InputFileError: the file cannot be read or parsed (nothing is written for it).
+        RegistryError: the registry refused the write (nothing is written for it).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(f"{path.name}: cannot read the file ({e.strerror})") from e
+    doc_id = sha256_hex(data)
+    existed = registry.has_document(doc_id)
+    if existed and not force:
+        return IngestResult(path.name, doc_id, "skipped", reason="already registered (same bytes)")
+    result = parse_bytes(data, path.name, settings, gazetteer)
+    registry.save_document(result.document, result.tasks, replace=force)
+    return IngestResult(
+        path.name,
+        doc_id,
+        "replaced" if existed else "ingested",
+        tasks=len(result.tasks),
+        pages=result.document.pages,
+        warnings=result.warnings,
+    )

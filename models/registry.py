@@ -1,0 +1,368 @@
+"""The task registry: SQLite by default (one file), PostgreSQL by URL, through SQLAlchemy Core.
+
+One document's tasks are written in one transaction, so a crash or a full disk never leaves a document
+half-registered. Documents are keyed by the sha256 of their bytes; tasks keep their full record as JSON
+(``record``) beside the columns that queries filter on. Schema changes are ordered migrations recorded in
+``schema_migrations`` (as sqlite-utils' migrations do), never "delete the file".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from models.document import Document
+from models.errors import RegistryError
+from models.task import Task
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("doc_id", sa.String(64), primary_key=True),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("doc_type", sa.Text),
+    sa.Column("number", sa.Text),
+    sa.Column("issue_date", sa.String(10)),
+    sa.Column("issue_month", sa.String(7)),
+    sa.Column("issuer", sa.Text),
+    sa.Column("subject", sa.Text),
+    sa.Column("signer", sa.Text),
+    sa.Column("pages", sa.Integer, nullable=False, default=0),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("task_count", sa.Integer, nullable=False, default=0),
+    sa.Column("parser_version", sa.Text, nullable=False, default=""),
+    sa.Column("ingested_at", sa.String(40), nullable=False),
+    sa.Column("record", sa.Text, nullable=False),  # Document as JSON
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("annex", sa.Text),
+    sa.Column("section", sa.Text),
+    sa.Column("stt", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("deadline_kind", sa.String(20), nullable=False),
+    sa.Column("deadline_due", sa.String(10)),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("record", sa.Text, nullable=False),  # Task as JSON
+)
+sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
+sa.Index("ix_tasks_due", tasks.c.deadline_due)
+
+task_agencies = sa.Table(
+    "task_agencies",
+    metadata,
+    sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.task_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(4), nullable=False),  # lead | co
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+)
+sa.Index("ix_task_agencies_name", task_agencies.c.name)
+sa.Index("ix_task_agencies_task", task_agencies.c.task_id)
+
+doc_refs = sa.Table(
+    "doc_refs",
+    metadata,
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("doc_type", sa.Text),
+    sa.Column("number", sa.Text),
+    sa.Column("ref_date", sa.String(10)),
+)
+sa.Index("ix_doc_refs_number", doc_refs.c.number)
+
+failures = sa.Table(
+    "failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+
+def _create_v1(conn: Connection) -> None:
+    for table in (documents, tasks, task_agencies, doc_refs, failures):
+        table.create(conn, checkfirst=True)
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
+# Ordered, append-only. A new schema change is a new (version, name, function) at the end.
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema: documents, tasks, task_agencies, doc_refs, failures", _create_v1),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL from either a URL ("postgresql://…", "sqlite://") or a file path."""
+    text = str(target)
+    if "://" in text:
+        if text.startswith("postgresql://"):
+            return "postgresql+psycopg://" + text.removeprefix("postgresql://")
+        return text
+    return f"sqlite:///{Path(text)}"
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What ``Registry.tasks`` selects; agency names are canonical names (resolve aliases before)."""
+
+    doc_ids: Sequence[str] | None = None
+    agencies: Sequence[str] | None = None
+    roles: Sequence[str] = ("lead", "co")
+    due_before: date | None = None
+    overdue_as_of: date | None = None
+
+
+class Registry:
+    """Documents and their tasks. Open with a path or URL; use as a context manager to dispose."""
+
+    def __init__(self, target: str | Path, *, echo: bool = False) -> None:
+        url = database_url(target)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        try:
+            self.engine: Engine = sa.create_engine(url, echo=echo, future=True)
+            if self.engine.dialect.name == "sqlite":
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.migrate()
+        except SQLAlchemyError as e:
+            raise RegistryError(f"cannot open the registry at {target}: {e.__class__.__name__}: {e}") from e
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema --------------------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database has not seen, each in its own transaction."""
+        with self.engine.begin() as conn:
+            schema_migrations.create(conn, checkfirst=True)
+            done = set(conn.scalars(sa.select(schema_migrations.c.version)))
+        applied = []
+        for version, name, apply in MIGRATIONS:
+            if version in done:
+                continue
+            with self.engine.begin() as conn:
+                apply(conn)
+                conn.execute(schema_migrations.insert().values(version=version, name=name, applied_at=_now()))
+            applied.append(version)
+        return applied
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.max(schema_migrations.c.version))) or 0
+
+    # -- writes --------------------------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.scalar(sa.select(documents.c.doc_id).where(documents.c.doc_id == doc_id)) is not None
+
+    def save_document(self, document: Document, doc_tasks: Iterable[Task], *, replace: bool = False) -> None:
+        """Write a document and all its tasks atomically; ``replace`` swaps an earlier parse's tasks.
+
+        Raises:
+            RegistryError: the document is already registered and ``replace`` is False, or the database
+                refused the write (disk full, read-only, lost connection). Nothing is written then.
+        """
+        task_list = list(doc_tasks)
+        document = document.model_copy(update={"task_count": len(task_list), "ingested_at": _now()})
+        try:
+            with self.engine.begin() as conn:
+                exists = conn.scalar(sa.select(documents.c.doc_id).where(documents.c.doc_id == document.doc_id))
+                if exists and not replace:
+                    raise RegistryError(f"{document.file}: already registered as {document.doc_id[:12]}")
+                if exists:
+                    self._delete_document(conn, document.doc_id)
+                conn.execute(documents.insert().values(**_document_row(document)))
+                if task_list:
+                    conn.execute(tasks.insert(), [_task_row(t) for t in task_list])
+                    agency_rows = [row for t in task_list for row in _agency_rows(t)]
+                    if agency_rows:
+                        conn.execute(task_agencies.insert(), agency_rows)
+                ref_rows = [
+                    {
+                        "doc_id": document.doc_id,
+                        "raw": r.raw,
+                        "doc_type": r.doc_type,
+                        "number": r.number,
+                        "ref_date": r.date.isoformat() if r.date else None,
+                    }
+                    for r in document.meta.references
+                ]
+                if ref_rows:
+                    conn.execute(doc_refs.insert(), ref_rows)
+        except OperationalError as e:
+            raise RegistryError(
+                f"{document.file}: the registry refused the write ({e.orig}); nothing was written for it"
+            ) from e
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.engine.begin() as conn:
+            self._delete_document(conn, doc_id)
+
+    @staticmethod
+    def _delete_document(conn: Connection, doc_id: str) -> None:
+        task_ids = sa.select(tasks.c.task_id).where(tasks.c.doc_id == doc_id)
+        conn.execute(task_agencies.delete().where(task_agencies.c.task_id.in_(task_ids)))
+        conn.execute(tasks.delete().where(tasks.c.doc_id == doc_id))
+        conn.execute(doc_refs.delete().where(doc_refs.c.doc_id == doc_id))
+        conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
+
+    def record_failure(self, file: str, reason: str, sha256: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(failures.insert().values(sha256=sha256, file=file, reason=reason, at=_now()))
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        with self.engine.connect() as conn:
+            rows = conn.scalars(sa.select(documents.c.record).order_by(documents.c.ingested_at, documents.c.file))
+            return [Document.model_validate_json(r) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        with self.engine.connect() as conn:
+            rec = conn.scalar(sa.select(documents.c.record).where(documents.c.doc_id == doc_id))
+        return Document.model_validate_json(rec) if rec else None
+
+    def find_documents(self, ref: str) -> list[Document]:
+        """Documents whose number, doc-id prefix or file name matches ``ref`` (exact, then prefix)."""
+        ref = ref.strip()
+        with self.engine.connect() as conn:
+            query = sa.select(documents.c.record).where(
+                sa.or_(
+                    documents.c.number == ref,
+                    documents.c.file == ref,
+                    documents.c.doc_id.startswith(ref.lower()) if len(ref) >= 6 else sa.false(),
+                )
+            )
+            return [Document.model_validate_json(r) for r in conn.scalars(query)]
+
+    def tasks(self, where: TaskFilter | None = None) -> list[Task]:
+        where = where or TaskFilter()
+        query = sa.select(tasks.c.record).join(documents, documents.c.doc_id == tasks.c.doc_id)
+        if where.doc_ids is not None:
+            query = query.where(tasks.c.doc_id.in_(list(where.doc_ids)))
+        if where.agencies:
+            matching = sa.select(task_agencies.c.task_id).where(
+                task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
+            )
+            query = query.where(tasks.c.task_id.in_(matching))
+        if where.due_before is not None:
+            query = query.where(tasks.c.deadline_due < where.due_before.isoformat())
+        if where.overdue_as_of is not None:
+            query = query.where(tasks.c.deadline_due < where.overdue_as_of.isoformat())
+        query = query.order_by(documents.c.ingested_at, tasks.c.doc_id, tasks.c.ord)
+        with self.engine.connect() as conn:
+            return [Task.model_validate_json(r) for r in conn.scalars(query)]
+
+    def agency_counts(self, kind: str | None = None) -> list[tuple[str, str, int]]:
+        """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps."""
+        query = sa.select(task_agencies.c.name, task_agencies.c.kind, sa.func.count()).group_by(
+            task_agencies.c.name, task_agencies.c.kind
+        )
+        if kind:
+            query = query.where(task_agencies.c.kind == kind)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(sa.func.count().desc(), task_agencies.c.name)).all()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def citing_documents(self, number: str) -> list[str]:
+        """doc_ids of documents that cite the document with this number."""
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(doc_refs.c.doc_id).where(doc_refs.c.number == number).distinct()))
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _document_row(d: Document) -> dict[str, object]:
+    m = d.meta
+    return {
+        "doc_id": d.doc_id,
+        "file": d.file,
+        "doc_type": m.doc_type,
+        "number": m.number,
+        "issue_date": m.issue_date.isoformat() if m.issue_date else None,
+        "issue_month": m.issue_month,
+        "issuer": m.issuer,
+        "subject": m.subject,
+        "signer": m.signer,
+        "pages": d.pages,
+        "method": d.method,
+        "task_count": d.task_count,
+        "parser_version": d.parser_version,
+        "ingested_at": d.ingested_at or _now(),
+        "record": d.model_dump_json(),
+    }
+
+
+def _task_row(t: Task) -> dict[str, object]:
+    return {
+        "task_id": t.task_id,
+        "doc_id": t.doc_id,
+        "ord": t.order,
+        "source": t.source,
+        "annex": t.annex,
+        "section": t.section,
+        "stt": t.stt,
+        "text": t.text,
+        "deadline_kind": t.deadline.kind,
+        "deadline_due": t.deadline.due.isoformat() if t.deadline.due else None,
+        "method": t.method,
+        "confidence": t.confidence,
+        "record": t.model_dump_json(),
+    }
+
+
+def _agency_rows(t: Task) -> list[dict[str, object]]:
+    return [
+        {"task_id": t.task_id, "doc_id": t.doc_id, "role": role, "name": a.name, "raw": a.raw, "kind": a.kind}
+        for role, refs in (("lead", t.lead), ("co", t.co))
+        for a in refs
+    ]
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
