@@ -1,0 +1,169 @@
+"""The ``theodoi`` command. Each subcommand calls one library function; exit codes are mapped here only.
+
+Data goes to stdout or the file named with ``-o``; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import pydantic
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models.errors import ExitCode, TheodoiError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Track the tasks in provincial directives.")
+err = Console(stderr=True)
+out = Console()
+
+DEFAULT_DB = Path("out/registry.sqlite")
+DbOption = Annotated[
+    str,
+    typer.Option("--db", envvar="THEODOI_DB", help="Registry: SQLite file path or postgresql:// URL."),
+]
+
+
+def _registry(db: str):  # noqa: ANN202 - the import is deferred so `--help` stays fast
+    from models.registry import Registry
+
+    return Registry(db)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders.")],
+    db: DbOption = str(DEFAULT_DB),
+    force: Annotated[bool, typer.Option(help="Re-parse files already registered; replaces their tasks.")] = False,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Descend into sub-folders.")] = False,
+    report: Annotated[Path, typer.Option(help="Where the batch summary JSON goes.")] = Path(
+        "out/batch-report.json"
+    ),
+) -> None:
+    """Ingest PDF, Word and image files into the registry."""
+    from ingest.cli_ingest import run_ingest
+
+    raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err))
+
+
+@app.command()
+def documents(db: DbOption = str(DEFAULT_DB)) -> None:
+    """List the registered documents."""
+    with _registry(db) as reg:
+        table = Table("doc_id", "file", "type", "number", "date", "pages", "method", "tasks")
+        for d in reg.documents():
+            m = d.meta
+            table.add_row(
+                d.doc_id[:12], d.file, m.doc_type or "", m.number or "",
+                str(m.issue_date or m.issue_month or ""), str(d.pages), d.method, str(d.task_count),
+            )  # fmt: skip
+        out.print(table)
+
+
+@app.command()
+def tasks(
+    db: DbOption = str(DEFAULT_DB),
+    doc: Annotated[str | None, typer.Option(help="Document number, doc-id prefix or file name.")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency, by any alias (Sở KH&CN, CA tỉnh).")] = None,
+    due_before: Annotated[str | None, typer.Option(help="Only tasks due before YYYY-MM-DD.")] = None,
+    overdue: Annotated[bool, typer.Option(help="Only tasks whose due date has passed.")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Today's date for --overdue (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 1000,
+) -> None:
+    """Tasks as a table in the terminal."""
+    from ingest.queries import select_tasks
+
+    with _registry(db) as reg:
+        found = select_tasks(reg, doc=doc, agency=agency, due_before=_date(due_before), overdue=overdue,
+                             as_of=_date(as_of))  # fmt: skip
+        table = Table("doc", "annex", "sec", "stt", "task", "lead", "deadline", "due", show_lines=False)
+        for t in found[:limit]:
+            table.add_row(
+                t.doc_id[:8], t.annex or "", t.section or "", t.stt or "", t.text[:80],
+                "; ".join(a.name for a in t.lead)[:40], (t.deadline.raw or "")[:30], str(t.deadline.due or ""),
+            )  # fmt: skip
+        out.print(table)
+        err.print(f"{len(found)} task(s)")
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.json,
+    db: DbOption = str(DEFAULT_DB),
+    doc: Annotated[str | None, typer.Option(help="Only this document (number, doc-id prefix, file).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; stdout if absent.")] = None,
+) -> None:
+    """Export tasks as contract JSON, flat CSV or an XLSX per document."""
+    from ingest.queries import export_bytes
+
+    with _registry(db) as reg:
+        data = export_bytes(reg, fmt.value, doc=doc)
+    if output is None:
+        if fmt is ExportFormat.xlsx:
+            raise click.UsageError("xlsx needs -o FILE")
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+        err.print(f"wrote {output}")
+
+
+@app.command()
+def agencies(
+    db: DbOption = str(DEFAULT_DB),
+    unknown: Annotated[bool, typer.Option(help="Only bodies the gazetteer does not know.")] = False,
+) -> None:
+    """Agencies named in tasks, with counts; --unknown lists what the gazetteer should learn."""
+    with _registry(db) as reg:
+        table = Table("agency", "kind", "mentions")
+        for name, kind, count in reg.agency_counts("unknown" if unknown else None):
+            table.add_row(name, kind, str(count))
+        out.print(table)
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise click.BadParameter(f"{text!r} is not a date in YYYY-MM-DD form") from e
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; the one place where exceptions become codes."""
+    logging.basicConfig(
+        level=os.environ.get("THEODOI_LOG", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        result = app(args=argv, prog_name="theodoi", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return int(e.exit_code)
+    except click.exceptions.Abort:
+        return int(ExitCode.ctrl_c)
+    except click.ClickException as e:
+        e.show()
+        return int(ExitCode.bad_args)
+    except pydantic.ValidationError as e:
+        err.print(f"[red]invalid arguments:[/red] {e}")
+        return int(ExitCode.bad_args)
+    except TheodoiError as e:
+        err.print(f"[red]error:[/red] {e}")
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        return int(ExitCode.ctrl_c)
+    return int(result or 0) if isinstance(result, int) else 0

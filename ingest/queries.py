@@ -1,0 +1,63 @@
+"""Registry questions the CLI and reports ask: tasks by document/agency/date, and exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ingest.resources import load_gazetteer
+from models import export
+from models.errors import BadArgsError
+from models.registry import Registry, TaskFilter
+from models.task import Task
+
+
+def resolve_doc_ids(reg: Registry, doc: str | None) -> list[str] | None:
+    """A document reference (number, doc-id prefix, file name) to doc ids; None means all documents."""
+    if doc is None:
+        return None
+    found = reg.find_documents(doc)
+    if not found:
+        raise BadArgsError(f"no registered document matches {doc!r} (try `theodoi documents`)")
+    return [d.doc_id for d in found]
+
+
+def resolve_agency(name: str) -> str:
+    """Any alias or abbreviation ("Sở KH&CN", "CA tỉnh") to the canonical name stored in the registry."""
+    ref = load_gazetteer().lookup(name)
+    return ref.name if ref else name
+
+
+def select_tasks(
+    reg: Registry,
+    *,
+    doc: str | None = None,
+    agency: str | None = None,
+    due_before: date | None = None,
+    overdue: bool = False,
+    as_of: date | None = None,
+) -> list[Task]:
+    where = TaskFilter(
+        doc_ids=resolve_doc_ids(reg, doc),
+        agencies=[resolve_agency(agency)] if agency else None,
+        due_before=due_before,
+        overdue_as_of=(as_of or date.today()) if overdue else None,
+    )
+    return reg.tasks(where)
+
+
+def export_bytes(reg: Registry, fmt: str, *, doc: str | None = None) -> bytes:
+    doc_ids = resolve_doc_ids(reg, doc)
+    docs = [d for d in reg.documents() if doc_ids is None or d.doc_id in doc_ids]
+    by_id = {d.doc_id: d for d in docs}
+    found = reg.tasks(TaskFilter(doc_ids=list(by_id)))
+    if fmt == "xlsx":
+        grouped: dict[str, list[Task]] = {}
+        for t in found:
+            grouped.setdefault(t.doc_id, []).append(t)
+        return export.to_xlsx(docs, grouped)
+    records = [export.task_record(t, by_id[t.doc_id]) for t in found]
+    if fmt == "json":
+        return export.to_json(records).encode("utf-8")
+    if fmt == "csv":
+        return export.to_csv(records).encode("utf-8")
+    raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx")
