@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import pydantic
@@ -20,6 +20,9 @@ from rich.console import Console
 from rich.table import Table
 
 from models.errors import ExitCode, TheodoiError
+
+if TYPE_CHECKING:
+    from models.registry import Registry
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Track the tasks in provincial directives.")
 err = Console(stderr=True)
@@ -32,8 +35,8 @@ DbOption = Annotated[
 ]
 
 
-def _registry(db: str):  # noqa: ANN202 - the import is deferred so `--help` stays fast
-    from models.registry import Registry
+def _registry(db: str) -> Registry:
+    from models.registry import Registry  # deferred so that `theodoi --help` stays fast
 
     return Registry(db)
 
