@@ -123,7 +123,9 @@ def _paragraph_blocks(paragraph: Paragraph, page: int, bbox: BBox) -> list[Block
     text = clean_cell(paragraph.text)
     if not text:
         return []
-    return [Block(page=page, text=text, bbox=bbox, bold=_is_bold(paragraph), centered=_is_centered(paragraph))]
+    return [
+        Block(page=page, text=text, bbox=bbox, bold=_is_bold(paragraph), centered=_is_centered(paragraph))
+    ]
 
 
 def _cell_paragraphs(tc: etree._Element) -> Iterator[etree._Element]:

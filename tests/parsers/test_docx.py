@@ -64,7 +64,11 @@ def test_paragraphs_tables_and_page_breaks_in_body_order() -> None:
     assert parsed.kind == "docx"
     assert [p.page for p in parsed.pages] == [1, 2]
     first = parsed.pages[0]
-    assert [b.text for b in first.blocks] == ["KẾ HOẠCH", "1. Giao Sở Nội vụ chủ trì:", "- Hoàn thành trước ngày 15/6/2026."]
+    assert [b.text for b in first.blocks] == [
+        "KẾ HOẠCH",
+        "1. Giao Sở Nội vụ chủ trì:",
+        "- Hoàn thành trước ngày 15/6/2026.",
+    ]
     assert first.blocks[0].bold and first.blocks[0].centered
     assert not first.blocks[1].bold
     assert [b.text for b in parsed.pages[1].blocks] == ["Nơi nhận:"]
