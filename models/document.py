@@ -1,6 +1,6 @@
 """A document's identity: what analysts search and cite (number, date, issuer, subject)."""
 
-from datetime import date
+import datetime as dt
 
 from models.base import Frozen
 
@@ -11,7 +11,7 @@ class DocRef(Frozen):
     raw: str
     doc_type: str | None = None
     number: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
 
 
 class DocumentMeta(Frozen):
@@ -19,7 +19,7 @@ class DocumentMeta(Frozen):
 
     doc_type: str | None = None
     number: str | None = None
-    issue_date: date | None = None
+    issue_date: dt.date | None = None
     issue_month: str | None = None  # "2026-06" when only month and year are printed
     place: str | None = None
     issuer: str | None = None

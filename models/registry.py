@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.document import Document
 from models.errors import RegistryError
@@ -230,9 +230,10 @@ class Registry:
                 ]
                 if ref_rows:
                     conn.execute(doc_refs.insert(), ref_rows)
-        except OperationalError as e:
+        except SQLAlchemyError as e:
+            reason = getattr(e, "orig", None) or e
             raise RegistryError(
-                f"{document.file}: the registry refused the write ({e.orig}); nothing was written for it"
+                f"{document.file}: the registry refused the write ({reason}); nothing was written for it"
             ) from e
 
     def delete_document(self, doc_id: str) -> None:
