@@ -1,0 +1,309 @@
+"""Ruled tables rebuilt from a page image: ruling lines → cell grid → OCR words placed in cells.
+
+Why geometry and not one tesseract call per cell: a 15-row annex page has ~90 cells; 90 tesseract
+processes cost 20× one page pass. Instead the page is read once (``parsers.ocr``) and every word box is
+dropped into the cell that contains its centre, as pdfplumber drops characters into its cells.
+
+Merged cells follow pdfplumber: a missing separator merges neighbouring grid cells; the merged cell's
+text sits in its top-left position and the positions it covers are ``None``. So a section row printed as
+one wide cell ("II | TUYÊN TRUYỀN, NÂNG CAO NHẬN THỨC" spanning five columns) comes out as
+``["II", "TUYÊN TRUYỀN, …", None, None, None, None]``.
+
+Everything works in pixels of the prepared (upright, deskewed) page; ``scale`` (72 / dpi) turns pixels
+into PDF points for the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from models.page import Block, TableGrid
+from parsers.text import clean_cell
+
+
+@dataclass(frozen=True)
+class Word:
+    """One tesseract word box (pixels) with its confidence 0..1 and tesseract's line identity."""
+
+    text: str
+    conf: float
+    left: int
+    top: int
+    right: int
+    bottom: int
+    line_key: tuple[int, int, int]
+
+    @property
+    def cx(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A (possibly merged) cell: grid position, span and pixel box."""
+
+    row: int
+    col: int
+    row_end: int  # exclusive
+    col_end: int  # exclusive
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """The grid of one ruled table: line positions and the merged cells, in pixels."""
+
+    xs: list[int]
+    ys: list[int]
+    cells: list[Cell]
+
+    @property
+    def bbox(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+def ruling_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling-line masks by morphological opening with long thin kernels.
+
+    Kernels are longer than any letter stroke (0.3 in ≈ 90 px at 300 dpi for horizontals, 0.2 in for
+    verticals, since a one-line row is only ~0.25 in tall) and a short closing bridges the breaks a
+    noisy scan leaves in a line.
+    """
+    lh, lv = max(15, int(dpi * 0.3)), max(10, int(dpi * 0.2))
+    gap = max(3, int(dpi * 0.02))
+    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, lh), np.uint8))
+    hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((lv, 1), np.uint8))
+    ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    return hor, ver
+
+
+def _cluster(values: list[float], tol: float) -> list[int]:
+    """Positions closer than ``tol`` are one line (a thick or doubled rule); returns their means."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [round(sum(g) / len(g)) for g in out]
+
+
+def _line_positions(mask: np.ndarray, axis: int, tol: float) -> list[int]:
+    """Centres of the line segments in a mask (axis 0: horizontal lines → y; 1: vertical → x)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    pos = []
+    for i in range(1, n):
+        x, y, w, h, _a = stats[i]
+        pos.append(y + h / 2 if axis == 0 else x + w / 2)
+    return _cluster(pos, tol)
+
+
+def _covered(mask: np.ndarray, fixed: int, a: int, b: int, axis: int, tol: int) -> bool:
+    """Is there a ruling line along ``fixed`` between a and b? (axis 0: horizontal line at y=fixed)."""
+    margin = max(2, (b - a) // 8)
+    a, b = a + margin, b - margin
+    if b <= a:
+        return True
+    if axis == 0:
+        band = mask[max(0, fixed - tol) : fixed + tol + 1, a:b]
+        hit = band.max(axis=0) > 0
+    else:
+        band = mask[a:b, max(0, fixed - tol) : fixed + tol + 1]
+        hit = band.max(axis=1) > 0
+    return bool(hit.mean() >= 0.6)
+
+
+def find_tables(ink: np.ndarray, dpi: float) -> tuple[list[TableLayout], np.ndarray]:
+    """Every ruled table on the page and the mask of all ruling lines (to erase before OCR).
+
+    A table is a connected group of ruling lines with at least two rows and two columns of cells.
+    """
+    hor, ver = ruling_masks(ink, dpi)
+    lines = cv2.bitwise_or(hor, ver)
+    tol = max(3, int(dpi * 0.03))
+    joined = cv2.dilate(lines, np.ones((tol, tol), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
+    min_side = dpi * 0.5
+    tables: list[TableLayout] = []
+    for i in range(1, n):
+        x, y, w, h, _a = stats[i]
+        if w < min_side or h < dpi * 0.25:
+            continue
+        region = labels[y : y + h, x : x + w] == i
+        h_reg = np.where(region, hor[y : y + h, x : x + w], 0).astype(np.uint8)
+        v_reg = np.where(region, ver[y : y + h, x : x + w], 0).astype(np.uint8)
+        ys = [y + p for p in _line_positions(h_reg, 0, tol)]
+        xs = [x + p for p in _line_positions(v_reg, 1, tol)]
+        if len(ys) < 2 or len(xs) < 3:
+            continue
+        tables.append(_layout(xs, ys, hor, ver, tol))
+    tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
+    return tables, lines
+
+
+def _layout(xs: list[int], ys: list[int], hor: np.ndarray, ver: np.ndarray, tol: int) -> TableLayout:
+    """Grid cells merged wherever the separator between two neighbours is missing (union-find)."""
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not _covered(ver, xs[c + 1], ys[r], ys[r + 1], 1, tol):
+                parent[find(r * nc + c + 1)] = find(r * nc + c)
+            if r + 1 < nr and not _covered(hor, ys[r + 1], xs[c], xs[c + 1], 0, tol):
+                parent[find((r + 1) * nc + c)] = find(r * nc + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(find(r * nc + c), []).append((r, c))
+    cells = []
+    for members in groups.values():
+        r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
+        r1, c1 = max(m[0] for m in members) + 1, max(m[1] for m in members) + 1
+        cells.append(Cell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1], ys[r1]))
+    cells.sort(key=lambda cl: (cl.row, cl.col))
+    return TableLayout(xs=xs, ys=ys, cells=cells)
+
+
+def _lines_of(words: list[Word]) -> list[list[Word]]:
+    """Words of one cell grouped into visual lines (by centre height), each sorted left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.cy):
+        if lines:
+            last = lines[-1]
+            height = np.median([x.bottom - x.top for x in last])
+            if abs(w.cy - np.mean([x.cy for x in last])) <= 0.5 * height:
+                last.append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w.left) for line in lines]
+
+
+def _cell_text(words: list[Word]) -> tuple[str, float | None]:
+    if not words:
+        return "", None
+    text = clean_cell("\n".join(" ".join(w.text for w in line) for line in _lines_of(words)))
+    return text, round(float(np.mean([w.conf for w in words])), 4)
+
+
+def assign_words(
+    tables: list[TableLayout], words: list[Word]
+) -> tuple[list[dict[tuple[int, int], list[Word]]], list[Word]]:
+    """Drop each word into the cell containing its centre; words outside every table are returned apart."""
+    per_table: list[dict[tuple[int, int], list[Word]]] = [{} for _ in tables]
+    outside: list[Word] = []
+    for w in words:
+        for t_idx, t in enumerate(tables):
+            x0, y0, x1, y1 = t.bbox
+            if not (x0 <= w.cx <= x1 and y0 <= w.cy <= y1):
+                continue
+            cell = next((c for c in t.cells if c.x0 <= w.cx < c.x1 and c.y0 <= w.cy < c.y1), None)
+            if cell is None:  # on a ruling line: nearest cell centre
+                cell = min(
+                    t.cells, key=lambda c: abs((c.x0 + c.x1) / 2 - w.cx) + abs((c.y0 + c.y1) / 2 - w.cy)
+                )
+            per_table[t_idx].setdefault((cell.row, cell.col), []).append(w)
+            break
+        else:
+            outside.append(w)
+    return per_table, outside
+
+
+def to_table_grid(
+    layout: TableLayout, cell_words: dict[tuple[int, int], list[Word]], page: int, scale: float
+) -> TableGrid:
+    """A ``TableGrid(method="ocr")``: cell strings, per-cell confidence, row tops in PDF points."""
+    nr, nc = len(layout.ys) - 1, len(layout.xs) - 1
+    rows: list[list[str | None]] = [[None] * nc for _ in range(nr)]
+    conf: list[list[float | None]] = [[None] * nc for _ in range(nr)]
+    for cell in layout.cells:
+        text, c = _cell_text(cell_words.get((cell.row, cell.col), []))
+        rows[cell.row][cell.col] = text
+        conf[cell.row][cell.col] = c
+    x0, y0, x1, y1 = layout.bbox
+    return TableGrid(
+        page=page,
+        bbox=(x0 * scale, y0 * scale, x1 * scale, y1 * scale),
+        rows=rows,
+        row_tops=[y * scale for y in layout.ys[:-1]],
+        cell_confidence=conf,
+        method="ocr",
+    )
+
+
+def to_blocks(words: list[Word], page: int, scale: float, page_width_px: int) -> list[Block]:
+    """Running text outside tables: one ``Block`` per tesseract line, in reading order (top to bottom)."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line_key, []).append(w)
+    blocks = []
+    for line in sorted(by_line.values(), key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws))):
+        line.sort(key=lambda w: w.left)
+        text = clean_cell(" ".join(w.text for w in line))
+        if not text:
+            continue
+        x0, x1 = min(w.left for w in line), max(w.right for w in line)
+        y0, y1 = min(w.top for w in line), max(w.bottom for w in line)
+        centered = (
+            abs((x0 + x1) / 2 - page_width_px / 2) < 0.04 * page_width_px and (x1 - x0) < 0.8 * page_width_px
+        )
+        blocks.append(
+            Block(
+                page=page,
+                text=text,
+                bbox=(x0 * scale, y0 * scale, x1 * scale, y1 * scale),
+                centered=centered,
+                confidence=round(float(np.mean([w.conf for w in line])), 4),
+            )
+        )
+    return blocks
+
+
+def inked_empty_cells(
+    layouts: list[TableLayout],
+    per_table: list[dict[tuple[int, int], list[Word]]],
+    ink: np.ndarray,
+    dpi: float,
+) -> list[tuple[int, Cell]]:
+    """Cells that got no word although ink is printed in them: typically a lone "1" in the STT column.
+
+    tesseract's page layout drops isolated one-glyph blobs as noise; these cells get a second, batched
+    look (``parsers.ocr``) instead of silently losing the task number.
+    """
+    inset = max(3, int(dpi * 0.02))
+    min_ink = max(20, int((dpi / 100) ** 2 * 6))
+    out = []
+    for t_idx, (layout, cells) in enumerate(zip(layouts, per_table, strict=True)):
+        for cell in layout.cells:
+            if (cell.row, cell.col) in cells:
+                continue
+            patch = ink[cell.y0 + inset : cell.y1 - inset, cell.x0 + inset : cell.x1 - inset]
+            if patch.size and int((patch > 0).sum()) >= min_ink:
+                out.append((t_idx, cell))
+    return out
+
+
+def erase_lines(gray: np.ndarray, lines: np.ndarray, dpi: float) -> np.ndarray:
+    """White-out the ruling lines so tesseract's layout analysis sees text columns, not boxes."""
+    grow = max(3, int(dpi * 0.01)) | 1
+    mask = cv2.dilate(lines, np.ones((grow, grow), np.uint8))
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out

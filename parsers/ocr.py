@@ -1,0 +1,256 @@
+"""Scanned pages and images read by tesseract: one pass per page, words placed in ruled cells.
+
+The only module that runs tesseract (pytesseract is used to check the install; the page pass itself is a
+plain ``tesseract stdin stdout tsv`` subprocess so that the image never touches the disk and
+``OMP_THREAD_LIMIT=1`` is passed explicitly — tesseract's OpenMP threads make it 2–5× slower on a small
+shared machine; pages are run in parallel instead, ``OcrSettings.workers`` at a time). PDF pages are
+rendered by poppler's ``pdftoppm`` (also stdin → stdout), as OCRmyPDF shells out to its tools.
+
+Output has the same shape as the text layer (``parsers.pdf_text``): ``PageText`` with ``Block`` lines
+outside tables and ``TableGrid(method="ocr")`` tables, coordinates in PDF points, so
+``parsers.tables.extract_table_tasks`` reads scans with the same code as digital files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import cv2
+import numpy as np
+import pytesseract
+
+from models.errors import InputFileError, MissingDependencyError
+from models.page import PageText, ParsedFile, TableGrid
+from models.settings import OcrSettings
+from parsers import image_prep, image_tables
+from parsers.image_tables import Word
+from parsers.ocr_cleanup import clean_ocr_text
+
+VERSION = "ocr.v1"
+APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
+_TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def check_tesseract(lang: str) -> None:
+    """Fail early and clearly when tesseract or a language model is missing.
+
+    Raises:
+        MissingDependencyError: with the apt command that installs what is missing.
+    """
+    try:
+        installed = set(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError as e:
+        raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
+    missing = [code for code in lang.split("+") if code not in installed]
+    if missing:
+        raise MissingDependencyError(
+            f"tesseract language data {', '.join(m + '.traineddata' for m in missing)} not found "
+            f"(installed: {', '.join(sorted(installed))}); run: {APT_HINT}"
+        )
+
+
+def render_pdf_page(data: bytes, page: int, dpi: int, timeout_s: float) -> np.ndarray:
+    """Render one PDF page (1-based) to a grayscale image with ``pdftoppm -r dpi -gray``.
+
+    Raises:
+        MissingDependencyError: pdftoppm (poppler-utils) is not installed.
+        InputFileError: poppler cannot render the page (corrupt PDF, page out of range).
+    """
+    cmd = ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile", "-"]
+    try:
+        proc = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout_s, check=False)
+    except FileNotFoundError as e:
+        raise MissingDependencyError(f"pdftoppm (poppler-utils) is not installed; run: {APT_HINT}") from e
+    except subprocess.TimeoutExpired as e:
+        raise InputFileError(f"page {page}: rendering took over {timeout_s:.0f} s; check the PDF") from e
+    img = cv2.imdecode(np.frombuffer(proc.stdout, np.uint8), cv2.IMREAD_GRAYSCALE) if proc.stdout else None
+    if proc.returncode != 0 or img is None:
+        err = proc.stderr.decode("utf-8", "replace").strip()[:300]
+        raise InputFileError(
+            f"page {page}: poppler could not render it ({err or 'no image'}); is the PDF intact?"
+        )
+    return img
+
+
+def tesseract_words(gray: np.ndarray, dpi: float, lang: str, timeout_s: float, psm: int = 3) -> list[Word]:
+    """One tesseract pass over a page image; every recognised word with its box and confidence 0..1.
+
+    Raises:
+        subprocess.TimeoutExpired: the page took longer than ``timeout_s`` (the caller flags the page).
+        MissingDependencyError: tesseract is not installed.
+        InputFileError: tesseract failed on the image.
+    """
+    ok, png = cv2.imencode(".png", gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise InputFileError("the page image could not be encoded for tesseract")
+    cmd = ["tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm), "tsv"]
+    try:
+        proc = subprocess.run(cmd, input=png.tobytes(), capture_output=True, timeout=timeout_s, env=_TESS_ENV)
+    except FileNotFoundError as e:
+        raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()[:300]
+        raise InputFileError(f"tesseract failed on the page image: {err}")
+    return parse_tsv(proc.stdout.decode("utf-8"))
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    """Word rows (level 5, non-empty) of tesseract's TSV output."""
+    words = []
+    for row in tsv.splitlines()[1:]:
+        parts = row.split("\t")
+        if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
+            continue
+        left, top, width, height = (int(v) for v in parts[6:10])
+        words.append(
+            Word(
+                text=parts[11].strip(),
+                conf=max(0.0, float(parts[10])) / 100,
+                left=left,
+                top=top,
+                right=left + width,
+                bottom=top + height,
+                line_key=(int(parts[2]), int(parts[3]), int(parts[4])),
+            )
+        )
+    return words
+
+
+def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSettings) -> PageText:
+    """Prepare one page image (upright, deskew), find its ruled tables, OCR it once, place the words.
+
+    A page that exceeds ``settings.page_timeout_s`` comes back empty with ``ocr_failed=True`` and a
+    warning, so one bad page does not stop a batch.
+    """
+    prepared, turn, skew = image_prep.prepare_page(gray)
+    scale = 72.0 / dpi
+    h, w = prepared.shape
+    warnings: list[str] = []
+    if turn:
+        warnings.append(f"rotated_{turn}")
+    ink = image_prep.binarise(prepared)
+    layouts, lines = image_tables.find_tables(ink, dpi)
+    ocr_input = image_tables.erase_lines(prepared, lines, dpi) if layouts else prepared
+    try:
+        words = tesseract_words(ocr_input, dpi, settings.lang, settings.page_timeout_s)
+    except subprocess.TimeoutExpired:
+        return PageText(
+            page=page,
+            width=w * scale,
+            height=h * scale,
+            method="ocr",
+            ocr_failed=True,
+            warnings=[*warnings, f"ocr_timeout: page {page} took over {settings.page_timeout_s:.0f} s"],
+        )
+    per_table, outside = image_tables.assign_words(layouts, words)
+    empty = image_tables.inked_empty_cells(layouts, per_table, image_tables.erase_lines(ink, lines, dpi), dpi)
+    if empty:
+        try:
+            _rescue_cells(ocr_input, empty, per_table, dpi, settings)
+        except subprocess.TimeoutExpired:
+            warnings.append("ocr_timeout_cells: inked empty cells left empty")
+    tables: list[TableGrid] = [
+        image_tables.to_table_grid(layout, cells, page, scale)
+        for layout, cells in zip(layouts, per_table, strict=True)
+    ]
+    blocks = [
+        b.model_copy(update={"text": clean_ocr_text(b.text)})
+        for b in image_tables.to_blocks(outside, page, scale, w)
+    ]
+    tables = [_clean_table(t) for t in tables]
+    if not words:
+        warnings.append("ocr_no_text")
+    confidence = round(float(np.mean([wd.conf for wd in words])), 4) if words else None
+    return PageText(
+        page=page,
+        width=w * scale,
+        height=h * scale,
+        method="ocr",
+        blocks=blocks,
+        tables=tables,
+        confidence=confidence,
+        warnings=warnings + ([f"deskewed_{skew:+.2f}deg"] if abs(skew) >= 0.1 else []),
+    )
+
+
+def _rescue_cells(
+    image: np.ndarray,
+    empty: list[tuple[int, image_tables.Cell]],
+    per_table: list[dict[tuple[int, int], list[Word]]],
+    dpi: float,
+    settings: OcrSettings,
+) -> None:
+    """Read the inked-but-empty cells in ONE extra tesseract call: their crops stacked in a strip.
+
+    Fills ``per_table`` in place (a local structure of the caller). Words are mapped back to their cell
+    by the strip band they fall in.
+    """
+    pad = max(10, int(dpi * 0.08))
+    crops, bands, y = [], [], pad
+    width = max(c.x1 - c.x0 for _, c in empty) + 2 * pad
+    for t_idx, cell in empty:
+        crop = image[cell.y0 + 3 : cell.y1 - 2, cell.x0 + 3 : cell.x1 - 2]
+        crops.append((y, crop))
+        bands.append((y, y + crop.shape[0], t_idx, cell))
+        y += crop.shape[0] + pad
+    strip = np.full((y, width), 255, np.uint8)
+    for top, crop in crops:
+        strip[top : top + crop.shape[0], pad : pad + crop.shape[1]] = crop
+    words = tesseract_words(strip, dpi, settings.lang, settings.page_timeout_s, psm=6)
+    for w in words:
+        for top, bottom, t_idx, cell in bands:
+            if top <= w.cy < bottom:
+                dx, dy = cell.x0 + 3 - pad, cell.y0 + 3 - top
+                moved = Word(w.text, w.conf, w.left + dx, w.top + dy, w.right + dx, w.bottom + dy, w.line_key)
+                per_table[t_idx].setdefault((cell.row, cell.col), []).append(moved)
+                break
+
+
+def _clean_table(table: TableGrid) -> TableGrid:
+    rows = [[clean_ocr_text(c) if c else c for c in row] for row in table.rows]
+    return table.model_copy(update={"rows": rows})
+
+
+def _workers(settings: OcrSettings, n: int) -> int:
+    return max(1, min(n, settings.workers or os.cpu_count() or 1))
+
+
+def ocr_pdf_pages(data: bytes, page_numbers: list[int], settings: OcrSettings) -> list[PageText]:
+    """OCR the given 1-based pages of a PDF (rendered at ``settings.dpi``), in parallel across pages.
+
+    Pages come back in the order asked. Raises ``MissingDependencyError`` before any work if tesseract,
+    the language model or pdftoppm is missing.
+    """
+    settings = OcrSettings.resolve(settings)
+    check_tesseract(settings.lang)
+
+    def one(page: int) -> PageText:
+        gray = render_pdf_page(data, page, settings.dpi, settings.page_timeout_s)
+        return ocr_page_image(gray, page, settings.dpi, settings)
+
+    with ThreadPoolExecutor(_workers(settings, len(page_numbers))) as pool:
+        return list(pool.map(one, page_numbers))
+
+
+def read_image(data: bytes, file_name: str, settings: OcrSettings) -> ParsedFile:
+    """Read a PNG/JPEG/TIFF scan (every page of a multi-page TIFF) into a ``ParsedFile(kind="image")``.
+
+    Raises:
+        InputFileError: empty, unreadable, or over ``settings.max_image_pixels`` (checked from the header).
+        MissingDependencyError: tesseract or the language model is missing.
+    """
+    settings = OcrSettings.resolve(settings)
+    images = image_prep.decode_image(data, file_name, settings.max_image_pixels)
+    check_tesseract(settings.lang)
+    with ThreadPoolExecutor(_workers(settings, len(images))) as pool:
+        pages = list(
+            pool.map(
+                lambda ip: ocr_page_image(ip[1].gray, ip[0], ip[1].dpi, settings), enumerate(images, start=1)
+            )
+        )
+    return ParsedFile(
+        source_sha256=hashlib.sha256(data).hexdigest(), file_name=file_name, pages=pages, kind="image"
+    )

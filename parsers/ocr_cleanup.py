@@ -1,0 +1,50 @@
+"""Vietnamese OCR confusions that are certain from the context, fixed before anyone reads the text.
+
+Only unambiguous repairs live here: "Quý 11/2026" (there is no eleventh quarter) becomes "Quý II/2026",
+"hãng năm" becomes "hằng năm", a letter O between digits of a date becomes 0. Snapping agency names and
+deadline phrases to the known vocabulary is the normalisers' job (``parsers.agency``,
+``parsers.deadline``): they see the raw text and keep it beside the canonical value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.text import nfc
+
+# Roman quarter/half numerals read as digits or l/|: "Quý 11", "Quý Il", "Quý lV", "6 tháng đầu năm" untouched.
+_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([1Il|]{2,3}|[1Il|]?V|[Il|])(?=\s*(?:[/.\-]|năm|\b))")
+_ROMAN_OK = {"I", "II", "III", "IV"}
+# "hãng năm/quý/tháng/tuần/ngày" is always "hằng …" in these documents.
+_HANG = re.compile(r"\b([Hh])ãng(?=\s+(?:năm|quý|tháng|tuần|ngày|kỳ)\b)")
+# A date or a year with a letter O among its digits: "3O/6/2O26", "2O26".
+_DATE_LIKE = re.compile(
+    r"\b[0-9Oo]{1,2}/[0-9Oo]{1,2}/[0-9Oo]{4}\b|\b[0-9Oo]{1,2}/[0-9Oo]{4}\b|\b2[Oo0][0-9Oo]{2}\b"
+)
+
+
+def _roman(m: re.Match[str]) -> str:
+    token = m.group(3)
+    roman = token.replace("1", "I").replace("l", "I").replace("|", "I")
+    if roman not in _ROMAN_OK:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{roman}"
+
+
+def _digits(m: re.Match[str]) -> str:
+    token = m.group(0)
+    if sum(ch.isdigit() for ch in token) < 2:
+        return token
+    return token.replace("O", "0").replace("o", "0")
+
+
+def clean_ocr_text(text: str) -> str:
+    """NFC plus the certain confusions above; everything else is left as tesseract read it.
+
+    >>> clean_ocr_text("Quý 11/2026; hãng năm; trước 3O/6/2O26")
+    'Quý II/2026; hằng năm; trước 30/6/2026'
+    """
+    text = nfc(text)
+    text = _QUARTER.sub(_roman, text)
+    text = _HANG.sub(lambda m: m.group(1) + "ằng", text)
+    return _DATE_LIKE.sub(_digits, text)
