@@ -297,7 +297,9 @@ def describe_pair(a: Task, b: Task, *, paired_by: Literal["key", "content"], sco
         output_changed=output_changed,
         deadline=_deadline_change(a.deadline, b.deadline),
         renumbered=task_key(a) != task_key(b),
-        parser_changed=bool(a.parser_versions and b.parser_versions and a.parser_versions != b.parser_versions),
+        parser_changed=bool(
+            a.parser_versions and b.parser_versions and a.parser_versions != b.parser_versions
+        ),
     )
 
 
@@ -326,7 +328,9 @@ def pair_tasks(
     return sorted(pairs, key=lambda p: p[1])  # type: ignore[return-value]
 
 
-def diff_tasks(a: list[Task], b: list[Task], settings: DiffSettings | None = None, *, by_key: bool = True) -> TaskDiff:
+def diff_tasks(
+    a: list[Task], b: list[Task], settings: DiffSettings | None = None, *, by_key: bool = True
+) -> TaskDiff:
     """Pair A's tasks with B's and describe every difference.
 
     Args:
@@ -416,8 +420,13 @@ def diff_record(d: TaskDiff) -> dict[str, object]:
         "removed": [task_brief(t) for t in d.removed],
         "changed": [change_record(c) for c in d.changed],
         "unchanged": [
-            {"a": c.a.task_id, "b": c.b.task_id, "a_key": key_label(c.a), "b_key": key_label(c.b),
-             "renumbered": c.renumbered}
+            {
+                "a": c.a.task_id,
+                "b": c.b.task_id,
+                "a_key": key_label(c.a),
+                "b_key": key_label(c.b),
+                "renumbered": c.renumbered,
+            }
             for c in d.unchanged
-        ],  # fmt: skip
+        ],
     }

@@ -49,7 +49,9 @@ def base() -> list[Task]:
 
 
 def _as_b(tasks: list[Task]) -> list[Task]:
-    return [t.model_copy(update={"doc_id": "B", "task_id": f"B-{i}", "order": i}) for i, t in enumerate(tasks)]
+    return [
+        t.model_copy(update={"doc_id": "B", "task_id": f"B-{i}", "order": i}) for i, t in enumerate(tasks)
+    ]
 
 
 def _edit(tasks: list[Task], i: int, **update: object) -> list[Task]:
@@ -68,7 +70,7 @@ def _renumber_after(tasks: list[Task], start: int, delta: int) -> list[Task]:
 
 
 def _insert(tasks: list[Task], at: int, new: Task) -> list[Task]:
-    return _renumber_after(tasks[:at] + [new] + tasks[at:], at + 1, 1)
+    return _renumber_after([*tasks[:at], new, *tasks[at:]], at + 1, 1)
 
 
 def _new_task(like: Task, text: str) -> Task:
@@ -101,7 +103,9 @@ CASES: list[tuple[str, Edit, dict[str, int]]] = [
 
 
 @pytest.mark.parametrize(("name", "edit", "counts"), CASES, ids=[c[0] for c in CASES])
-def test_counts_for_each_kind_of_edit(base: list[Task], name: str, edit: Edit, counts: dict[str, int]) -> None:
+def test_counts_for_each_kind_of_edit(
+    base: list[Task], name: str, edit: Edit, counts: dict[str, int]
+) -> None:
     d = diff_tasks(base, _as_b(edit(base)), DiffSettings())
     assert d.counts == counts
 
