@@ -56,11 +56,34 @@ def ingest(
     report: Annotated[Path, typer.Option(help="Where the batch summary JSON goes.")] = Path(
         "out/batch-report.json"
     ),
+    workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: parse in this process).")] = 0,
+    executor: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (default: local).")] = None,
 ) -> None:
     """Ingest PDF, Word and image files into the registry."""
     from ingest.cli_ingest import run_ingest
 
-    raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err))
+    if executor not in ("local", "dask"):
+        raise click.BadParameter(f"--executor {executor!r}: choose local or dask")
+    raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err,
+                                workers=workers, executor=executor, scheduler=scheduler))  # type: ignore[arg-type]  # fmt: skip
+
+
+@app.command()
+def watch(
+    inbox: Annotated[Path, typer.Argument(help="The folder documents are dropped into.")],
+    db: DbOption = str(DEFAULT_DB),
+    poll: Annotated[bool, typer.Option(help="Poll instead of inotify (network shares).")] = False,
+    once: Annotated[bool, typer.Option(help="Process what is there, then exit (cron, tests).")] = False,
+    settle: Annotated[float, typer.Option(min=0, help="Seconds a file's size/mtime must stay still.")] = 2.0,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between scans.")] = 1.0,
+    workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: parse in this process).")] = 0,
+) -> None:
+    """Watch an inbox: ingest each dropped file, then move it to processed/YYYY-MM/ or failed/."""
+    from ingest.watch import run_watch
+
+    raise typer.Exit(run_watch(inbox, db, poll=poll, once=once, settle_s=settle, interval_s=interval,
+                               workers=workers))  # fmt: skip
 
 
 @app.command()

@@ -1,0 +1,415 @@
+"""The secretariat's inbox: every document dropped into a folder is registered once, then filed away.
+
+A file is taken only once it is complete: its size and mtime have not changed for ``settle_s`` seconds,
+its name is not a temporary one (``*.part``, ``~$*``, ``.*``), and a PDF ends with its ``%%EOF`` trailer.
+It is parsed, written to the registry in one transaction, and only then moved to
+``processed/YYYY-MM/``; a file that cannot be read as a document goes to ``failed/`` with
+``NAME.error.txt`` beside it. So a crash at any point leaves either nothing registered and the file in the
+inbox, or the document registered and the file in the inbox (it is filed on the next start, not
+registered twice). Nothing is deleted or overwritten: moves are hard links that refuse to replace, and name
+clashes get " (n)". A reason that is not the file's fault (registry full, ``processed/`` read-only) leaves
+the file in the inbox and retries it later.
+
+inotify (watchdog) wakes the loop as soon as something changes; the folder is also rescanned every
+``interval_s`` while files are settling, so a missed event costs a few seconds, never a document. On a
+network share, where inotify sees nothing, ``poll=True`` relies on the rescans alone.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from ingest.batch import save_parsed
+from ingest.executors import ParseExecutor, ParseJob, make_executor
+from ingest.pipeline import ParsedDocument, sha256_hex
+from ingest.safe_names import display_name, move_no_clobber, write_new_text
+from models.errors import BadArgsError, ExitCode, TheodoiError
+from models.registry import Registry
+from models.settings import IngestSettings
+
+log = logging.getLogger("theodoi.watch")
+
+PROCESSED, FAILED, STATE = "processed", "failed", ".theodoi"
+TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".swp")
+WatchStatus = Literal["ingested", "duplicate", "failed", "retry"]
+
+
+def is_temporary(name: str) -> bool:
+    """Names that belong to a copy still in progress or to an editor: ``x.pdf.part``, ``~$plan.docx``."""
+    lower = name.lower()
+    return name.startswith((".", "~$", "~")) or lower.endswith(TEMP_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class WatchResult:
+    """What happened to one dropped file; ``moved_to`` is None when it stays in the inbox."""
+
+    file: str
+    status: WatchStatus
+    doc_id: str | None = None
+    tasks: int = 0
+    pages: int = 0
+    moved_to: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class _Seen:
+    signature: tuple[int, int, int]  # size, mtime_ns, inode
+    since: float  # monotonic time this signature was first seen
+    retry_at: float = 0.0  # monotonic time before which a deferred file is left alone
+    delay: float = 0.0
+
+
+@dataclass
+class WatchSummary:
+    results: list[WatchResult] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {"ingested": 0, "duplicate": 0, "failed": 0, "retry": 0}
+        for r in self.results:
+            out[r.status] += 1
+        return out
+
+
+class Inbox:
+    """One inbox folder and the rules for taking, registering and filing what is dropped into it."""
+
+    def __init__(
+        self,
+        root: Path,
+        registry: Registry,
+        executor: ParseExecutor,
+        *,
+        settle_s: float = 2.0,
+        retry_s: float = 30.0,
+        max_retry_s: float = 600.0,
+        incomplete_grace_s: float = 600.0,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.root = root.resolve()
+        self.registry = registry
+        self.executor = executor
+        self.settle_s = settle_s
+        self.retry_s = retry_s
+        self.max_retry_s = max_retry_s
+        self.incomplete_grace_s = incomplete_grace_s
+        self._now = now
+        self._seen: dict[str, _Seen] = {}
+        self.deferred: set[str] = set()  # paths left in the inbox for a retry (``--once`` stops at them)
+
+    # -- finding files ---------------------------------------------------------------------------------
+    def candidates(self) -> Iterator[str]:
+        """Every non-temporary file under the inbox, outside processed/, failed/ and hidden folders."""
+        stack = [os.fsencode(self.root)]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError as e:
+                log.warning("cannot list %s: %s", display_name(folder), e.strerror)
+                continue
+            for entry in entries:
+                name = os.fsdecode(entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    top = folder == os.fsencode(self.root)
+                    if not name.startswith(".") and not (top and name in (PROCESSED, FAILED)):
+                        stack.append(entry.path)
+                elif entry.is_file(follow_symlinks=False) and not is_temporary(name):
+                    yield os.fsdecode(entry.path)
+
+    def pending(self) -> int:
+        """Files in the inbox not yet filed (settling, ready or waiting for a retry)."""
+        return sum(1 for _ in self.candidates())
+
+    def ready(self) -> tuple[list[str], int]:
+        """Files complete and due now, and how many others are still settling."""
+        clock = time.monotonic()
+        ready: list[str] = []
+        settling = 0
+        present = set()
+        for path in self.candidates():
+            present.add(path)
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+            seen = self._seen.get(path)
+            if seen is None or seen.signature != sig:
+                retry_at, delay = (seen.retry_at, seen.delay) if seen else (0.0, 0.0)
+                self._seen[path] = seen = _Seen(sig, clock, retry_at, delay)
+            if clock < seen.retry_at:
+                continue
+            if clock - seen.since < self.settle_s or not self._looks_complete(path, st):
+                settling += 1
+                continue
+            ready.append(path)
+        for gone in set(self._seen) - present:
+            del self._seen[gone]
+        return sorted(ready), settling
+
+    def _looks_complete(self, path: str, st: os.stat_result) -> bool:
+        """A PDF without its %%EOF trailer is still being written, unless it has sat like that for long."""
+        if st.st_size == 0:
+            return time.time() - st.st_mtime > self.incomplete_grace_s
+        try:
+            with open(path, "rb") as f:
+                head = f.read(1024)
+                if b"%PDF-" not in head:
+                    return True
+                f.seek(max(0, st.st_size - 2048))
+                tail = f.read()
+        except OSError:
+            return False
+        return b"%%EOF" in tail or time.time() - st.st_mtime > self.incomplete_grace_s
+
+    # -- processing ------------------------------------------------------------------------------------
+    def process(self, paths: list[str], stop: threading.Event | None = None) -> list[WatchResult]:
+        """Register and file ``paths``; one result (and one log line) per file."""
+        results: list[WatchResult] = []
+        batch_ids: set[str] = set()
+
+        def jobs() -> Iterator[ParseJob]:
+            for path in paths:
+                if stop is not None and stop.is_set():
+                    return
+                job = self._prepare(path, batch_ids, results)
+                if job is not None:
+                    yield job
+
+        for job, outcome in self.executor.parse_many(jobs()):
+            path, doc_id = job.key
+            results.append(self._finish(path, doc_id, outcome))
+        return results
+
+    def _prepare(self, path: str, batch_ids: set[str], results: list[WatchResult]) -> ParseJob | None:
+        name = display_name(os.path.basename(path))
+        try:
+            before = os.stat(path)
+            with open(path, "rb") as f:
+                data = f.read()
+            after = os.stat(path)
+        except OSError as e:
+            results.append(self._defer(path, None, f"{name}: cannot read it yet ({e.strerror})"))
+            return None
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
+            data
+        ) != after.st_size:
+            self._seen.pop(path, None)  # still changing: settle again
+            return None
+        doc_id = sha256_hex(data)
+        if doc_id in batch_ids:
+            return None  # same bytes as a file in this round: filed as a duplicate in the next one
+        batch_ids.add(doc_id)
+        if self.registry.has_document(doc_id):
+            results.append(self._file_duplicate(path, doc_id))
+            return None
+        return ParseJob(key=(path, doc_id), data=data, file_name=name)
+
+    def _finish(self, path: str, doc_id: str, outcome: ParsedDocument | TheodoiError) -> WatchResult:
+        name = display_name(os.path.basename(path))
+        if not isinstance(outcome, ParsedDocument):
+            return self._file_failure(path, doc_id, str(outcome))
+        saved = save_parsed(Path(path), doc_id, outcome, self.registry, force=False)
+        if saved.status == "failed":
+            return self._defer(path, doc_id, f"{name}: {saved.reason}")
+        try:
+            target = self._move(path, self._processed_dir())
+        except (OSError, ValueError) as e:
+            return self._defer(path, doc_id, f"{name}: registered, but cannot be moved to {PROCESSED}/ ({e})")
+        result = WatchResult(name, "ingested", doc_id, saved.tasks, saved.pages, self._rel(target))
+        log.info("ingested  %s: %d tasks, %d pages -> %s", name, saved.tasks, saved.pages, result.moved_to)
+        self._seen.pop(path, None)
+        return result
+
+    def _file_duplicate(self, path: str, doc_id: str) -> WatchResult:
+        name = display_name(os.path.basename(path))
+        first = self.registry.document(doc_id)
+        note = (
+            f"{name}: same bytes as the document already registered as {doc_id[:12]}"
+            f" (file {first.file if first else '?'}, registered {first.ingested_at if first else '?'});"
+            " not registered again.\n"
+        )
+        folder = self._processed_dir()
+        try:
+            target = self._move(path, folder)
+            write_new_text(folder, target.name + ".duplicate.txt", note, root=self.root)
+        except (OSError, ValueError) as e:
+            return self._defer(path, doc_id, f"{name}: already registered, but cannot be moved ({e})")
+        self._seen.pop(path, None)
+        log.info("duplicate %s: already registered as %s -> %s", name, doc_id[:12], self._rel(target))
+        return WatchResult(name, "duplicate", doc_id, moved_to=self._rel(target), reason=note.strip())
+
+    def _file_failure(self, path: str, doc_id: str | None, reason: str) -> WatchResult:
+        name = display_name(os.path.basename(path))
+        folder = self.root / FAILED
+        try:
+            target = self._move(path, folder)
+            write_new_text(folder, target.name + ".error.txt", reason + "\n", root=self.root)
+        except (OSError, ValueError) as e:
+            return self._defer(
+                path, doc_id, f"{name}: failed ({reason.splitlines()[0]}) and cannot be moved ({e})"
+            )
+        try:
+            self.registry.record_failure(self._rel(target), reason.splitlines()[0], sha256=doc_id)
+        except TheodoiError as e:
+            log.warning("could not record the failure of %s in the registry: %s", name, e)
+        self._seen.pop(path, None)
+        log.error("failed    %s: %s -> %s", name, reason.splitlines()[0], self._rel(target))
+        return WatchResult(name, "failed", doc_id, moved_to=self._rel(target), reason=reason)
+
+    def _defer(self, path: str, doc_id: str | None, reason: str) -> WatchResult:
+        """Leave the file where it is and try again later, waiting longer each time (up to max_retry_s)."""
+        seen = self._seen.get(path)
+        if seen is not None:
+            seen.delay = min(self.max_retry_s, seen.delay * 2 if seen.delay else self.retry_s)
+            seen.retry_at = time.monotonic() + seen.delay
+            delay = seen.delay
+        else:
+            delay = 0.0
+        self.deferred.add(path)
+        log.error("retry     %s; it stays in the inbox, next try in %.0f s", reason, delay)
+        return WatchResult(display_name(os.path.basename(path)), "retry", doc_id, reason=reason)
+
+    def _processed_dir(self) -> Path:
+        return self.root / PROCESSED / self._now().strftime("%Y-%m")
+
+    def _move(self, path: str, folder: Path) -> Path:
+        return move_no_clobber(Path(path), folder, os.path.basename(path), root=self.root)
+
+    def _rel(self, target: Path) -> str:
+        return display_name(str(target.relative_to(self.root)))
+
+
+class InboxLock:
+    """One watcher per inbox: a second one would parse the same files twice."""
+
+    def __init__(self, root: Path) -> None:
+        state = root / STATE
+        state.mkdir(exist_ok=True)
+        self._file = open(state / "watch.lock", "a+")  # noqa: SIM115 - held for the watcher's lifetime
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            self._file.close()
+            raise BadArgsError(f"another `theodoi watch` is already running on {root}; stop it first") from e
+
+    def release(self) -> None:
+        self._file.close()
+
+
+def watch(
+    inbox: Inbox,
+    *,
+    once: bool = False,
+    poll: bool = False,
+    interval_s: float = 1.0,
+    idle_rescan_s: float = 30.0,
+    stop: threading.Event | None = None,
+) -> WatchSummary:
+    """Run the inbox until ``stop`` is set, or (``once``) until every file found has been dealt with.
+
+    With ``once``, a file deferred for a retry is left in the inbox and counted, not waited for.
+    """
+    stop = stop or threading.Event()
+    wake = threading.Event()
+    observer = None if (poll or once) else _start_observer(inbox.root, wake)
+    summary = WatchSummary()
+    try:
+        while not stop.is_set():
+            ready, settling = inbox.ready()
+            if once:
+                ready = [p for p in ready if p not in inbox.deferred]
+            if ready:
+                summary.results.extend(inbox.process(ready, stop))
+                continue
+            if once and settling == 0:
+                break
+            wake.wait(interval_s if (settling or poll or observer is None) else idle_rescan_s)
+            wake.clear()
+    finally:
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
+    return summary
+
+
+def _start_observer(root: Path, wake: threading.Event):  # type: ignore[no-untyped-def]
+    """An inotify observer that only wakes the loop; None (rescans only) when inotify is unavailable."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    class Wake(FileSystemEventHandler):
+        def on_any_event(self, event: object) -> None:
+            wake.set()
+
+    observer = Observer()
+    try:
+        observer.schedule(Wake(), str(root), recursive=True)
+        observer.start()
+    except OSError as e:  # inotify watch limit reached, or a file system without inotify
+        log.warning("inotify unavailable on %s (%s); falling back to rescans every interval", root, e)
+        return None
+    return observer
+
+
+def run_watch(
+    inbox: Path,
+    db: str,
+    *,
+    poll: bool = False,
+    once: bool = False,
+    settle_s: float = 2.0,
+    interval_s: float = 1.0,
+    retry_s: float = 30.0,
+    workers: int = 0,
+) -> int:
+    """The body of ``theodoi watch``. Exit 0, or 5 (partial_batch) with ``--once`` when a file failed
+    or had to stay in the inbox."""
+    if not inbox.is_dir():
+        raise BadArgsError(f"{inbox} is not a folder; create it or give the inbox's path")
+    _log_to_stderr()
+    lock = InboxLock(inbox)
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    settings = IngestSettings()
+    executor = make_executor(settings, workers=workers)
+    try:
+        with Registry(db) as reg:
+            box = Inbox(inbox, reg, executor, settle_s=settle_s, retry_s=retry_s)
+            log.info("watching %s (%s), registry %s", inbox, "polling" if poll else "inotify", reg.url)
+            summary = watch(box, once=once, poll=poll, interval_s=interval_s, stop=stop)
+    finally:
+        executor.close()
+        lock.release()
+    counts = summary.counts()
+    log.info(
+        "done: %d ingested, %d duplicate, %d failed, %d left for retry",
+        counts["ingested"], counts["duplicate"], counts["failed"], counts["retry"],
+    )  # fmt: skip
+    if once and (counts["failed"] or counts["retry"]):
+        return int(ExitCode.partial_batch)
+    return int(ExitCode.ok)
+
+
+def _log_to_stderr() -> None:
+    """One timestamped line per file on stderr, whatever THEODOI_LOG says for the other modules."""
+    if log.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
