@@ -1,0 +1,109 @@
+"""Agency spans in directive sentences, kept as printed (normalisation is ``parsers.agency``'s job).
+
+Vietnamese directives put the responsible body between a fixed opener and the first verb:
+"Giao **Sở Khoa học và Công nghệ** chủ trì:", "Giao **các sở, ban, ngành, UBND các xã, phường** căn cứ
+chức năng …", "Yêu cầu **các sở, ban, ngành, địa phương** nghiên cứu …", "**Sở Nội vụ** chủ trì, phối hợp
+với **các cơ quan, đơn vị liên quan** …". Agency names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng")
+while the verbs that end the span are lower case, so the verb list is matched case-sensitively.
+"""
+
+import re
+
+# Lower-case verbs/links that end an agency span. Longer alternatives first.
+_VERBS = (
+    "chủ trì|phối hợp|căn cứ|thực hiện|tham mưu|khẩn trương|tiếp tục|theo dõi|nghiên cứu|xây dựng|"
+    "tổ chức|rà soát|hướng dẫn|chỉ đạo|triển khai|có trách nhiệm|chịu trách nhiệm|chủ động|quan tâm|"
+    "tập trung|đẩy mạnh|tăng cường|kịp thời|sớm|báo cáo|cập nhật|hoàn thành|hoàn thiện|ban hành|"
+    "đôn đốc|kiểm tra|đề xuất|trình|bố trí|cung cấp|bảo đảm|đảm bảo|giải quyết|đưa|quán triệt|"
+    "phổ biến|duy trì|nâng cao|xem xét|ưu tiên|nghiêm túc|cùng với|cùng|để|nhằm|trong|theo|về việc|"
+    "lồng ghép|tích cực|thường xuyên|định kỳ|gửi|công bố|công khai|thẩm định"
+)
+_SPAN_END = rf"(?=\s+(?:{_VERBS})\b|\s*[:;(]|\s*$)"
+# Words an agency span starts with (case-insensitive): bodies, groups and office holders.
+_AGENCY_START = (
+    r"(?i:(?:các\s+)?(?:sở|văn phòng|công an|ban(?!\s+hành)|báo(?!\s+cáo)|bộ|ubnd|ủy ban|uỷ ban|hđnd|cơ quan|"
+    r"đơn vị|địa phương|giám đốc|chủ tịch|thủ trưởng|trưởng|phó trưởng|tổ trưởng|tổ công tác|trung tâm|đài|"
+    r"hội(?!\s+nghị|\s+thảo)|đoàn|thanh tra|cục|chi cục|kho bạc|bảo hiểm|liên đoàn|mặt trận|hội đồng|"
+    r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"
+    r"xã(?!\s+hội)|phường|huyện))\b"
+)
+_AGENCY_START_RE = re.compile(_AGENCY_START)
+
+_GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?P<agency>.+?){_SPAN_END}")
+_ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
+_SUBJECT = re.compile(
+    rf"^(?P<agency>{_AGENCY_START}.{{0,160}}?)\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
+    r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi)\b)"
+)
+# The co span may name a system in passing ("các bộ, ngành chủ quản hệ thống thông tin giải quyết thủ tục
+# hành chính (TTHC), Cổng dịch vụ công quốc gia để …"), so it ends at fewer verbs and not at "(".
+_CO_VERBS = "|".join(v for v in _VERBS.split("|") if v not in {"giải quyết", "trong", "theo", "cung cấp"})
+_CO = re.compile(
+    rf"[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<agency>{_AGENCY_START}.+?)"
+    rf"(?=\s+(?:{_CO_VERBS})\b|\s*[:;.]|\s*$)"
+)
+# "(Sở Nội vụ)" closing an enumerated item "(1) … (Sở Nội vụ); (2) …".
+_PAREN_AGENCY = re.compile(rf"\((?P<agency>{_AGENCY_START}[^()]{{0,120}})\)")
+_ENUM_ITEM = re.compile(r"\(\d{1,2}\)\s")
+_HEADING_PREFIX = re.compile(r"^(?i:Trách nhiệm của|Nhiệm vụ của)\s+")
+_HEADING_SUFFIX = re.compile(r"\s+[-–]\s+.*$|\s*:$")
+
+
+def _tidy(span: str) -> str:
+    return span.strip(" ,;:.-–")
+
+
+def giao_lead(text: str) -> str | None:
+    """The agency of "Giao X chủ trì …" / "Giao X:" / "Giao X căn cứ …" at the start of a sentence.
+
+    >>> giao_lead("Giao Sở Khoa học và Công nghệ chủ trì:")
+    'Sở Khoa học và Công nghệ'
+    """
+    m = _GIAO.match(text)
+    return _tidy(m.group("agency")) if m else None
+
+
+def ask_lead(text: str) -> str | None:
+    """The addressee of "Đề nghị X …" / "Yêu cầu X …" ("Yêu cầu các sở, ban, ngành nghiên cứu …")."""
+    m = _ASK.match(text)
+    return _tidy(m.group("agency")) if m else None
+
+
+def subject_lead(text: str) -> str | None:
+    """The agency a directive starts with: "Sở Nội vụ chủ trì, phối hợp …" -> "Sở Nội vụ"."""
+    m = _SUBJECT.match(text)
+    return _tidy(m.group("agency")) if m else None
+
+
+def co_agencies(text: str) -> str | None:
+    """Bodies named after "phối hợp (chặt chẽ) (với) …", joined with "; " when there are several."""
+    found = [_tidy(m.group("agency")) for m in _CO.finditer(text)]
+    found = [f for f in found if f]
+    return "; ".join(dict.fromkeys(found)) or None
+
+
+def enumerated_leads(text: str) -> str | None:
+    """Leads of an inline enumeration "(1) … (Sở Nội vụ); (2) … (Sở Tài chính)" -> "Sở Nội vụ; Sở Tài chính"."""
+    if len(_ENUM_ITEM.findall(text)) < 2:
+        return None
+    found = [_tidy(m.group("agency")) for m in _PAREN_AGENCY.finditer(text)]
+    return "; ".join(dict.fromkeys(found)) if len(found) >= 2 else None
+
+
+def heading_lead(heading: str) -> str | None:
+    """A heading that names who is responsible: "Sở Khoa học và Công nghệ - Cơ quan thường trực …",
+    "Giám đốc các sở, ban, ngành, Chủ tịch UBND các xã, phường", "Trách nhiệm của các sở, ban, ngành".
+
+    Returns the agency part, or None for a topic heading ("Về cải cách thể chế", "Mục tiêu").
+    """
+    head = _HEADING_PREFIX.sub("", heading.strip())
+    if not _AGENCY_START_RE.match(head) or len(head) > 160:
+        return None
+    head = _HEADING_SUFFIX.sub("", head)
+    if re.search(rf"\s(?:{_VERBS})\b", head):
+        return None
+    return _tidy(head) or None
+
+
+def looks_like_agency(text: str) -> bool:
+    return bool(_AGENCY_START_RE.match(text.strip()))

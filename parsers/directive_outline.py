@@ -1,0 +1,137 @@
+"""Running text → numbered paragraphs: the outline that prose directives are read from.
+
+PDF and OCR readers give one Block per printed *line*; Word gives one Block per paragraph. This module
+joins lines into paragraphs and tells each paragraph's list marker ("III.", "2.", "a)", "(1)", "-"), so
+that ``parsers.directives`` can walk the outline of a letter or a plan without caring about line breaks
+or page breaks ("… hoàn thiện hệ thống hạ" / page 2 / "tầng mạng; …" is one paragraph on pages 1–2).
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from models.page import ParsedFile
+from parsers.text import clean_cell
+
+MarkerKind = Literal["roman", "num", "letter", "paren", "dash", "none"]
+
+_MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
+    ("roman", re.compile(r"^(?P<label>[IVX]{1,5})\s*[.:]\s*(?P<body>\S.*)$")),
+    ("num", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<body>\S.*)$")),
+    ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
+    ("paren", re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")),
+    ("dash", re.compile(r"^[-–—•+]\s*(?P<body>[^\s\d-].*)$")),
+]
+# A line that is only a page number ("2", "- 2 -") is furniture, not text.
+_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
+# A marked line this short that does not close a sentence is a heading, not the start of a wrapped paragraph.
+_HEADING_MAX = 75
+_TERMINAL = re.compile(r"[.;:!?…)\]”\"]$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of running text with its list marker split off.
+
+    ``text`` is the paragraph as printed (marker included, NFC, whitespace collapsed); ``body`` is the
+    text after the marker; ``label`` is the marker's value ("III", "2", "2.1", "a", "1") or None.
+    """
+
+    text: str
+    body: str
+    kind: MarkerKind
+    label: str | None
+    pages: tuple[int, ...]
+    bold: bool
+    index: int
+
+
+def split_marker(text: str) -> tuple[MarkerKind, str | None, str]:
+    """Split a paragraph's list marker: "2. Giao Sở Nội vụ:" -> ("num", "2", "Giao Sở Nội vụ:")."""
+    for kind, pattern in _MARKERS:
+        m = pattern.match(text)
+        if m:
+            label = m.groupdict().get("label")
+            return kind, label, m.group("body")
+    return "none", None, text
+
+
+def _starts_lower(text: str) -> bool:
+    first = text[:1]
+    return first.isalpha() and first.islower()
+
+
+def _continues(
+    previous: str, line: str, kind: MarkerKind, body: str, bold_changed: bool, heading: bool
+) -> bool:
+    """Does a printed line continue the paragraph before it?
+
+    A marker starts a paragraph, except a dash wrapped to a line start in the middle of a sentence
+    ("kinh tế" / "- xã hội"): the line before has no closing punctuation and the text goes on in lower
+    case. An unmarked line continues unless the line before closed a sentence and this one opens with a
+    capital letter (a new paragraph such as "Giao Sở Nội vụ:" after "… đúng quy định."), or a bold
+    heading line meets a plain one, or the paragraph so far is one short marked line ("1. Trưởng, Phó
+    Trưởng Ban Chỉ đạo của UBND tỉnh" then "Chỉ đạo, theo dõi, …": a heading, whatever its font).
+    """
+    if bold_changed:
+        return False
+    if kind == "none" and heading and not _starts_lower(line):
+        return False
+    closed = bool(_TERMINAL.search(previous))
+    if kind != "none":
+        return kind == "dash" and not closed and _starts_lower(body)
+    return not (closed and not _starts_lower(line))
+
+
+def _is_heading(lines: list[str]) -> bool:
+    return len(lines) == 1 and len(lines[0]) <= _HEADING_MAX and split_marker(lines[0])[0] != "none"
+
+
+def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
+    """All running-text paragraphs of a file, in reading order (tables are not included).
+
+    Word blocks are paragraphs already; PDF/OCR lines are joined with ``_continues``.
+    """
+    join_lines = parsed.kind != "docx"
+    out: list[Paragraph] = []
+    lines: list[str] = []
+    pages: list[int] = []
+    bold: list[bool] = []
+
+    def flush() -> None:
+        if not lines:
+            return
+        text = clean_cell("\n".join(lines))
+        kind, label, body = split_marker(text)
+        out.append(
+            Paragraph(
+                text=text,
+                body=body,
+                kind=kind,
+                label=label,
+                pages=tuple(sorted(set(pages))),
+                bold=all(bold),
+                index=len(out),
+            )
+        )
+        lines.clear()
+        pages.clear()
+        bold.clear()
+
+    for page in parsed.pages:
+        for block in page.blocks:
+            line = clean_cell(block.text)
+            if not line or _PAGE_NUMBER.match(line):
+                continue
+            kind, _, body = split_marker(line)
+            if not (
+                join_lines
+                and lines
+                and _continues(lines[-1], line, kind, body, bold[-1] != block.bold, _is_heading(lines))
+            ):
+                flush()
+            lines.append(line)
+            pages.append(block.page)
+            bold.append(block.bold)
+    flush()
+    return out

@@ -1,0 +1,364 @@
+"""Prose directives → ``RawTask``s: the tasks a letter, conclusion or plan body assigns in sentences.
+
+Tasks in running text hang on an outline. The extractor joins lines into paragraphs
+(``directive_outline``), builds the outline tree (roman sections, numbered items, "a)", "(1)", "-"), and
+turns every *leaf* item that someone is responsible for into one task:
+
+* "2. Giao Sở Khoa học và Công nghệ chủ trì:" + dash items → one task per dash, lead from the heading,
+  section "2", stt "2.4" (item.dash-index);
+* "4. Giao Văn phòng UBND tỉnh chủ trì theo dõi, …" (no sub-items) → one task, section "4", stt "4";
+* "1. Về cải cách thể chế" / "Giao Sở Tư pháp chủ trì, phối hợp với …:" / "a) …" → section "1", stt "a";
+* plan bodies: "a) Tham mưu …" + "- Cơ quan chủ trì: …", "- Cơ quan phối hợp: …", "- Thời gian thực
+  hiện: …" → one task per lettered item (section "III.2", stt "a"), the field lines give lead/co/deadline;
+  "2. Sở Khoa học và Công nghệ - Cơ quan thường trực …" + dash items → tasks led by the heading's agency;
+* an inline enumeration "(1) … (Sở Nội vụ); (2) … (Sở Tài chính)" → lead "Sở Nội vụ; Sở Tài chính".
+
+What counts: only text after the opening ("… có ý kiến như sau:", "cụ thể như sau:") and before the
+closing ("Nơi nhận", "Nhận được Công văn này", "Trên đây là", "Trân trọng"). Roman sections that explain
+rather than assign (I. MỤC ĐÍCH, II. MỤC TIÊU, YÊU CẦU, I. ĐÁNH GIÁ CHUNG, ĐỐI TƯỢNG …) are skipped, and a
+leaf with no responsible body anywhere above it is not a task. Values stay RAW (``lead_raw``, ``co_raw``,
+``deadline_raw`` as printed); ``parsers.normalise`` resolves them.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from models.page import Method, ParsedFile
+from models.settings import DirectiveSettings
+from models.task import RawTask
+from parsers import directive_agency as ag
+from parsers.directive_deadline import find_deadline_raw
+from parsers.directive_outline import Paragraph, paragraphs
+from parsers.text import clean_cell, fold
+
+VERSION = "directives.v1"
+
+_OPENING = re.compile(
+    r"(?:như sau|sau đây|(?:các|một số|những)\s+(?:nội dung|nhiệm vụ|việc)(?:\s+\S+){0,4}\s+sau)\s*:\s*$",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"^(?:Nơi nhận|Nhận được (?:Công văn|Thông báo|Kế hoạch|Quyết định|Chỉ thị|văn bản)|Trên đây là|"
+    r"Trân trọng|Đầu mối liên hệ|(?:PHỤ LỤC|Phụ lục)\s+[IVX\d]+\s*$)",
+)
+# Sections that explain rather than assign (folded titles start with these).
+_SKIP_SECTIONS = (
+    "mục đích",
+    "mục tiêu",
+    "yêu cầu",
+    "đánh giá",
+    "kết quả",
+    "tình hình",
+    "đối tượng",
+    "căn cứ",
+    "sự cần thiết",
+    "quan điểm",
+    "bối cảnh",
+    "thực trạng",
+)
+# "- Cơ quan chủ trì: …", "- Đơn vị chủ trì thực hiện: …", "- Thời gian hoàn thành: …", "- Sản phẩm: …"
+_FIELD = re.compile(
+    r"^(?P<name>(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)[^:]{0,40}"
+    r"|Thời (?:gian|hạn)[^:]{0,40}|(?:Kết quả|Sản phẩm)[^:]{0,30})\s*:\s*(?P<value>.*)$",
+)
+_LEAD_CO_SPLIT = re.compile(r"^(?P<lead>.+?)\s+chủ trì\s*,?\s*(?:phối hợp(?:\s+với)?\s+(?P<co>.+))?$")
+# The issuing body's own leaders ("1. Trưởng, Phó Trưởng Ban Chỉ đạo của UBND tỉnh": direct the whole plan)
+# are not assigned a task by it.
+_ISSUER_LEADERS = re.compile(
+    r"^(?:(?:Trưởng|Phó Trưởng)(?:\s*,\s*Phó Trưởng)?\s+Ban(?:\s+Chỉ đạo)?"
+    r"|Chủ tịch(?:\s*,\s*các Phó Chủ tịch)?\s+(?:UBND|Ủy ban nhân dân)\s+tỉnh)\b"
+)
+_AGENCY_COLON = re.compile(r"^(?P<agency>[^:]{3,120}):\s*(?P<rest>\S.*)$")
+
+
+@dataclass
+class _Node:
+    """One outline item while the tree is built (local, mutable; never leaves this module)."""
+
+    para: Paragraph | None
+    kind: str
+    parent: "_Node | None" = None
+    children: list["_Node"] = field(default_factory=list)
+    extras: list[Paragraph] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    field_paras: list[Paragraph] = field(default_factory=list)
+    decl_lead: str | None = None
+    decl_co: str | None = None
+    skip: bool = False
+    standalone: bool = False
+
+    @property
+    def body(self) -> str:
+        return self.para.body if self.para else ""
+
+    @property
+    def label(self) -> str | None:
+        return self.para.label if self.para else None
+
+
+def extract_prose_tasks(parsed: ParsedFile, settings: DirectiveSettings | None = None) -> list[RawTask]:
+    """Every task assigned in the running text of a document, in document order.
+
+    Args:
+        parsed: any reader's output (PDF text layer, OCR or Word); tables are ignored here.
+        settings: ``DirectiveSettings`` (``enabled=False`` returns no tasks).
+
+    Returns:
+        ``RawTask(source="prose")`` per directive item, with lead/co/deadline as printed.
+    """
+    settings = DirectiveSettings.resolve(settings)
+    if not settings.enabled:
+        return []
+    paras = paragraphs(parsed)
+    start, end = body_range(paras)
+    root = _outline(paras[start:end], standalone_ok=parsed.kind == "docx")
+    method: Method = parsed.pages[0].method if parsed.pages else "text"
+    tasks: list[RawTask] = []
+    for node in _leaves(root):
+        task = _task(node, method, len(tasks))
+        if task is not None:
+            tasks.append(task)
+    return tasks
+
+
+def body_range(paras: list[Paragraph]) -> tuple[int, int]:
+    """Indexes [start, end) of the paragraphs that may hold directives.
+
+    Starts after the opening "… như sau:" (or at the first numbered heading when there is none), ends at
+    the closing ("Nơi nhận", "Nhận được Công văn này", "Trên đây là …").
+    """
+    start = next((p.index + 1 for p in paras if _OPENING.search(p.text)), None)
+    if start is None:
+        start = next((p.index for p in paras if p.kind in ("roman", "num")), len(paras))
+    end = next((p.index for p in paras[start:] if _CLOSING.match(p.text)), len(paras))
+    return start, end
+
+
+def _kind_key(p: Paragraph) -> str:
+    if p.kind == "num" and p.label:
+        return f"num{p.label.count('.') + 1}"
+    return p.kind
+
+
+def _field(p: Paragraph) -> tuple[str, str] | None:
+    if p.kind != "dash":
+        return None
+    m = _FIELD.match(p.body)
+    if not m:
+        return None
+    name = fold(m.group("name"))
+    value = m.group("value").strip().rstrip(".;").strip()
+    if name.startswith("thời"):
+        return "deadline", value
+    if name.startswith(("kết quả", "sản phẩm")):
+        return "output", value
+    if "phối hợp" in name:
+        return "co", value
+    return "lead", value
+
+
+def _is_declaration(p: Paragraph) -> tuple[str, str | None] | None:
+    """An unnumbered paragraph that names who does the items below it ("Giao Sở Nội vụ:")."""
+    if not p.text.rstrip().endswith(":"):
+        return None
+    lead = ag.giao_lead(p.body) or ag.ask_lead(p.body) or ag.subject_lead(p.body)
+    return (lead, ag.co_agencies(p.body)) if lead else None
+
+
+def _is_standalone(p: Paragraph) -> bool:
+    """An unnumbered directive paragraph on its own ("Yêu cầu các sở, ban, ngành … trước 11h00’ …")."""
+    return bool(ag.giao_lead(p.body) or ag.ask_lead(p.body)) and not p.text.rstrip().endswith(":")
+
+
+def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
+    root = _Node(para=None, kind="root")
+    section = root  # current roman section (or root)
+    stack: list[_Node] = []
+    for p in paras:
+        top = stack[-1] if stack else section
+        found = _field(p)
+        if found is not None:
+            name, value = found
+            top.fields.setdefault(name, value)
+            top.field_paras.append(p)
+            continue
+        if p.kind == "roman":
+            section = _Node(para=p, kind="roman", parent=root)
+            section.skip = fold(p.body).startswith(_SKIP_SECTIONS)
+            root.children.append(section)
+            stack = []
+            continue
+        if p.kind != "none":
+            key = _kind_key(p)
+            keys = [n.kind for n in stack]
+            if key in keys:
+                stack = stack[: keys.index(key)]
+            parent = stack[-1] if stack else section
+            node = _Node(para=p, kind=key, parent=parent)
+            parent.children.append(node)
+            stack.append(node)
+            continue
+        declaration = _is_declaration(p)
+        if declaration is not None and not top.children:
+            top.decl_lead, top.decl_co = declaration
+            top.extras.append(p)
+            continue
+        if (standalone_ok or p.bold) and _is_standalone(p):
+            node = _Node(para=p, kind="standalone", parent=section, standalone=True)
+            section.children.append(node)
+            stack = []
+            continue
+        top.extras.append(p)
+    return root
+
+
+def _leaves(node: _Node) -> list[_Node]:
+    """Leaf items in document order, skipping explanatory sections.
+
+    In a section that states responsibilities in field lines ("- Cơ quan chủ trì: …"), only items with
+    their own field lines are tasks: the others there restate or point elsewhere (plan 15/KH-BCĐ III.1
+    a) repeats Annex I task 3, b) points to Annexes I–III).
+    """
+    out: list[_Node] = []
+    for child in node.children:
+        if child.skip:
+            continue
+        if child.children:
+            leaves = _leaves(child)
+            if child.kind == "roman" and any(leaf.fields.get("lead") for leaf in leaves):
+                leaves = [leaf for leaf in leaves if leaf.fields.get("lead")]
+            out.extend(leaves)
+        elif child.kind not in ("roman", "root"):
+            out.append(child)
+    return out
+
+
+def _ancestors(node: _Node) -> list[_Node]:
+    out = []
+    parent = node.parent
+    while parent is not None and parent.kind != "root":
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _inherited(node: _Node) -> tuple[str | None, str | None]:
+    """Lead and co of the nearest ancestor that names a responsible body."""
+    for anc in _ancestors(node):
+        if anc.decl_lead:
+            return anc.decl_lead, anc.decl_co
+        body = anc.body
+        lead = ag.giao_lead(body) or ag.ask_lead(body)
+        if lead:
+            return lead, ag.co_agencies(body)
+        lead = ag.heading_lead(body)
+        if lead:
+            return lead, None
+        if body.rstrip().endswith(":"):
+            lead = ag.subject_lead(body)
+            if lead:
+                return lead, ag.co_agencies(body)
+    return None, None
+
+
+def _section(node: _Node) -> tuple[str | None, str | None]:
+    """Section path ("III.2", "2") and the title of the nearest numbered/roman heading above the item."""
+    chain = [a for a in reversed(_ancestors(node)) if a.kind == "roman" or a.kind.startswith("num")]
+    if node.kind.startswith("num"):
+        chain.append(node)
+    labels = [a.label for a in chain if a.label]
+    section = ".".join(labels) or None
+    heads = [a for a in chain if a is not node]
+    title = clean_cell(heads[-1].body)[:300] if heads else None
+    return section, title
+
+
+def _stt(node: _Node) -> str | None:
+    """ "2.4" for the 4th dash of item 2, "4.1" for item 4 that has no dashes, "a", "(1)" as printed."""
+    if node.kind == "dash" and node.parent is not None:
+        dashes = [c for c in node.parent.children if c.kind == "dash"]
+        index = str(dashes.index(node) + 1)
+        nums = [a for a in _ancestors(node) if a.kind.startswith("num") or a.kind == "roman"]
+        return f"{nums[0].label}.{index}" if nums else index
+    if node.kind.startswith("num"):
+        return f"{node.label}.1"
+    if node.kind == "paren":
+        return f"({node.label})"
+    return node.label
+
+
+def _split_lead_field(value: str) -> tuple[str, str | None]:
+    """'Văn phòng UBND tỉnh chủ trì, phối hợp với Sở …' -> ('Văn phòng UBND tỉnh', 'Sở …')."""
+    m = _LEAD_CO_SPLIT.match(value)
+    if not m:
+        return value, None
+    co = m.group("co")
+    return m.group("lead").strip(" ,"), co.strip(" ,.;") if co else None
+
+
+def _task(node: _Node, method: Method, order: int) -> RawTask | None:
+    body = node.body
+    extras = " ".join(p.text for p in node.extras)
+    text = clean_cell(f"{body} {extras}")
+    lead: str | None = None
+    co: str | None = None
+    raw_cells: dict[str, str] = {}
+
+    enumerated = ag.enumerated_leads(text)
+    if enumerated:
+        lead = enumerated
+    elif "lead" in node.fields:
+        raw_cells["lead"] = node.fields["lead"]
+        lead, co = _split_lead_field(node.fields["lead"])
+    else:
+        lead = ag.giao_lead(body) or ag.ask_lead(body)
+        if lead is None and node.kind != "dash":
+            m = _AGENCY_COLON.match(body)
+            if m and ag.heading_lead(m.group("agency") + ":"):
+                lead, text = (
+                    ag.heading_lead(m.group("agency") + ":"),
+                    clean_cell(f"{m.group('rest')} {extras}"),
+                )
+        if lead is None:
+            lead = ag.subject_lead(body)
+        if lead is None and extras:
+            heading = ag.heading_lead(body)
+            if heading:
+                lead, text = heading, clean_cell(extras)
+        if lead is None:
+            lead = node.decl_lead
+    inherited_lead, inherited_co = _inherited(node)
+    lead = lead or inherited_lead
+    if lead is None or _ISSUER_LEADERS.match(lead):
+        return None
+    if "co" in node.fields:
+        raw_cells["co"] = node.fields["co"]
+        co = node.fields["co"]
+    if co is None and not enumerated:
+        co = ag.co_agencies(text)
+    if co is None:
+        co = node.decl_co or (inherited_co if "lead" not in node.fields else None)
+    deadline = node.fields.get("deadline") or find_deadline_raw(text)
+    if "deadline" in node.fields:
+        raw_cells["deadline"] = node.fields["deadline"]
+    if "output" in node.fields:
+        raw_cells["output"] = node.fields["output"]
+    section, title = _section(node)
+    pages = sorted({pg for p in [node.para, *node.extras, *node.field_paras] if p for pg in p.pages})
+    return RawTask(
+        source="prose",
+        annex=None,
+        section=section,
+        section_title=title,
+        stt=None if node.standalone else _stt(node),
+        text=text,
+        lead_raw=lead,
+        co_raw=co,
+        output_raw=node.fields.get("output"),
+        deadline_raw=deadline,
+        pages=pages,
+        method=method,
+        raw_cells=raw_cells,
+        order=order,
+        parser_version=VERSION,
+    )
