@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from models.page import Block, ParsedFile, TableGrid
 from models.settings import TableSettings
 from models.task import RawTask
-from parsers.header_map import HeaderMap, combine_header_rows, key, map_header
-from parsers.text import clean_cell
+from parsers.header_map import HeaderMap, combine_header_rows, map_header
+from parsers.text import clean_cell, collapse_ws, strip_diacritics
 
 VERSION = "tables.v1"
 
@@ -108,7 +108,7 @@ def annex_label(text: str) -> str | None:
     >>> annex_label("PHỤ LỤC II"), annex_label("Phụ lục số 01"), annex_label("Phụ lục I, II, III kèm theo")
     ('II', '1', None)
     """
-    folded = key(text)
+    folded = collapse_ws(strip_diacritics(text))
     m = _ANNEX.match(folded)
     if m is None or len(folded) > 200:
         return None
