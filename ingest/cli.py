@@ -161,6 +161,66 @@ def agencies(
         out.print(table)
 
 
+class DiffFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    html = "html"
+    xlsx = "xlsx"
+
+
+class KeyMode(StrEnum):
+    auto = "auto"
+    yes = "yes"
+    no = "no"
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="Earlier document: number (15/KH-BCĐ), doc-id prefix or file path.")],
+    b: Annotated[str, typer.Argument(help="Later document, same forms; a new file is ingested first.")],
+    db: DbOption = str(DEFAULT_DB),
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.terminal,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (needed for html/xlsx).")] = None,
+    by_key: Annotated[KeyMode, typer.Option(help="Pair by annex/section/STT too: auto = when B cites A.")] = KeyMode.auto,
+) -> None:
+    """Tasks added, removed and changed (deadline, agencies, wording, output) from A to B."""
+    from ingest.diff_cmd import run_diff, write_diff
+
+    with _registry(db) as reg:
+        result = run_diff(reg, a, b, by_key=by_key.value)
+    if written := write_diff(result, fmt.value, output, console=out):
+        err.print(f"wrote {written}")
+
+
+@app.command()
+def status(
+    db: DbOption = str(DEFAULT_DB),
+    as_of: Annotated[str | None, typer.Option(help="Today's date, YYYY-MM-DD (default: today).")] = None,
+    soon_days: Annotated[int, typer.Option(min=0, help="'Due soon' window in days.")] = 14,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of tables.")] = False,
+) -> None:
+    """Overdue and due-soon tasks per lead agency; tasks restated by a later document follow it."""
+    from ingest.status import print_status
+
+    with _registry(db) as reg:
+        print_status(reg, _date(as_of) or date.today(), soon_days, console=out, as_json=json_out)
+
+
+@app.command()
+def report(
+    db: DbOption = str(DEFAULT_DB),
+    output: Annotated[Path, typer.Option("-o", "--output")] = Path("out/report.html"),
+    as_of: Annotated[str | None, typer.Option(help="Today's date, YYYY-MM-DD (default: today).")] = None,
+    soon_days: Annotated[int, typer.Option(min=0)] = 14,
+    files_dir: Annotated[Path | None, typer.Option(help="Folder of the documents, for file:// page links.")] = None,
+) -> None:
+    """One self-contained HTML page: agencies, overdue counts, deadline calendar, filterable task table."""
+    from ingest.report import write_report
+
+    with _registry(db) as reg:
+        err.print(f"wrote {write_report(reg, output, _date(as_of) or date.today(), soon_days=soon_days, files_dir=files_dir)}")
+
+
 def _date(text: str | None) -> date | None:
     if text is None:
         return None

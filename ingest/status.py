@@ -1,0 +1,206 @@
+"""What is overdue and what falls due soon, per lead agency, taking follow-up documents into account.
+
+A later document that cites an earlier one ("Thực hiện Kế hoạch số 15/KH-BCĐ ...", "điều chỉnh Kế hoạch
+số 15/KH-BCĐ") is *linked* to it: the citation's number and the registered document's number are
+compared normalised (``models.diff.normalise_doc_number``: NFC, case, "BCD"/"BCĐ", spaces, "-"/"/").
+When the later document restates a task of the earlier one (the diff pairs them), the later wording and
+deadline are the ones in force, so the earlier task is *superseded* and left out of the status: a task
+moved from Quý I to Quý II is not overdue on 15 April.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from rich.console import Console
+from rich.table import Table
+
+from models.diff import DiffSettings, diff_tasks, normalise_doc_number
+from models.document import Document
+from models.registry import Registry, TaskFilter
+from models.task import Task
+
+Status = Literal["overdue", "due_soon", "later", "undated"]
+NO_LEAD = "(chưa rõ cơ quan chủ trì)"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """``later`` cites ``earlier`` (as printed in ``raw``)."""
+
+    earlier: Document
+    later: Document
+    raw: str
+
+
+@dataclass(frozen=True)
+class AgencyStatus:
+    agency: str
+    total: int = 0
+    overdue: list[Task] = field(default_factory=list)
+    due_soon: list[Task] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    as_of: date
+    soon_days: int
+    agencies: list[AgencyStatus]
+    superseded: dict[str, str]  # task_id of an earlier task -> task_id of the later task in force
+    follow_ups: list[FollowUp]
+
+
+def follow_ups(docs: list[Document]) -> list[FollowUp]:
+    """Every (earlier, later) pair where ``later`` cites the number of a registered ``earlier``."""
+    by_number: dict[str, list[Document]] = defaultdict(list)
+    for d in docs:
+        key = normalise_doc_number(d.meta.number)
+        if key and not key.startswith("/"):  # "/UBND-KGVX": the serial is blank, it identifies nothing
+            by_number[key].append(d)
+    links = []
+    for later in docs:
+        for ref in later.meta.references:
+            for earlier in by_number.get(normalise_doc_number(ref.number), []):
+                if earlier.doc_id != later.doc_id:
+                    links.append(FollowUp(earlier, later, ref.raw))
+    return links
+
+
+def classify(task: Task, as_of: date, soon_days: int) -> Status:
+    """Overdue when the last allowed day is before ``as_of``; due soon within ``soon_days`` after it."""
+    due = task.deadline.due
+    if due is None:
+        return "undated"
+    if due < as_of:
+        return "overdue"
+    return "due_soon" if due <= as_of + timedelta(days=soon_days) else "later"
+
+
+def superseded_tasks(
+    reg: Registry, links: list[FollowUp], settings: DiffSettings | None = None
+) -> dict[str, str]:
+    """Earlier tasks restated by a citing document: {earlier task_id: later task_id}."""
+    out: dict[str, str] = {}
+    for link in links:
+        earlier = reg.tasks(TaskFilter(doc_ids=[link.earlier.doc_id]))
+        later = reg.tasks(TaskFilter(doc_ids=[link.later.doc_id]))
+        d = diff_tasks(earlier, later, settings, by_key=True)
+        for c in d.changed + d.unchanged:
+            out[c.a.task_id] = c.b.task_id
+    return out
+
+
+def current_tasks(reg: Registry) -> tuple[list[Task], dict[str, str], list[FollowUp]]:
+    """Tasks in force (superseded ones left out), the superseded map, and the follow-up links."""
+    links = follow_ups(reg.documents())
+    superseded = superseded_tasks(reg, links)
+    return [t for t in reg.tasks() if t.task_id not in superseded], superseded, links
+
+
+def agency_status(reg: Registry, as_of: date, soon_days: int = 14) -> StatusReport:
+    """Per lead agency: tasks in force, those overdue and those due within ``soon_days``.
+
+    A task with several lead agencies counts for each; a task with none is listed under
+    ``NO_LEAD`` so that it is not lost. Agencies are sorted by overdue count, then name.
+    """
+    tasks, superseded, links = current_tasks(reg)
+    return summarise(tasks, superseded, links, as_of, soon_days)
+
+
+def summarise(
+    tasks: list[Task], superseded: dict[str, str], links: list[FollowUp], as_of: date, soon_days: int
+) -> StatusReport:
+    """``agency_status`` on tasks already selected (the report selects them once for all its parts)."""
+    groups: dict[str, list[Task]] = defaultdict(list)
+    for t in tasks:
+        for name in dict.fromkeys(a.name for a in t.lead) or [NO_LEAD]:
+            groups[name].append(t)
+    rows = []
+    for name, ts in groups.items():
+        st = [classify(t, as_of, soon_days) for t in ts]
+        rows.append(
+            AgencyStatus(
+                agency=name,
+                total=len(ts),
+                overdue=sorted((t for t, s in zip(ts, st, strict=True) if s == "overdue"), key=_due),
+                due_soon=sorted((t for t, s in zip(ts, st, strict=True) if s == "due_soon"), key=_due),
+            )
+        )
+    rows.sort(key=lambda r: (-len(r.overdue), -len(r.due_soon), r.agency))
+    return StatusReport(as_of, soon_days, rows, superseded, links)
+
+
+def _due(t: Task) -> date:
+    return t.deadline.due or date.max
+
+
+def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, object]:
+    """JSON for tools: per agency, the overdue and due-soon tasks with their document and deadline."""
+
+    def brief(t: Task) -> dict[str, object]:
+        doc = docs.get(t.doc_id)
+        return {
+            "task_id": t.task_id,
+            "document": (doc.meta.number or doc.file) if doc else t.doc_id,
+            "stt": t.stt,
+            "text": t.text,
+            "deadline": t.deadline.raw,
+            "due": t.deadline.due.isoformat() if t.deadline.due else None,
+            "days_late": (report.as_of - t.deadline.due).days if t.deadline.due else None,
+        }
+
+    return {
+        "as_of": report.as_of.isoformat(),
+        "soon_days": report.soon_days,
+        "superseded": len(report.superseded),
+        "follow_ups": [
+            {"earlier": f.earlier.meta.number, "later": f.later.meta.number or f.later.file, "raw": f.raw}
+            for f in report.follow_ups
+        ],
+        "agencies": [
+            {
+                "agency": r.agency,
+                "total": r.total,
+                "overdue": [brief(t) for t in r.overdue],
+                "due_soon": [brief(t) for t in r.due_soon],
+            }
+            for r in report.agencies
+            if r.overdue or r.due_soon
+        ],
+    }
+
+
+def print_status(
+    reg: Registry, as_of: date, soon_days: int, *, console: Console, as_json: bool = False
+) -> None:
+    """``theodoi status``: one table per agency with overdue or due-soon tasks, or the JSON record."""
+    report = agency_status(reg, as_of, soon_days)
+    docs = {d.doc_id: d for d in reg.documents()}
+    if as_json:
+        console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")
+        return
+    summary = Table("cơ quan chủ trì", "nhiệm vụ", "quá hạn", "sắp đến hạn",
+                    title=f"Tình hình đến ngày {as_of:%d/%m/%Y} (sắp đến hạn: {soon_days} ngày)")  # fmt: skip
+    for r in report.agencies:
+        summary.add_row(r.agency, str(r.total), str(len(r.overdue) or ""), str(len(r.due_soon) or ""))
+    console.print(summary)
+    for r in report.agencies:
+        if not (r.overdue or r.due_soon):
+            continue
+        table = Table("văn bản", "stt", "nhiệm vụ", "thời hạn", "hạn", "tình trạng", title=r.agency)
+        for t in [*r.overdue, *r.due_soon]:
+            doc = docs.get(t.doc_id)
+            due = t.deadline.due
+            late = (as_of - due).days if due else 0
+            state = f"[red]quá hạn {late} ngày[/red]" if late > 0 else f"[yellow]còn {-late} ngày[/yellow]"
+            table.add_row((doc.meta.number or doc.file) if doc else t.doc_id[:8], t.stt or "", t.text[:120],
+                          t.deadline.raw or "", str(due or ""), state)  # fmt: skip
+        console.print(table)
+    if report.superseded:
+        console.print(
+            f"{len(report.superseded)} nhiệm vụ đã được văn bản sau điều chỉnh (tính theo văn bản sau)"
+        )
