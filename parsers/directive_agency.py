@@ -40,7 +40,7 @@ _SUBJECT = re.compile(
 _CO_VERBS = "|".join(v for v in _VERBS.split("|") if v not in {"giải quyết", "trong", "theo", "cung cấp"})
 _CO = re.compile(
     rf"[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<agency>{_AGENCY_START}.+?)"
-    rf"(?=\s+(?:{_CO_VERBS})\b|\s*[:;.]|\s*$)"
+    rf"(?=\s+(?:{_CO_VERBS})\b|,\s+(?:giải quyết|trong|theo)\b|\s*[:;.]|\s*$)"
 )
 # "(Sở Nội vụ)" closing an enumerated item "(1) … (Sở Nội vụ); (2) …".
 _PAREN_AGENCY = re.compile(rf"\((?P<agency>{_AGENCY_START}[^()]{{0,120}})\)")
