@@ -118,10 +118,7 @@ def find_deadline_phrase(sentence: str, doc_date: date | None) -> tuple[str, Dea
     candidates = _candidates(_scan(text, doc_date, cell=False))
     if not candidates:
         return None
-    best = max(score for _, _, score, _ in candidates)
-    top = [c for c in candidates if c[2] == best]
-    dated = [c for c in top if c[3]]
-    start, end = (dated[0][0], dated[-1][1]) if len(dated) >= 2 else top[-1][:2]
+    start, end = _choose(candidates, key)
     phrase = text[start:end].strip(" ,;.")
     return phrase, parse_deadline(phrase, doc_date)
 
@@ -362,10 +359,8 @@ def _decide(scan: _Scan, doc_date: date | None) -> Deadline:
 
 def _recurrence(scan: _Scan) -> str | None:
     """The most specific rhythm named ("Hằng tháng hoặc theo yêu cầu" -> monthly)."""
-    order = [r for r, _ in pt.RECURRING]
-    found = sorted((order.index(r), r) for r, _, _ in scan.recurrences)
-    named = [r for _, r in found if r is not None]
-    return named[0] if named else None
+    named = {r for r, _, _ in scan.recurrences if r is not None}
+    return min(named, key=pt.RECURRENCE_RANK.index) if named else None
 
 
 def _clause(scan: _Scan, step: _Step) -> str:
@@ -391,14 +386,28 @@ def _candidates(scan: _Scan) -> list[tuple[int, int, int, bool]]:
         start, strength = _cue(key, step.start)
         if strength:
             found.append((start, step.end, strength, True))
-    for _, s, e in scan.recurrences:
+    for recurrence, s, e in scan.recurrences:
         start, strength = _cue(key, s)
-        found.append((start, e, max(strength, 2), False))
+        found.append((start, e, max(strength, 1 if recurrence in ("on_request", None) else 2), False))
     for pattern in (pt.REF_TIME, pt.DURATION_CONDITION, pt.ONGOING_IN_PROSE):
         for m in pattern.finditer(key):
             end = m.end() if pattern is not pt.REF_TIME else _clause_end(key, m.end())
             found.append((m.start(), end, 1 if pattern is pt.ONGOING_IN_PROSE else 2, False))
     return sorted(found)
+
+
+def _choose(candidates: list[tuple[int, int, int, bool]], key: str) -> tuple[int, int]:
+    """Span of the deadline phrase: the last strongest candidate, or, when it is dated, every dated
+    candidate of its item (up to ";") - "ban hành … trong tháng 01/2026, kiểm tra chậm nhất trong tháng 6/2026".
+    """
+    best = max(c[2] for c in candidates)
+    start, end, _, dated = next(c for c in reversed(candidates) if c[2] == best)
+    if not dated:
+        return start, end
+    left = max((m.end() for m in pt.ITEM_BREAK.finditer(key, 0, start)), default=0)
+    right = next((m.start() for m in pt.ITEM_BREAK.finditer(key, end)), len(key))
+    group = [c for c in candidates if c[3] and c[2] >= 2 and left <= c[0] and c[1] <= right]
+    return group[0][0], group[-1][1]
 
 
 def _cue(key: str, start: int) -> tuple[int, int]:

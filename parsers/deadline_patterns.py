@@ -93,6 +93,7 @@ NON_DEADLINE = [
 # --- recurrences (matched before dated steps, whose numbers they contain) -------------------------------
 
 HANG = r"(?:hang|moi)"
+DK = r"(?<![a-z])(?:dinh\s+ky\s+)?"  # "định kỳ hằng tháng" is one phrase
 RECURRING: list[tuple[str, re.Pattern[str]]] = [
     # "trước ngày 25 hằng tháng", "ngày 05 của tháng tiếp theo"
     (
@@ -108,12 +109,12 @@ RECURRING: list[tuple[str, re.Pattern[str]]] = [
             rf"|{QUARTER_WORD}\s+{Q})\s+(?:cua\s+)?{HANG}\s+nam"
         ),
     ),
-    ("weekly", _c(rf"(?<![a-z]){HANG}\s+tuan|dinh\s+ky\s+(?:hang\s+)?tuan")),
-    ("monthly", _c(rf"(?<![a-z]){HANG}\s+thang|dinh\s+ky\s+(?:0?1|mot)\s+thang")),
+    ("weekly", _c(rf"{DK}{HANG}\s+tuan|dinh\s+ky\s+(?:hang\s+)?tuan")),
+    ("monthly", _c(rf"{DK}{HANG}\s+thang|dinh\s+ky\s+(?:0?1|mot)\s+thang")),
     (
         "quarterly",
         _c(
-            rf"(?<![a-z]){HANG}\s+{QUARTER_WORD}(?![a-z])|dinh\s+ky\s+(?:0?3|ba)\s+thang"
+            rf"{DK}{HANG}\s+{QUARTER_WORD}(?![a-z])|dinh\s+ky\s+(?:0?3|ba)\s+thang"
             rf"|(?<![a-z])theo\s+{QUARTER_WORD}(?![a-z])(?!\s+(?:dinh|che|hoach|trinh|pham|mo|{Q}))"
         ),
     ),
@@ -121,7 +122,7 @@ RECURRING: list[tuple[str, re.Pattern[str]]] = [
         "half_yearly",
         _c(rf"(?:dinh\s+ky|{HANG})\s+(?:0?6|sau)\s+thang|(?:0?6|sau)\s+thang\s+(?:mot|01|1)\s+lan"),
     ),
-    ("yearly", _c(rf"(?<![a-z]){HANG}\s+nam(?![a-z])|dinh\s+ky\s+(?:hang\s+)?nam")),
+    ("yearly", _c(rf"{DK}{HANG}\s+nam(?![a-z])|dinh\s+ky\s+(?:hang\s+)?nam")),
     ("on_request", _c(r"theo\s+(?:thoi\s+gian\s+)?yeu\s+cau|khi\s+co\s+yeu\s+cau|dot\s+xuat")),
     (None, _c(r"dinh\s+ky")),  # "Định kỳ" with no rhythm: recurring, rhythm unknown
 ]
@@ -144,7 +145,7 @@ CONDITIONAL = _c(
 
 # --- dated steps, in priority order (an earlier pattern claims its span first) -------------------------
 
-DATE_NUM = _c(rf"(?<![\d/.\-]){D}{SEP}{M}{SEP}{Y}(?![/\-]\d)")
+DATE_NUM = _c(rf"(?<![\d/.\-]){D}\s*(?P<sep>[/.\-])\s*{M}\s*(?P=sep)\s*{Y}(?![/\-]\d)")  # one separator
 DATE_WORDS = _c(rf"ngay\s+{D}\s+thang\s+{M}(?:\s*,?\s*nam\s+{Y}|{SEP}{YW}|{NEXT}|{THIS})?")
 DATE_NO_YEAR = _c(
     rf"(?:^|(?<![a-z])(?:ngay|truoc|den|dip|nhat|la|han|vao))\s*{D}{SEP}{M}(?!\s*[/.\-]\s*\d)(?:{NEXT}|{THIS})?"
@@ -195,3 +196,6 @@ DURATION_CONDITION = _c(
 MONTH_NUMBER = _c(r"[01]?\d")
 CLAUSE_END = _c(r";|\.(?=\s|$)")
 BARE_DAY = _c(r"^\s*ngay\s*$")
+# Rhythms from most to least frequent: a phrase naming two keeps the more frequent one.
+RECURRENCE_RANK = ["weekly", "monthly", "quarterly", "half_yearly", "yearly", "on_request"]
+ITEM_BREAK = _c(r";")
