@@ -50,12 +50,15 @@ DEFAULT_FILES = ("central.yaml", "daklak.yaml")
 # nothing but bodies, so they can be lenient; prose is full of look-alikes ("sổ y tế" / "Sở Y tế").
 CELL_SKELETON_MIN = 0.8
 PROSE_SKELETON_MIN = 0.9
+# ... or, in a cell, when at most this many characters differ in their marks only ("Sờ Nội vu").
+CELL_MAX_MARK_SLIPS = 2
 # rapidfuzz ratio (0..100) a leftover piece of a cell needs to be read as a gazetteer alias.
 FUZZY_MIN = 86.0
 # Leftover pieces shorter than this (characters) are never fuzzy-matched: "Y tê" is too short to trust.
 FUZZY_MIN_CHARS = 6
 
 _LIST_GLUE = frozenset({",", ";", ":", "và", "-", "/", ".", "+", "với", "các", "cùng"})
+_ITEM_START = frozenset({",", ";", ":", "và"})
 _PIECE_BREAK = frozenset({";", "(", ")"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "-", "/", ".", "+", "*", "(", ")", '"', "'", "…"})
 _CODE_GLUE = frozenset({"-", "/"})
@@ -151,6 +154,13 @@ def _skeleton(token: str) -> str:
     """ "công" -> "cong", "đắk" -> "dak": the form OCR slips in tone and vowel marks leave unchanged."""
     bare = "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
     return bare.replace("đ", "d") or token
+
+
+def _mark_slips(a: str, b: str) -> int:
+    """Characters that differ between two texts of the same skeleton (they differ in marks only)."""
+    if len(a) != len(b):
+        return max(len(a), len(b))
+    return sum(x != y for x, y in zip(a, b, strict=True))
 
 
 def _variants(alias: str) -> list[str]:
@@ -339,7 +349,8 @@ class Gazetteer:
                 index = int(strings[label][1:])
                 text = doc[s:e].text
                 score = max(fuzz.ratio(text, k) for k in keys_of[index]) / 100
-                if score >= skel_min:
+                slips = min(_mark_slips(text, k) for k in keys_of[index])
+                if score >= skel_min or (not prose and slips <= CELL_MAX_MARK_SLIPS):
                     keep(_Cand(s, e, index, role, self.entries[index].head, min(score, 0.99)))
         for label, s, e in self._marker(doc):
             keep(_Cand(s, e, -1, "marker", strings[label][1:], 1.0))
@@ -367,16 +378,10 @@ class Gazetteer:
             )
             glue_ok = all(t.text in _LIST_GLUE or t.i in noise for t in doc[prev.end if prev else 0 : s])
             ends_ok = e == len(doc) or e in starts or doc[e].text in _LIST_GLUE or doc[e].text in "()"
+            starts_item = s == 0 or doc[s - 1].text in _ITEM_START
             for c in alts:
-                if c.role == "short":
-                    # in a cell, a short form must also end its list item ("Xây dựng nông thôn mới" is not
-                    # Sở Xây dựng); prose goes on with a verb ("các Sở: Tài chính, Xây dựng chủ trì")
-                    if not glue_ok or not (ends_ok or prose):
-                        continue
-                    if c.head and (prev is None or c.head not in prev.heads):
-                        continue
-                    if not c.head and prev is None and prose:
-                        continue
+                if c.role == "short" and not _short_ok(c, prev, glue_ok, ends_ok, starts_item, prose):
+                    continue
                 raw_start, raw_end = key.span(doc, s, e)
                 heads = {c.head} if c.role == "marker" else {self.entries[c.entry].head}
                 item = _Found(s, e, c.entry, c.score, raw_start, raw_end, heads)
@@ -444,6 +449,24 @@ class Gazetteer:
         entry = self._alias_owner[hit[0]]
         start, end = piece[0], piece[-1] + 1
         return _Found(start, end, entry, min(hit[1] / 100, 0.99), *key.span(doc, start, end))
+
+
+def _short_ok(
+    c: _Cand, prev: "_Found | None", glue_ok: bool, ends_ok: bool, starts_item: bool, prose: bool
+) -> bool:
+    """Whether a short form names a body here (see the module docstring).
+
+    An agency's short form ("Tư pháp") needs a list about its head: the previous body or marker has the
+    same head ("Sở …, Tư pháp", "các Sở: Tư pháp") with only punctuation, "và" or titles between. In a
+    cell it must also end its list item ("Xây dựng nông thôn mới" is not Sở Xây dựng); prose goes on with
+    a verb ("các Sở: Tài chính, Xây dựng chủ trì"). A group's short form ("địa phương") follows any body
+    in prose; in a cell, whose items are all bodies, it only has to fill a whole item.
+    """
+    if c.head:
+        return glue_ok and (ends_ok or prose) and prev is not None and c.head in prev.heads
+    if prose:
+        return glue_ok and prev is not None
+    return (glue_ok or starts_item) and ends_ok
 
 
 def _code_like(doc: Doc, start: int, end: int) -> bool:

@@ -1,0 +1,488 @@
+"""Agency normaliser: cells of the real plan and letter seeds, OCR and Unicode variants, prose, look-ups.
+
+Expected values are written by hand from reading the documents (names are the gazetteer's canonical
+names); an expected body marked "?" is one the gazetteer does not know (kind="unknown").
+"""
+
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from parsers.agency import VERSION, Gazetteer, GazetteerError, split_agencies, unknown_agencies
+from parsers.text import nfc
+
+ROOT = Path(__file__).resolve().parents[2]
+GAZETTEER_DIR = ROOT / "data" / "gazetteer"
+SEEDS = ROOT.parent / "shared" / "seeds"
+PLAN_SEED = SEEDS / "000_94a45bdc1ad02897.txt"
+LETTER_SEED = SEEDS / "002_a6da8a880d7f0315.txt"
+HEADER_CELLS = {"Cơ quan chủ trì", "Cơ quan phối hợp", "Cơ quan thực hiện/phối hợp"}
+
+KHCN = "Sở Khoa học và Công nghệ"
+NV = "Sở Nội vụ"
+TC = "Sở Tài chính"
+TP = "Sở Tư pháp"
+VHTTDL = "Sở Văn hóa, Thể thao và Du lịch"
+NNMT = "Sở Nông nghiệp và Môi trường"
+GDDT = "Sở Giáo dục và Đào tạo"
+YT = "Sở Y tế"
+VP = "Văn phòng UBND tỉnh"
+CA = "Công an tỉnh"
+VPTU = "Văn phòng Tỉnh ủy"
+BAO = "Báo và Phát thanh, Truyền hình Đắk Lắk"
+SBN = "Các sở, ban, ngành"
+DP = "Các địa phương"
+XP = "UBND các xã, phường"
+CQDV = "Các cơ quan, đơn vị"
+LQ = "Các sở, ngành liên quan"
+CSDL = "Các sở, ngành có CSDL"
+
+
+def _load(*extra: str) -> Gazetteer:
+    texts = [(GAZETTEER_DIR / name).read_text(encoding="utf-8") for name in ("central.yaml", "daklak.yaml")]
+    return Gazetteer.from_yaml_texts([*texts, *extra])
+
+
+@pytest.fixture(scope="module")
+def gz() -> Gazetteer:
+    return _load()
+
+
+def _names(refs) -> list[str]:
+    return [("?" + r.name) if r.kind == "unknown" else r.name for r in refs]
+
+
+# Every distinct lead / co-agency cell of plan 15/KH-BCĐ (Annexes I-III), as the seed prints it.
+PLAN_CELLS = [
+    ("Các sở, ban, ngành của tỉnh", [SBN]),
+    ("Các sở, ban, ngành của tỉnh; các địa phương", [SBN, DP]),
+    ("Các Tổ Công tác của Ban Chỉ đạo", ["Các Tổ Công tác của Ban Chỉ đạo"]),
+    ("Các sở, ban, ngành; địa phương", [SBN, DP]),
+    ("Văn phòng UBND tỉnh; Sở Khoa học và Công nghệ", [VP, KHCN]),
+    ("Sở Khoa học và Công nghệ Văn phòng UBND tỉnh", [KHCN, VP]),
+    ("các sở, ban, ngành; địa phương", [SBN, DP]),
+    ("các sở, ban, ngành, địa phương", [SBN, DP]),
+    ("Sở Khoa học và Công nghệ", [KHCN]),
+    ("Sở Văn hóa, Thể thao và Du lịch", [VHTTDL]),
+    ("Các cơ quan, đơn vị, địa phương", [CQDV, DP]),
+    ("Báo và Phát thanh, Truyền hình Đắk Lắk; Văn phòng UBND tỉnh", [BAO, VP]),
+    ("Các sở, ban, ngành, địa phương", [SBN, DP]),
+    ("Sở Khoa học và Công nghệ; Sở Nội vụ, Sở Tư pháp, Sở Tài chính", [KHCN, NV, TP, TC]),
+    ("Sở Tư pháp", [TP]),
+    ("Sở Nội vụ", [NV]),
+    ("Sở Tài chính", [TC]),
+    ("Sở Tài chính, Các sở, ban, ngành, địa phương", [TC, SBN, DP]),
+    ("Sở Dân tộc và Tôn giáo", ["Sở Dân tộc và Tôn giáo"]),
+    ("Các sở, ban, ngành, các địa phương", [SBN, DP]),
+    ("Văn phòng UBND tỉnh, Các sở, ban, ngành", [VP, SBN]),
+    ("Sở Giáo dục và Đào tạo", [GDDT]),
+    ("Sở Tài chính; các sở, ngành liên quan", [TC, LQ]),
+    ("Sở Tài chính, Sở Khoa học và Công nghệ", [TC, KHCN]),
+    ("Các sở, ban, ngành, các Viện trường, doanh nghiệp", [SBN, "Các viện, trường", "Các doanh nghiệp"]),
+    ("Tỉnh Đoàn, các trường đại học, cao đẳng trên địa bàn", ["Tỉnh Đoàn", "Các trường đại học, cao đẳng"]),
+    (
+        "Sở Văn hóa, Thể thao và Du lịch, Sở Nông nghiệp và Môi trường, Sở Công thương, Sở Tài chính, các Ban "
+        "Quản lý các Khu Công nghiệp, Khu Kinh tế, Khu Nông nghiệp ứng dụng Công nghệ cao",
+        [
+            VHTTDL,
+            NNMT,
+            "Sở Công Thương",
+            TC,
+            "Các Ban Quản lý các Khu công nghiệp, Khu kinh tế, Khu nông nghiệp ứng dụng công nghệ cao",
+        ],
+    ),
+    ("Các Sở, ban ngành, các cơ quan, đơn vị, địa phương", [SBN, CQDV, DP]),
+    ("Các Sở, ban ngành", [SBN]),
+    ("Các sở, ban, ngành", [SBN]),
+    ("UBND các xã, phường", [XP]),
+    (
+        "Sở Khoa học và Công nghệ, Sở Nội vụ, Sở Tài chính; Đoàn viên, thanh niên (Văn phòng UBND tỉnh theo "
+        "dõi, báo cáo)",
+        [KHCN, NV, TC, "Đoàn viên, thanh niên", VP],
+    ),
+    ("Công an tỉnh", [CA]),
+    ("Sở Khoa học và Công nghệ; Sở Nội vụ", [KHCN, NV]),
+    ("Sở Khoa học và Công nghệ; Công an tỉnh", [KHCN, CA]),
+    ("<p>Các sở, ban, ngành, địa phương</p>", [SBN, DP]),
+    (
+        "<p>Sở Khoa học và Công nghệ, Sở Tài chính, các cơ quan, tổ chức, đơn vị, địa phương</p>",
+        [KHCN, TC, CQDV, DP],
+    ),
+    ("<p>Các cấp ủy, sở, ngành, địa phương</p>", ["Các cấp ủy", SBN, DP]),
+    ("Văn phòng Tỉnh ủy; các sở, ngành, địa phương", [VPTU, SBN, DP]),
+    ("Sở Tài chính; các sở, ban,", [TC, SBN]),  # the cell goes on over the page break:
+    ("ngành, địa phương", ["?Ngành", DP]),  # joining the two is the table extractor's job
+    ("Văn phòng Tỉnh ủy; các cơ quan, đơn vị, địa phương", [VPTU, CQDV, DP]),
+    (
+        "Các sở, ban, ngành, các địa phương; Doanh nghiệp, viện,",
+        [SBN, DP, "Các doanh nghiệp", "Các viện, trường"],
+    ),
+    (
+        "Văn phòng UBND tỉnh, UBND các xã, phường, Báo và Phát thanh, truyền hình Đắk Lắk",
+        [VP, XP, BAO],
+    ),
+    ("Các sở, ban, ngành; UBND các xã, phường", [SBN, XP]),
+    ("Sở Nông nghiệp và Môi trường", [NNMT]),
+    ("Văn phòng UBND tỉnh", [VP]),
+    ("Các địa phương", [DP]),
+    ("Văn phòng Tỉnh ủy", [VPTU]),
+    ("Sở: Giáo dục và Đào tạo; Y tế; Nông nghiệp và Môi trường;", [GDDT, YT, NNMT]),
+    ("Các sở, ngành, UBND các xã, phường", [SBN, XP]),
+    ("Các sở, ngành liên quan", [LQ]),
+    (
+        "Sở Khoa học và Công nghệ, Tư pháp, Văn phòng UBND tỉnh, các sở, ngành, địa phương",
+        [KHCN, TP, VP, SBN, DP],
+    ),
+    ("Sở Khoa học và Công nghệ, Văn phòng UBND tỉnh, các sở, ngành, địa phương", [KHCN, VP, SBN, DP]),
+    ("Văn phòng UBND tỉnh, Sở Khoa học và Công nghệ, các sở, ngành, địa phương", [VP, KHCN, SBN, DP]),
+    ("Các sở, ngành, địa phương", [SBN, DP]),
+    ("Công an tỉnh; Sở Văn hóa, Thể thao và Du lịch", [CA, VHTTDL]),
+    ("Sở Khoa học và Công nghệ, UBND các địa phương", [KHCN, DP]),
+    ("Công an tỉnh, Sở Khoa học và Công nghệ", [CA, KHCN]),
+    (
+        "Các sở, ngành, địa phương, cơ quan, tổ chức, doanh nghiệp có liên quan",
+        [SBN, DP, "Các cơ quan, tổ chức, doanh nghiệp có liên quan"],
+    ),
+    ("Các sở, ngành, UBND các xã, phường;", [SBN, XP]),
+    ("Sở Tài chính, Công an tỉnh, sở Khoa học và Công nghệ", [TC, CA, KHCN]),
+    ("Công an tỉnh, các sở, ngành, địa phương", [CA, SBN, DP]),
+    ("Các sở, ngành có CSDL", [CSDL]),
+    ("Các sở, ngành", [SBN]),
+    ("Bộ Công an", ["Bộ Công an"]),
+    ("Công an tỉnh, Sở Khoa học và Công nghệ", [CA, KHCN]),
+]
+
+# Hard cases from the issue, other provinces' wording, Unicode and OCR variants.
+OTHER_CELLS = [
+    # factored lists and person titles
+    ("Giám đốc các Sở: Nội vụ, Tài chính", [NV, TC]),
+    ("Giám đốc Sở Y tế", [YT]),
+    ("Chủ tịch UBND các xã, phường", [XP]),
+    ("Thủ trưởng các sở, ban, ngành; Chủ tịch UBND cấp xã", [SBN, XP]),
+    ("Sở Nội vụ, Tài chính và Xây dựng", [NV, TC, "Sở Xây dựng"]),
+    ("các Sở: Tài chính; Tư pháp; Y tế", [TC, TP, YT]),
+    ("Bộ: Công an, Quốc phòng", ["Bộ Công an", "Bộ Quốc phòng"]),
+    ("Sở Nội vụ, Xây dựng nông thôn mới", [NV, "?Xây dựng nông thôn mới"]),  # a short form ends its item
+    ("Tư pháp", ["?Tư pháp"]),  # no list about a head: Sở or Bộ Tư pháp?
+    ("Địa phương", [DP]),
+    # abbreviations and "&"
+    ("Sở KH&CN; VP UBND tỉnh; CA tỉnh", [KHCN, VP, CA]),
+    ("Sở KH & CN, Sở GD&ĐT", [KHCN, GDDT]),
+    ("Sở Giáo dục & Đào tạo", [GDDT]),
+    ("Sở VHTTDL, Sở NN&MT, Sở KHCN", [VHTTDL, NNMT, KHCN]),
+    ("VPUBND, UBND cấp xã", [VP, XP]),
+    ("Sở Văn hóa - Thể thao và Du lịch", [VHTTDL]),
+    ("Sở Văn hóa Thể thao và Du lịch", [VHTTDL]),
+    ("Báo và Phát thanh - Truyền hình Đắk Lắk", [BAO]),
+    # party, mass and central bodies
+    ("Ủy ban MTTQ Việt Nam tỉnh, Tỉnh Đoàn", ["Ủy ban MTTQ Việt Nam tỉnh", "Tỉnh Đoàn"]),
+    ("Uỷ ban Mặt trận Tổ quốc Việt Nam tỉnh", ["Ủy ban MTTQ Việt Nam tỉnh"]),  # old tone placement
+    (
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy; Đảng ủy UBND tỉnh",
+        ["Ban Tuyên giáo và Dân vận Tỉnh ủy", "Đảng ủy UBND tỉnh"],
+    ),
+    ("Ban Cơ yếu Chính phủ, Văn phòng Tỉnh ủy", ["Ban Cơ yếu Chính phủ", VPTU]),
+    ("Bộ Khoa học và Công nghệ, Bộ Tài chính", ["Bộ Khoa học và Công nghệ", "Bộ Tài chính"]),
+    ("Bộ Chỉ huy Quân sự tỉnh, Thanh tra tỉnh", ["Bộ Chỉ huy Quân sự tỉnh", "Thanh tra tỉnh"]),
+    ("Ban Quản lý các KCN", ["Ban Quản lý các Khu công nghiệp"]),
+    ("Văn phòng Chính phủ; Thủ tướng Chính phủ", ["Văn phòng Chính phủ", "Thủ tướng Chính phủ"]),
+    # case, punctuation, spacing
+    ("SỞ TƯ PHÁP", [TP]),
+    ("- Sở Tư pháp.", [TP]),
+    ("Sở Tư pháp;; Sở Nội vụ ;", [TP, NV]),
+    ("Sở Tư pháp,Sở Nội vụ", [TP, NV]),
+    ("Sở Tư pháp/Sở Nội vụ", [TP, NV]),
+    ("Sở  Tài   chính\nSở Y tế", [TC, YT]),
+    ("Sở Tài chính (chủ trì)", [TC]),
+    ("Sở Tài chính, Sở Tài chính", [TC]),  # each body once
+    # OCR slips
+    ("Sở Khoa hoc và Công nghê", [KHCN]),
+    ("Cóng an tỉnh", [CA]),
+    ("Sở Tài chínhh, Sở KH&CN", [TC, KHCN]),
+    ("Sờ Nội vu; Văn phòng UBND tinh", [NV, VP]),
+    ("Sở Giáo đục và Đào tạọ", [GDDT]),
+    # unknown bodies are kept, pieces split at punctuation
+    (
+        "Bảo hiểm xã hội tỉnh, Kho bạc, Hội Doanh nhân trẻ",
+        ["Bảo hiểm xã hội tỉnh", "?Kho bạc", "?Hội Doanh nhân trẻ"],
+    ),
+    ("Sở Ngoại vụ; Sở Du lịch", ["Sở Ngoại vụ", "?Sở Du lịch"]),
+    ("Sở Thông tin và Truyền thông", ["?Sở Thông tin và Truyền thông"]),  # abolished in 2025, not Sở KH&CN
+    ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh", ["?Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"]),
+    (None, []),
+    ("", []),
+    ("   ", []),
+]
+
+
+def test_plan_table_covers_every_lead_and_co_cell_of_the_seed() -> None:
+    cells = set()
+    for line in PLAN_SEED.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 4:
+            cells.update(c for c in (fields[2], fields[3]) if c.strip() and c not in HEADER_CELLS)
+    missing = cells - {cell for cell, _ in PLAN_CELLS}
+    assert not missing, f"add these seed cells to PLAN_CELLS: {sorted(missing)}"
+    assert len(PLAN_CELLS) + len(OTHER_CELLS) >= 80
+
+
+@pytest.mark.parametrize(("cell", "expected"), PLAN_CELLS + OTHER_CELLS)
+def test_split_agencies(gz: Gazetteer, cell: str | None, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz)) == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [c for c in PLAN_CELLS + OTHER_CELLS if c[0]][::3])
+def test_split_agencies_nfd_input(gz: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(unicodedata.normalize("NFD", cell), gz)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "raws"),
+    [
+        (
+            "Sở Khoa học và Công nghệ, Tư pháp, Văn phòng UBND tỉnh",
+            ["Sở Khoa học và Công nghệ", "Tư pháp", "Văn phòng UBND tỉnh"],
+        ),
+        ("Các sở, ban, ngành, địa phương", ["Các sở, ban, ngành", "địa phương"]),
+        ("Sở KH & CN", ["Sở KH & CN"]),
+        ("<p>Sở Nội vụ</p>", ["Sở Nội vụ"]),
+        ("Bảo hiểm xã hội tỉnh, Kho bạc", ["Bảo hiểm xã hội tỉnh", "Kho bạc"]),
+    ],
+)
+def test_raw_is_the_span_as_printed(gz: Gazetteer, cell: str, raws: list[str]) -> None:
+    assert [r.raw for r in split_agencies(cell, gz)] == raws
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "low", "high"),
+    [
+        ("Sở Tư pháp", "agency", 1.0, 1.0),
+        ("Các sở, ban, ngành", "group", 1.0, 1.0),
+        ("Sở Khoa hoc và Công nghê", "agency", 0.8, 0.99),
+        ("Sở Tài chínhh", "agency", 0.86, 0.99),
+        ("Hội Doanh nhân trẻ", "unknown", 0.0, 0.0),
+    ],
+)
+def test_kind_and_score(gz: Gazetteer, cell: str, kind: str, low: float, high: float) -> None:
+    (ref,) = split_agencies(cell, gz)
+    assert ref.kind == kind
+    assert low <= ref.score <= high
+
+
+# The letter /UBND-KGVX: what each "Giao …" item of its body assigns (its leads), read by hand.
+LETTER_LEADS = {
+    "1.": [SBN, XP],
+    "2.": [KHCN],
+    "3.": [NV],
+    "4.": [VP],
+    "5.": [TC],
+    "6.": [CA],
+}
+
+
+def test_letter_leads_found_in_prose(gz: Gazetteer) -> None:
+    seen = {}
+    for line in LETTER_SEED.read_text(encoding="utf-8").splitlines():
+        number, _, rest = line.partition(" ")
+        if number in LETTER_LEADS and rest.startswith("Giao"):
+            lead_clause = rest.split(" chủ trì")[0].split(" căn cứ")[0].split(":")[0]
+            seen[number] = [r.name for r in gz.find_in_text(lead_clause)]
+    assert seen == LETTER_LEADS
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the tokenizer splits "Giao" from "Sở" (pyvi's segmentation can fuse "Giao_Sở")
+        ("Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính", [KHCN, TC]),
+        ("Giao Sở Tư pháp chủ trì, phối hợp Văn phòng UBND tỉnh và các cơ quan liên quan", [TP, VP, CQDV]),
+        ("Giao các Sở: Tài chính, Xây dựng chủ trì tham mưu", [TC, "Sở Xây dựng"]),
+        ("Giao Công an tỉnh:", [CA]),
+        ("(Sở Nội vụ); (Sở Tài chính); (Sở Khoa học và Công nghệ).", [NV, TC, KHCN]),
+        (
+            "phối hợp với Ban Cơ yếu Chính phủ, Văn phòng Tỉnh ủy và các cơ quan, đơn vị",
+            ["Ban Cơ yếu Chính phủ", VPTU, CQDV],
+        ),
+        ("gửi Bộ Khoa học và Công nghệ để tổng hợp", ["Bộ Khoa học và Công nghệ"]),
+        # document numbers are not mentions of their issuers' abbreviations
+        ("Nghị quyết số 71/NQ-CP và Công văn số 464/TTg-CĐS", []),
+        # short forms and look-alikes outside a list are not bodies
+        ("xây dựng nông thôn mới, cấp sổ y tế, bảo đảm tài chính", []),
+        ("báo cáo Thủ tướng Chính phủ", ["Thủ tướng Chính phủ"]),
+        ("Giao Cóng an tỉnh chủ trì", [CA]),
+    ],
+)
+def test_find_in_text(gz: Gazetteer, sentence: str, expected: list[str]) -> None:
+    assert [r.name for r in gz.find_in_text(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính và các Sở: Nội vụ, Y tế",
+        "Giao Sở KH&CN chủ trì,   phối hợp <p>VP UBND tỉnh</p>",
+    ],
+)
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_find_spans_offsets_point_at_the_raw_text(gz: Gazetteer, sentence: str, form: str) -> None:
+    text = unicodedata.normalize(form, sentence)
+    spans = gz.find_spans(text)
+    assert spans
+    for span in spans:
+        assert nfc(text)[span.start : span.end] == span.ref.raw
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "min_score"),
+    [
+        ("Sở KH&CN", KHCN, 1.0),
+        ("sở khcn", KHCN, 1.0),
+        ("VP UBND tỉnh", VP, 1.0),
+        ("VPUBND", VP, 1.0),
+        ("CA tỉnh", CA, 1.0),
+        ("UBND cấp xã", XP, 1.0),
+        ("Sở Văn hoá, Thể thao và Du lịch", VHTTDL, 1.0),
+        ("Các sở, ngành", SBN, 1.0),
+        ("so tai chinh", TC, 0.7),
+        ("cong an tinh", CA, 0.7),
+        ("Sở Khoa hoc và Công nghê", KHCN, 0.8),
+        ("Tài chính", TC, 0.9),  # short form: the province's body, not the ministry
+        ("Bộ KHCN", "Bộ Khoa học và Công nghệ", 1.0),
+        ("Giám đốc Sở Y tế", YT, 1.0),
+        ("Hội Doanh nhân trẻ", None, 0.0),
+        ("Sở Tài chính, Sở Nội vụ", None, 0.0),
+        ("", None, 0.0),
+    ],
+)
+def test_lookup(gz: Gazetteer, query: str, expected: str | None, min_score: float) -> None:
+    ref = gz.lookup(query)
+    if expected is None:
+        assert ref is None
+    else:
+        assert ref is not None
+        assert (ref.name, ref.raw) == (expected, query.strip())
+        assert min_score <= ref.score <= 1.0
+
+
+def test_unknown_agencies_counts_unknown_names(gz: Gazetteer) -> None:
+    cells = ["Sở Tài chính, Kho bạc", "Kho bạc; Hội Doanh nhân trẻ", "Công an tỉnh"]
+    refs = [r for c in cells for r in split_agencies(c, gz)]
+    assert unknown_agencies(refs) == Counter({"Kho bạc": 2, "Hội Doanh nhân trẻ": 1})
+
+
+SECOND_PROVINCE = """
+province: lamdong
+entries:
+  - name: Sở Du lịch
+    kind: agency
+    level: province
+    aliases: [SDL]
+    short: [Du lịch]
+  - name: Công an tỉnh
+    kind: agency
+    level: province
+    aliases: [CA tỉnh, Công an tỉnh Lâm Đồng]
+"""
+
+
+def test_second_province_file_adds_and_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "lamdong.yaml"
+    path.write_text(SECOND_PROVINCE, encoding="utf-8")
+    base = _load()
+    both = _load(path.read_text(encoding="utf-8"))
+    cell = "Sở Du lịch, Tư pháp; Công an tỉnh Lâm Đồng"
+    assert _names(split_agencies(cell, base)) == ["?Sở Du lịch", "?Tư pháp", CA, "?Lâm Đồng"]
+    assert _names(split_agencies(cell, both)) == ["Sở Du lịch", TP, CA]
+    assert both.lookup("SDL").name == "Sở Du lịch"
+    assert base.lookup("SDL") is None
+    assert len(both.entries) == len(base.entries) + 1  # Công an tỉnh replaced, not duplicated
+    assert both.sources == ("central", "daklak", "lamdong")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("entries: [", "not valid YAML"),
+        ("- name: Sở X", "must be a mapping"),
+        ("entries:\n  - name: Sở X\n", "invalid entry"),
+        ("entries:\n  - name: Sở X\n    kind: agency\n    colour: red\n", "invalid entry"),
+        ("entries:\n  - name: Sở Du lịch\n    kind: agency\n    short: [Văn hóa]\n", "ends its name"),
+        ("entries:\n  - {name: Sở X, kind: agency}\n  - {name: sở x, kind: agency}\n", "twice"),
+    ],
+)
+def test_malformed_gazetteer_text_raises(text: str, message: str) -> None:
+    with pytest.raises(GazetteerError, match=message):
+        Gazetteer.from_yaml_texts([text])
+
+
+def test_no_texts_raises() -> None:
+    with pytest.raises(GazetteerError, match=r"central\.yaml"):
+        Gazetteer.from_yaml_texts([])
+
+
+def test_default_data_has_no_alias_owned_by_two_entries(gz: Gazetteer) -> None:
+    owners: dict[str, set[str]] = {}
+    for entry in gz.entries:
+        for alias in [entry.name, *entry.aliases]:
+            owners.setdefault(gz._token_key(alias), set()).add(entry.name)
+    clashes = {alias: names for alias, names in owners.items() if len(names) > 1}
+    assert not clashes
+
+
+def test_default_data_names_the_2025_bodies(gz: Gazetteer) -> None:
+    names = {e.name for e in gz.entries}
+    required = {
+        KHCN,
+        NV,
+        TC,
+        TP,
+        NNMT,
+        "Sở Xây dựng",
+        "Sở Công Thương",
+        YT,
+        GDDT,
+        VHTTDL,
+        "Sở Dân tộc và Tôn giáo",
+        "Thanh tra tỉnh",
+        VP,
+        CA,
+        "Bộ Chỉ huy Quân sự tỉnh",
+        "Ban Quản lý các Khu công nghiệp",
+        VPTU,
+        "Tỉnh Đoàn",
+        "Ủy ban MTTQ Việt Nam tỉnh",
+        "Đảng ủy UBND tỉnh",
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        BAO,
+        "Bộ Công an",
+        "Bộ Tài chính",
+        "Bộ Khoa học và Công nghệ",
+        "Bộ Giáo dục và Đào tạo",
+        "Ban Cơ yếu Chính phủ",
+        "Văn phòng Chính phủ",
+        "Thủ tướng Chính phủ",
+        SBN,
+        XP,
+        DP,
+        CQDV,
+        "Các Tổ Công tác của Ban Chỉ đạo",
+        CSDL,
+        "Các cấp ủy",
+    }
+    assert required <= names
+    assert VERSION == "agency.v1"
+
+
+def test_split_is_fast_enough_for_batches(gz: Gazetteer) -> None:
+    cells = [c for c, _ in PLAN_CELLS + OTHER_CELLS if c]
+    started = time.perf_counter()
+    rounds = 5
+    for _ in range(rounds):
+        for cell in cells:
+            split_agencies(cell, gz)
+    per_second = rounds * len(cells) / (time.perf_counter() - started)
+    assert per_second > 200, f"{per_second:.0f} cells/s"
