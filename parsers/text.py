@@ -8,8 +8,9 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
-# A line ending in a hyphen after a letter, followed by a lower-case letter: a word cut by hyphenation.
-_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=[a-zà-ỹđ])", re.IGNORECASE)
+# A line ending in a hyphen after a letter, followed by a letter: a lower-case letter means a word cut by
+# hyphenation (hyphen dropped); an upper-case one means a code broken after its hyphen ("NĐ-\nCP", hyphen kept).
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=([^\W\d_]))")
 
 _DIGIT_DASH_BREAK = re.compile(r"(?<=\d)-\s*\n\s*(?=\d)")
 
@@ -31,13 +32,13 @@ def collapse_ws(text: str) -> str:
 def clean_cell(text: str | None) -> str:
     """Join a cell's lines into one clean NFC string: hyphenated words rejoined, whitespace collapsed.
 
-    "chuyển đổi số tỉnh Đắk Lắk giai đoạn 2026-\\n2030" keeps its dash (a digit before it), while
+    "chuyển đổi số tỉnh Đắk Lắk giai đoạn 2026-\\n2030" and "Nghị định 69/NĐ-\\nCP" keep their dash, while
     "thực hi-\\nện" becomes "thực hiện".
     """
     if not text:
         return ""
     text = nfc(text).replace("\u00ad", "")  # soft hyphens
-    text = _HYPHEN_BREAK.sub("", text)
+    text = _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else "-", text)
     text = _DIGIT_DASH_BREAK.sub("-", text)
     return collapse_ws(text)
 

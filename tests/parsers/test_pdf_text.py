@@ -176,3 +176,18 @@ def test_page_without_text_layer_is_flagged(tmp_path: Path) -> None:
     assert [p.warnings for p in parsed.pages] == [["no_text_layer"], []]
     assert parsed.pages[0].blocks == [] and parsed.pages[0].tables == []
     assert parsed.pages[1].blocks[0].text.startswith("Page two")
+
+
+@pytest.mark.parametrize(
+    ("cell", "clean"),
+    [
+        ("Nghị định 69/NĐ-\nCP quy định", "Nghị định 69/NĐ-CP quy định"),  # code broken after its hyphen
+        ("giai đoạn 2026-\n2030", "giai đoạn 2026-2030"),
+        ("thực hi-\nện", "thực hiện"),  # a word cut by hyphenation
+        ("nông - lâm -\nthủy sản", "nông - lâm - thủy sản"),
+        ("Ho\u0300a  Bi\u0300nh\n", "Hòa Bình"),  # NFD -> NFC, whitespace collapsed
+    ],
+)
+def test_cell_cleaning_of_line_breaks(cell: str, clean: str) -> None:
+    """The grid cells pdfplumber gives are joined by clean_cell; line-end hyphens as the sample prints them."""
+    assert clean_cell(cell) == clean
