@@ -384,11 +384,14 @@ def _candidates(scan: _Scan) -> list[tuple[int, int, int, bool]]:
     key = scan.key
     for step in scan.steps:
         start, strength = _cue(key, step.start)
+        if strength == 2 and step.kind == "year":
+            strength = 1  # "… trong năm 2026" in passing: any other cue wins
         if strength:
             found.append((start, step.end, strength, True))
     for recurrence, s, e in scan.recurrences:
-        start, strength = _cue(key, s)
-        found.append((start, e, max(strength, 1 if recurrence in ("on_request", None) else 2), False))
+        if recurrence not in ("on_request", None):  # "hội nghị định kỳ", "kiểm tra đột xuất": no deadline
+            start, strength = _cue(key, s)
+            found.append((start, e, max(strength, 2), False))
     for pattern in (pt.REF_TIME, pt.DURATION_CONDITION, pt.ONGOING_IN_PROSE):
         for m in pattern.finditer(key):
             end = m.end() if pattern is not pt.REF_TIME else _clause_end(key, m.end())
@@ -406,7 +409,7 @@ def _choose(candidates: list[tuple[int, int, int, bool]], key: str) -> tuple[int
         return start, end
     left = max((m.end() for m in pt.ITEM_BREAK.finditer(key, 0, start)), default=0)
     right = next((m.start() for m in pt.ITEM_BREAK.finditer(key, end)), len(key))
-    group = [c for c in candidates if c[3] and c[2] >= 2 and left <= c[0] and c[1] <= right]
+    group = [c for c in candidates if c[3] and c[2] >= min(best, 2) and left <= c[0] and c[1] <= right]
     return group[0][0], group[-1][1]
 
 

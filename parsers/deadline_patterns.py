@@ -180,7 +180,7 @@ BEFORE = _c(r"(?<![a-z])truoc\s*$")  # "trước tháng 7/2026" -> the day befor
 CLAUSE_BREAK = _c(r"[;,()]|\s+va\s+|\s+roi\s+|\.(?=\s|$)|\s-\s")
 # Words just before a step in a sentence: verb (strengthens), then the cue that begins the phrase.
 CUE = _c(
-    r"(?P<verb>(?:(?:hoan\s+thanh|xong|ket\s+thuc|trinh|bao\s+cao|gui)(?:\s+[a-z]+){0,4}?\s+))?"
+    r"(?P<verb>(?<![a-z])(?:(?:hoan\s+thanh|xong|ket\s+thuc|(?<!chuong\s)(?<!to\s)trinh|bao\s+cao|gui)(?:\s+[a-z]+){0,4}?\s+))?"
     r"(?P<cue>(?:(?:cham|muon)\s+nhat\s+(?:la\s+)?)?"
     r"(?:(?:ngay\s+)?(?:trong|truoc|vao|den(?:\s+het)?|dip|han(?:\s+chot)?|toi)\s+"
     r"|trong\s+(?:ky\s+hop|phien\s+hop|hoi\s+nghi|dot)(?:\s+[a-z]+){0,3}\s+)?(?:ngay\s+)?)$"

@@ -387,3 +387,27 @@ def test_any_text_gives_a_deadline_never_an_error(text: str) -> None:
     if result.kind in ("recurring", "ongoing", "conditional", "unknown", "none"):
         assert result.due is None
     find_deadline_phrase(text, PLAN_DATE)
+
+
+# Sentences of the seeds (and kin) that name a year, a period or a cited date but set no deadline.
+NO_DEADLINE_SENTENCES = [
+    "2. Chương trình công tác năm 2026 của Ban Chỉ đạo của UBND tỉnh",
+    "a) Tham mưu, tổ chức các phiên họp, hội nghị định kỳ của Ban Chỉ đạo UBND tỉnh để đánh giá tình hình.",
+    "- Định kỳ và kịp thời báo cáo kết quả thực hiện, các khó khăn, vướng mắc về Sở Khoa học và Công nghệ.",
+    "Tăng cường công tác kiểm tra, giám sát định kỳ hoặc đột xuất hạ tầng, ứng dụng theo quy định",
+    "bảo đảm đóng góp vào mục tiêu tăng trưởng nhanh và bền vững giai đoạn 2026 - 2030 thông qua năng suất",
+    "Bám sát thực tiễn triển khai tại các sở, ban, ngành, địa phương; kế thừa kết quả giai đoạn 2024-2025.",
+    "Thực hiện Công văn số 2394-CV/ĐU ngày 04/6/2026 của Đảng ủy UBND tỉnh về việc triển khai.",
+    "Đắk Lắk, ngày tháng 6 năm 2026",
+    "Đắk Lắk, ngày 30 tháng 01 năm 2026",
+    "(Ban hành kèm theo Kế hoạch số 15 /KH-BCĐ ngày 30 tháng 01 năm 2026 của Ban Chỉ đạo)",
+    "(theo Quyết định số 0144/QĐ-UBND ngày 03/7/2025 của UBND tỉnh);",
+    "Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ về việc sửa đổi, bổ sung cập nhật Chương trình hành động",
+    "Quỹ phát triển khoa học và công nghệ tỉnh hỗ trợ 2 nhiệm vụ",
+    "Tiếp tục triển khai hiệu quả, sâu rộng phong trào Bình dân học vụ số năm 2026 như: Xây dựng hình mẫu",
+]
+
+
+@pytest.mark.parametrize("sentence", NO_DEADLINE_SENTENCES)
+def test_sentences_without_deadline(sentence: str) -> None:
+    assert find_deadline_phrase(sentence, PLAN_DATE) is None
