@@ -71,7 +71,8 @@ def _continues(
     case. An unmarked line continues unless the line before closed a sentence and this one opens with a
     capital letter (a new paragraph such as "Giao Sở Nội vụ:" after "… đúng quy định."), or a bold
     heading line meets a plain one, or the paragraph so far is one short marked line ("1. Trưởng, Phó
-    Trưởng Ban Chỉ đạo của UBND tỉnh" then "Chỉ đạo, theo dõi, …": a heading, whatever its font).
+    Trưởng Ban Chỉ đạo của UBND tỉnh" then "Chỉ đạo, theo dõi, …": a heading even where the reader saw
+    no bold; a bold heading wrapped over two bold lines stays one).
     """
     if bold_changed:
         return False
@@ -127,7 +128,9 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
             if not (
                 join_lines
                 and lines
-                and _continues(lines[-1], line, kind, body, bold[-1] != block.bold, _is_heading(lines))
+                and _continues(
+                    lines[-1], line, kind, body, bold[-1] != block.bold, not bold[-1] and _is_heading(lines)
+                )
             ):
                 flush()
             lines.append(line)

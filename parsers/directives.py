@@ -268,8 +268,8 @@ def _section(node: _Node) -> tuple[str | None, str | None]:
         chain.append(node)
     labels = [a.label for a in chain if a.label]
     section = ".".join(labels) or None
-    heads = [a for a in chain if a is not node]
-    title = clean_cell(heads[-1].body)[:300] if heads else None
+    heads = [a for a in chain if a is not node] or chain  # a numbered item without sub-items titles itself
+    title = clean_cell(heads[-1].body).rstrip(" :") if heads else None
     return section, title
 
 

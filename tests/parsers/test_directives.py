@@ -507,3 +507,31 @@ def test_real_plan_06_body() -> None:
     )
     deadline = {(t.section, t.stt): t.deadline_raw for t in tasks}
     assert deadline[("IV.8", "a")] == "chậm nhất là ngày 30/01/2026"
+
+
+# ---------------------------------------------------------------- rendered samples through the readers
+
+SAMPLE_FIELDS = ("section", "section_title", "stt", "text", "lead_raw", "co_raw")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["cv_kgvx_letter", "kh15_plan"])
+@pytest.mark.parametrize("ext", ["pdf", "docx"])
+def test_rendered_samples_match_expected_tasks(name: str, ext: str) -> None:
+    import json
+
+    from models.settings import PdfSettings
+    from parsers.pdf_text import read_pdf
+
+    data = (ROOT / "samples" / f"{name}.{ext}").read_bytes()
+    parsed = read_pdf(data, name, PdfSettings()) if ext == "pdf" else read_docx(data, name)
+    got = extract_prose_tasks(parsed, DirectiveSettings())
+    expected = json.loads((ROOT / "samples/expected" / f"{name}.tasks.json").read_text(encoding="utf-8"))
+    want = [t for t in expected["tasks"] if t["source"] == "prose"]
+    assert [(t.section, t.stt) for t in got] == [(t["section"], t["stt"]) for t in want]
+    for g, w in zip(got, want, strict=True):
+        assert {f: getattr(g, f) for f in SAMPLE_FIELDS} == {f: w[f] for f in SAMPLE_FIELDS}
+        assert g.deadline_raw == w["deadline"]["raw"]
+        if ext == "pdf":
+            # the field lines of plan III.2 d) are printed on the next page: they are part of the task
+            assert set(w["pages"]) <= set(g.pages)
