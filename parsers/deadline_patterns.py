@@ -88,6 +88,8 @@ NON_DEADLINE = [
     _c(rf"(?<![a-z])(?:(?:ban\s+hanh|ky)\s+ngay|{EVENT}{GAP}\s*,?\s+(?:vao\s+)?ngay)\s+{DATE_ANY}"),
     # document numbers themselves, so that "04/2025" in "04/2025/NQ-CP" is not a month
     _c(DOC_NUMBER),
+    # other tasks described by their deadline: "các nhiệm vụ có thời hạn hoàn thành trong tháng 6/2026"
+    _c(r"(?<![a-z])co\s+(?:thoi\s+)?han(?:\s+hoan\s+thanh)?\s+(?:trong|truoc|vao|den)\b[^;,(]*"),
 ]
 
 # --- recurrences (matched before dated steps, whose numbers they contain) -------------------------------

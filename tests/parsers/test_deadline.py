@@ -161,12 +161,6 @@ LETTER_PHRASES = [
         "conditional",
         None,
     ),
-    (
-        "các nhiệm vụ có thời hạn hoàn thành trong tháng 6/2026",
-        "trong tháng 6/2026",
-        "month",
-        date(2026, 6, 30),
-    ),
 ]
 
 
@@ -404,6 +398,8 @@ NO_DEADLINE_SENTENCES = [
     "(theo Quyết định số 0144/QĐ-UBND ngày 03/7/2025 của UBND tỉnh);",
     "Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ về việc sửa đổi, bổ sung cập nhật Chương trình hành động",
     "Quỹ phát triển khoa học và công nghệ tỉnh hỗ trợ 2 nhiệm vụ",
+    "triển khai hiệu quả các nhiệm vụ có thời hạn hoàn thành trong tháng 6/2026 (tại Phụ lục II, III).",
+    "đặc biệt là các nhiệm vụ có thời hạn hoàn thành trong năm 2026.",
     "Tiếp tục triển khai hiệu quả, sâu rộng phong trào Bình dân học vụ số năm 2026 như: Xây dựng hình mẫu",
 ]
 
