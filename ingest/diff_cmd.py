@@ -163,11 +163,15 @@ def agency_phrase(c: TaskChange) -> str:
     return "; ".join(parts)
 
 
-def _word_text(c: TaskChange) -> Text:
+def _word_text(c: TaskChange, colour: bool) -> Text:
+    """B's text with A's dropped words struck out (red) and the new ones in green; without colour
+    (a file, a pipe) the wdiff convention: "[-khẩn trương-] {+tiếp tục+}"."""
     text = Text()
     for op in c.text_ops:
-        style = {"delete": "red strike", "insert": "bold green"}.get(op.op, "")
-        text.append(op.text + " ", style=style)
+        if colour:
+            text.append(op.text + " ", style={"delete": "red strike", "insert": "bold green"}.get(op.op, ""))
+        else:
+            text.append({"delete": "[-{}-] ", "insert": "{{+{}+}} "}.get(op.op, "{} ").format(op.text))
     return text
 
 
@@ -197,7 +201,7 @@ def render_terminal(r: DiffResult, console: Console) -> None:
         )
         for c in d.changed:
             where = key_label(c.a) + (f" → {key_label(c.b)}" if c.renumbered else "")
-            body = _word_text(c) if c.text_ops else Text(c.b.text[:160])
+            body = _word_text(c, console.color_system is not None) if c.text_ops else Text(c.b.text[:160])
             if c.output_changed:
                 body.append(f"\nkết quả: {c.output_before or '—'} → {c.output_after or '—'}", style="yellow")
             table.add_row(where, ", ".join(c.changes), body, agency_phrase(c), deadline_phrase(c))
