@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 
 from models.task import AgencyRef
 from parsers.agency_data import GazetteerData, GazetteerEntry, GazetteerError, parse_yaml_texts
-from parsers.text import clean_cell, nfc, unify_tone_marks
+from parsers.text import clean_cell, fold, nfc, unify_tone_marks
 
 VERSION = "agency.v1"
 
@@ -58,6 +58,7 @@ FUZZY_MIN = 86.0
 FUZZY_MIN_CHARS = 6
 
 _LIST_GLUE = frozenset({",", ";", ":", "và", "-", "/", ".", "+", "với", "các", "cùng"})
+_QUALIFIERS = (" liên quan",)
 _ITEM_START = frozenset({",", ";", ":", "và"})
 _PIECE_BREAK = frozenset({";", "(", ")"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "-", "/", ".", "+", "*", "(", ")", '"', "'", "…"})
@@ -108,6 +109,7 @@ class _Found:
     raw_start: int
     raw_end: int
     heads: set[str] = field(default_factory=set)
+    first: int = -1  # token span of ``raw`` when wider than the match (a "Sở:" marker before it)
 
 
 def _build_key(text: str) -> _Key:
@@ -221,8 +223,10 @@ class Gazetteer:
         for head in {e.head for e in self.entries if e.head}:
             for words in ([head, ":"], ["các", head, ":"]):
                 self._marker.add(f"M{head}", [self._nlp.make_doc(" ".join(words))])
-        noise = [self._token_key(t) for t in [*data.titles, *data.fillers]]
-        self._noise.add("N", [self._nlp.make_doc(k) for k in noise if k])
+        for label, words in (("T", data.titles), ("N", data.fillers)):
+            keys = {self._token_key(w) for w in words}
+            self._noise.add(label, [self._nlp.make_doc(k) for k in sorted(keys) if k])
+        self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
 
     @classmethod
     def from_yaml_texts(cls, texts: Sequence[str]) -> "Gazetteer":
@@ -296,6 +300,7 @@ class Gazetteer:
         found = self._match(doc, key, prose=False)
         found.extend(self._leftovers(doc, key, found))
         found.sort(key=lambda f: f.start)
+        self._widen_raw(doc, key, found)
         refs: list[AgencyRef] = []
         seen: set[str] = set()
         for f in found:
@@ -384,15 +389,68 @@ class Gazetteer:
                     continue
                 raw_start, raw_end = key.span(doc, s, e)
                 heads = {c.head} if c.role == "marker" else {self.entries[c.entry].head}
-                item = _Found(s, e, c.entry, c.score, raw_start, raw_end, heads)
+                item = _Found(s, e, c.entry, c.score, raw_start, raw_end, heads, first=s)
+                if c.role == "short" and prev is not None and prev.entry < 0 and prev.end == s:
+                    item.first, item.raw_start = prev.start, prev.raw_start  # "Sở: Giáo dục và Đào tạo"
                 if c.role != "marker":
                     found.append(item)
                 prev = item
                 break
+        self._distribute_qualifier(doc, found)
         return found
 
-    def _noise_tokens(self, doc: Doc) -> set[int]:
-        return {i for _, s, e in self._noise(doc) for i in range(s, e)}
+    def _noise_tokens(self, doc: Doc, label: str | None = None) -> set[int]:
+        strings = self._nlp.vocab.strings
+        return {
+            i for m, s, e in self._noise(doc) if label is None or strings[m] == label for i in range(s, e)
+        }
+
+    def _distribute_qualifier(self, doc: Doc, found: list[_Found]) -> None:
+        """A trailing "liên quan" qualifies every group of its list, as the printed phrase means.
+
+        "các sở, ngành, địa phương liên quan" -> "Các sở, ngành liên quan" + "Các địa phương liên quan",
+        when the gazetteer has the qualified group; ``raw`` stays the text as printed.
+        """
+        run: list[_Found] = []
+        for f in [*found, None]:
+            joined = f is not None and run and all(t.text in {",", "và"} for t in doc[run[-1].end : f.start])
+            if f is not None and (not run or joined):
+                run.append(f)
+                continue
+            last = run[-1].entry if run else -1
+            if last >= 0 and self.entries[last].kind == "group":
+                name = fold(self.entries[last].name)
+                # only a qualified form of a known group ("Các địa phương" + " liên quan") spreads; a
+                # group that exists only with its qualifier ("… doanh nghiệp có liên quan") does not
+                tail = next(
+                    (q for q in _QUALIFIERS if name.endswith(q) and name[: -len(q)] in self._by_name), None
+                )
+                for item in run[:-1] if tail else []:
+                    if item.entry >= 0 and self.entries[item.entry].kind == "group":
+                        item.entry = self._by_name.get(fold(self.entries[item.entry].name) + tail, item.entry)
+            run = [f] if f is not None else []
+
+    def _widen_raw(self, doc: Doc, key: _Key, found: list[_Found]) -> None:
+        """In a cell, ``raw`` is the whole list item that names a body: the title before it and the
+        role words after it ("Giám đốc các sở, ban, ngành", "(Văn phòng UBND tỉnh theo dõi, báo cáo)").
+        """
+        titles = self._noise_tokens(doc, "T")
+        fillers = self._noise_tokens(doc, "N")
+        covered = {i for f in found for i in range(f.start, f.end)}
+        for f in found:
+            if f.entry < 0:
+                continue
+            first = f.first if f.first >= 0 else f.start
+            while first > 0 and first - 1 in titles and first - 1 not in covered:
+                first -= 1
+            last, j = f.end, f.end
+            while j < len(doc) and j not in covered and (j in fillers or doc[j].text == ","):
+                if j in fillers:
+                    last = j + 1
+                j += 1
+            if not (j == len(doc) or doc[j].text in {")", ";"}):
+                last = f.end
+            f.raw_start, f.raw_end = key.span(doc, first, last)
 
     def _leftovers(self, doc: Doc, key: _Key, found: list[_Found]) -> list[_Found]:
         """Read what the gazetteer did not match: fuzzy alias if close, else an unknown body.

@@ -34,6 +34,7 @@ CA = "Công an tỉnh"
 VPTU = "Văn phòng Tỉnh ủy"
 BAO = "Báo và Phát thanh, Truyền hình Đắk Lắk"
 SBN = "Các sở, ban, ngành"
+SN = "Các sở, ngành"  # not merged with SBN (samples/expected/normalisation.yaml)
 DP = "Các địa phương"
 XP = "UBND các xã, phường"
 CQDV = "Các cơ quan, đơn vị"
@@ -81,8 +82,11 @@ PLAN_CELLS = [
     ("Sở Giáo dục và Đào tạo", [GDDT]),
     ("Sở Tài chính; các sở, ngành liên quan", [TC, LQ]),
     ("Sở Tài chính, Sở Khoa học và Công nghệ", [TC, KHCN]),
-    ("Các sở, ban, ngành, các Viện trường, doanh nghiệp", [SBN, "Các viện, trường", "Các doanh nghiệp"]),
-    ("Tỉnh Đoàn, các trường đại học, cao đẳng trên địa bàn", ["Tỉnh Đoàn", "Các trường đại học, cao đẳng"]),
+    ("Các sở, ban, ngành, các Viện trường, doanh nghiệp", [SBN, "Các Viện trường", "Các doanh nghiệp"]),
+    (
+        "Tỉnh Đoàn, các trường đại học, cao đẳng trên địa bàn",
+        ["Tỉnh Đoàn", "Các trường đại học, cao đẳng trên địa bàn"],
+    ),
     (
         "Sở Văn hóa, Thể thao và Du lịch, Sở Nông nghiệp và Môi trường, Sở Công thương, Sở Tài chính, các Ban "
         "Quản lý các Khu Công nghiệp, Khu Kinh tế, Khu Nông nghiệp ứng dụng Công nghệ cao",
@@ -91,7 +95,7 @@ PLAN_CELLS = [
             NNMT,
             "Sở Công Thương",
             TC,
-            "Các Ban Quản lý các Khu công nghiệp, Khu kinh tế, Khu nông nghiệp ứng dụng công nghệ cao",
+            "Các Ban Quản lý các Khu Công nghiệp, Khu Kinh tế, Khu Nông nghiệp ứng dụng Công nghệ cao",
         ],
     ),
     ("Các Sở, ban ngành, các cơ quan, đơn vị, địa phương", [SBN, CQDV, DP]),
@@ -109,16 +113,16 @@ PLAN_CELLS = [
     ("<p>Các sở, ban, ngành, địa phương</p>", [SBN, DP]),
     (
         "<p>Sở Khoa học và Công nghệ, Sở Tài chính, các cơ quan, tổ chức, đơn vị, địa phương</p>",
-        [KHCN, TC, CQDV, DP],
+        [KHCN, TC, "Các cơ quan, tổ chức, đơn vị", DP],
     ),
-    ("<p>Các cấp ủy, sở, ngành, địa phương</p>", ["Các cấp ủy", SBN, DP]),
-    ("Văn phòng Tỉnh ủy; các sở, ngành, địa phương", [VPTU, SBN, DP]),
+    ("<p>Các cấp ủy, sở, ngành, địa phương</p>", ["Các cấp ủy", SN, DP]),
+    ("Văn phòng Tỉnh ủy; các sở, ngành, địa phương", [VPTU, SN, DP]),
     ("Sở Tài chính; các sở, ban,", [TC, SBN]),  # the cell goes on over the page break:
     ("ngành, địa phương", ["?Ngành", DP]),  # joining the two is the table extractor's job
     ("Văn phòng Tỉnh ủy; các cơ quan, đơn vị, địa phương", [VPTU, CQDV, DP]),
     (
         "Các sở, ban, ngành, các địa phương; Doanh nghiệp, viện,",
-        [SBN, DP, "Các doanh nghiệp", "Các viện, trường"],
+        [SBN, DP, "Các doanh nghiệp", "Các viện"],
     ),
     (
         "Văn phòng UBND tỉnh, UBND các xã, phường, Báo và Phát thanh, truyền hình Đắk Lắk",
@@ -130,27 +134,27 @@ PLAN_CELLS = [
     ("Các địa phương", [DP]),
     ("Văn phòng Tỉnh ủy", [VPTU]),
     ("Sở: Giáo dục và Đào tạo; Y tế; Nông nghiệp và Môi trường;", [GDDT, YT, NNMT]),
-    ("Các sở, ngành, UBND các xã, phường", [SBN, XP]),
+    ("Các sở, ngành, UBND các xã, phường", [SN, XP]),
     ("Các sở, ngành liên quan", [LQ]),
     (
         "Sở Khoa học và Công nghệ, Tư pháp, Văn phòng UBND tỉnh, các sở, ngành, địa phương",
-        [KHCN, TP, VP, SBN, DP],
+        [KHCN, TP, VP, SN, DP],
     ),
-    ("Sở Khoa học và Công nghệ, Văn phòng UBND tỉnh, các sở, ngành, địa phương", [KHCN, VP, SBN, DP]),
-    ("Văn phòng UBND tỉnh, Sở Khoa học và Công nghệ, các sở, ngành, địa phương", [VP, KHCN, SBN, DP]),
-    ("Các sở, ngành, địa phương", [SBN, DP]),
+    ("Sở Khoa học và Công nghệ, Văn phòng UBND tỉnh, các sở, ngành, địa phương", [KHCN, VP, SN, DP]),
+    ("Văn phòng UBND tỉnh, Sở Khoa học và Công nghệ, các sở, ngành, địa phương", [VP, KHCN, SN, DP]),
+    ("Các sở, ngành, địa phương", [SN, DP]),
     ("Công an tỉnh; Sở Văn hóa, Thể thao và Du lịch", [CA, VHTTDL]),
-    ("Sở Khoa học và Công nghệ, UBND các địa phương", [KHCN, DP]),
+    ("Sở Khoa học và Công nghệ, UBND các địa phương", [KHCN, "UBND các địa phương"]),
     ("Công an tỉnh, Sở Khoa học và Công nghệ", [CA, KHCN]),
     (
         "Các sở, ngành, địa phương, cơ quan, tổ chức, doanh nghiệp có liên quan",
-        [SBN, DP, "Các cơ quan, tổ chức, doanh nghiệp có liên quan"],
+        [SN, DP, "Các cơ quan, tổ chức, doanh nghiệp có liên quan"],
     ),
-    ("Các sở, ngành, UBND các xã, phường;", [SBN, XP]),
+    ("Các sở, ngành, UBND các xã, phường;", [SN, XP]),
     ("Sở Tài chính, Công an tỉnh, sở Khoa học và Công nghệ", [TC, CA, KHCN]),
-    ("Công an tỉnh, các sở, ngành, địa phương", [CA, SBN, DP]),
+    ("Công an tỉnh, các sở, ngành, địa phương", [CA, SN, DP]),
     ("Các sở, ngành có CSDL", [CSDL]),
-    ("Các sở, ngành", [SBN]),
+    ("Các sở, ngành", [SN]),
     ("Bộ Công an", ["Bộ Công an"]),
     ("Công an tỉnh, Sở Khoa học và Công nghệ", [CA, KHCN]),
 ]
@@ -298,7 +302,10 @@ def test_letter_leads_found_in_prose(gz: Gazetteer) -> None:
     [
         # the tokenizer splits "Giao" from "Sở" (pyvi's segmentation can fuse "Giao_Sở")
         ("Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính", [KHCN, TC]),
-        ("Giao Sở Tư pháp chủ trì, phối hợp Văn phòng UBND tỉnh và các cơ quan liên quan", [TP, VP, CQDV]),
+        (
+            "Giao Sở Tư pháp chủ trì, phối hợp Văn phòng UBND tỉnh và các cơ quan liên quan",
+            [TP, VP, "Các cơ quan liên quan"],
+        ),
         ("Giao các Sở: Tài chính, Xây dựng chủ trì tham mưu", [TC, "Sở Xây dựng"]),
         ("Giao Công an tỉnh:", [CA]),
         ("(Sở Nội vụ); (Sở Tài chính); (Sở Khoa học và Công nghệ).", [NV, TC, KHCN]),
@@ -346,7 +353,8 @@ def test_find_spans_offsets_point_at_the_raw_text(gz: Gazetteer, sentence: str, 
         ("CA tỉnh", CA, 1.0),
         ("UBND cấp xã", XP, 1.0),
         ("Sở Văn hoá, Thể thao và Du lịch", VHTTDL, 1.0),
-        ("Các sở, ngành", SBN, 1.0),
+        ("Các sở, ngành", SN, 1.0),
+        ("Các Sở, ban ngành", SBN, 1.0),
         ("so tai chinh", TC, 0.7),
         ("cong an tinh", CA, 0.7),
         ("Sở Khoa hoc và Công nghê", KHCN, 0.8),
@@ -389,10 +397,10 @@ entries:
 """
 
 
-def test_second_province_file_adds_and_overrides(tmp_path: Path) -> None:
+def test_second_province_file_adds_and_overrides(gz: Gazetteer, tmp_path: Path) -> None:
     path = tmp_path / "lamdong.yaml"
     path.write_text(SECOND_PROVINCE, encoding="utf-8")
-    base = _load()
+    base = gz
     both = _load(path.read_text(encoding="utf-8"))
     cell = "Sở Du lịch, Tư pháp; Công an tỉnh Lâm Đồng"
     assert _names(split_agencies(cell, base)) == ["?Sở Du lịch", "?Tư pháp", CA, "?Lâm Đồng"]
@@ -480,9 +488,75 @@ def test_default_data_names_the_2025_bodies(gz: Gazetteer) -> None:
 def test_split_is_fast_enough_for_batches(gz: Gazetteer) -> None:
     cells = [c for c, _ in PLAN_CELLS + OTHER_CELLS if c]
     started = time.perf_counter()
-    rounds = 5
+    rounds = 2
     for _ in range(rounds):
         for cell in cells:
             split_agencies(cell, gz)
     per_second = rounds * len(cells) / (time.perf_counter() - started)
     assert per_second > 200, f"{per_second:.0f} cells/s"
+
+
+# The team's hand-checked table (samples/expected/normalisation.yaml, owned by the samples colleague).
+NORMALISATION = ROOT / "samples" / "expected" / "normalisation.yaml"
+# Cells where this module disagrees with that table on purpose (reported, not "fixed" on either side).
+DISAGREE = {
+    # "chủ quản …" describes the ministries; a whole clause with a parenthesis and a comma as one group
+    # name cannot come out of a gazetteer and would never match another document's wording.
+    "các bộ, ngành chủ quản hệ thống thông tin giải quyết thủ tục hành chính (TTHC), Cổng dịch vụ công quốc gia",
+}
+
+
+def _normalisation_cases() -> list:
+    import yaml
+
+    table = yaml.safe_load(NORMALISATION.read_text(encoding="utf-8"))["agencies"]
+    return [
+        pytest.param(
+            cell,
+            want,
+            marks=[pytest.mark.xfail(strict=True, reason="disagreement reported")]
+            if cell in DISAGREE
+            else [],
+        )
+        for cell, want in table.items()
+    ]
+
+
+@pytest.mark.parametrize(("cell", "want"), _normalisation_cases())
+def test_agrees_with_samples_normalisation_table(gz: Gazetteer, cell: str, want: list[list[str]]) -> None:
+    assert [[r.name, r.raw, r.kind] for r in split_agencies(cell, gz)] == want
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a trailing "liên quan" qualifies every group of its list
+        ("Sở Nội vụ và các sở, ngành, địa phương liên quan", [NV, LQ, "Các địa phương liên quan"]),
+        ("các cơ quan, đơn vị liên quan", ["Các cơ quan, đơn vị liên quan"]),
+        # … but not across a semicolon, nor onto agencies
+        ("Các sở, ngành; địa phương liên quan", [SN, "Các địa phương liên quan"]),
+    ],
+)
+def test_qualifier_spreads_over_its_list(gz: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "raws"),
+    [
+        (
+            "Giám đốc các sở, ban, ngành, Chủ tịch UBND các xã, phường",
+            ["Giám đốc các sở, ban, ngành", "Chủ tịch UBND các xã, phường"],
+        ),
+        ("Giám đốc các Sở: Nội vụ, Tài chính", ["Giám đốc các Sở: Nội vụ", "Tài chính"]),
+        ("(Văn phòng UBND tỉnh theo dõi, báo cáo)", ["Văn phòng UBND tỉnh theo dõi, báo cáo"]),
+        ("Sở Tài chính (chủ trì)", ["Sở Tài chính"]),
+    ],
+)
+def test_cell_raw_is_the_whole_list_item(gz: Gazetteer, cell: str, raws: list[str]) -> None:
+    assert [r.raw for r in split_agencies(cell, gz)] == raws
+
+
+def test_prose_raw_is_the_name_only(gz: Gazetteer) -> None:
+    spans = gz.find_spans("Giao Giám đốc Sở Tài chính theo dõi, báo cáo")
+    assert [s.ref.raw for s in spans] == ["Sở Tài chính"]
