@@ -19,7 +19,11 @@ from typing import Any
 
 import pdfplumber
 import yaml
-from _seed import Letter, Plan, Row, plain
+
+try:  # run as a script from samples/ (make_samples.py) or imported as samples._*
+    from _seed import Letter, Plan, Row, plain
+except ModuleNotFoundError:
+    from samples._seed import Letter, Plan, Row, plain
 
 _NOSPACE = re.compile(r"\s+")
 

@@ -15,7 +15,6 @@ import re
 import zipfile
 from datetime import datetime
 
-from _seed import Annex, Letter, Plan, plain, runs
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -23,6 +22,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+
+try:  # run as a script from samples/ (make_samples.py) or imported as samples._*
+    from _seed import Annex, Letter, Plan, plain, runs
+except ModuleNotFoundError:
+    from samples._seed import Annex, Letter, Plan, plain, runs
 
 FONT = "Times New Roman"
 FIXED_TIME = datetime(2026, 1, 30, 8, 0, 0)
