@@ -191,3 +191,27 @@ def test_page_without_text_layer_is_flagged(tmp_path: Path) -> None:
 def test_cell_cleaning_of_line_breaks(cell: str, clean: str) -> None:
     """The grid cells pdfplumber gives are joined by clean_cell; line-end hyphens as the sample prints them."""
     assert clean_cell(cell) == clean
+
+
+def test_two_column_header_line_gives_two_blocks() -> None:
+    """The Nghị định 30 letterhead prints issuer and national motto on one baseline: two blocks, not one."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    mk._register_fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("Serif-Bold", 13)
+    c.drawString(104, 780, "UBND TỈNH ĐẮK LẮK")
+    right_x = 104 + c.stringWidth("UBND TỈNH ĐẮK LẮK", "Serif-Bold", 13) + 25  # 1.9 em, as in the sample
+    c.drawString(right_x, 780, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    c.setFont("Serif", 13)
+    c.drawString(85, 700, "Thực hiện Kế hoạch số 04-KH/BCĐ ngày 10/01/2026 của Ban Chỉ đạo về phát triển")
+    c.showPage()
+    c.save()
+    (page,) = read_pdf(buf.getvalue(), "header.pdf", PdfSettings()).pages
+    assert [(b.text, b.bold) for b in page.blocks] == [
+        ("UBND TỈNH ĐẮK LẮK", True),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+        ("Thực hiện Kế hoạch số 04-KH/BCĐ ngày 10/01/2026 của Ban Chỉ đạo về phát triển", False),
+    ]
