@@ -184,7 +184,7 @@ def _number(header: list[_Line]) -> tuple[str | None, bool]:
 
 def _date(header: list[_Line]) -> tuple[str | None, date | None, str | None]:
     for line in header:
-        m = _DATE_LINE.search(_strip_motto(line.text))
+        m = _DATE_LINE.search(_NUMBER.sub(" ", _strip_motto(line.text)))
         if not m:
             continue
         year = int(m.group("y"))
@@ -338,6 +338,8 @@ def _recipients(lines: list[_Line]) -> list[str]:
         items = [inline] if inline and not inline.startswith(("-", "*")) and len(inline) > 2 else []
         for line in lines[start + 1 : start + 30]:
             text = line.text
+            if _BODY_START.match(text):
+                break
             if text.startswith(("-", "–", "+", "•")):
                 items.append(text)
             elif items and not re.search(r"[;.]$", items[-1]) and not _is_name(text) and not _is_upper(text):
