@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ingest import convert
 from ingest.detect import FileKind, sniff
 from ingest.resources import load_gazetteer
 from models.document import Document
@@ -54,6 +53,8 @@ def sha256_hex(data: bytes) -> str:
 def read_document(data: bytes, file_name: str, kind: FileKind, settings: IngestSettings) -> ParsedFile:
     """Bytes to pages, choosing per page between the text layer and OCR."""
     if kind == "doc":
+        from ingest import convert  # LibreOffice is needed for legacy .doc files only
+
         data, kind = convert.doc_to_docx_bytes(data, file_name), "docx"
     if kind == "docx":
         return docx_text.read_docx(data, file_name)
