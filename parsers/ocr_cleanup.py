@@ -38,6 +38,29 @@ def _digits(m: re.Match[str]) -> str:
     return token.replace("O", "0").replace("o", "0")
 
 
+# A whole cell that is a Roman numeral misread: bold "II" fuses into "H", "III" into "IH"/"HI", I into l/1/|.
+_ROMAN_CELL = re.compile(r"^([IVXHl1|]{1,5})([.)]?)$")
+_ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def fix_roman_cell(text: str) -> str:
+    """Repair a cell holding only a section numeral ("H" → "II", "IH" → "III", "1V" → "IV").
+
+    Digit-only cells ("11") are task numbers and stay; the result must be a valid numeral, else the
+    text is returned as read.
+
+    >>> [fix_roman_cell(t) for t in ["H", "IH", "1V.", "11", "Vl", "Ha"]]
+    ['II', 'III', 'IV.', '11', 'VI', 'Ha']
+    """
+    m = _ROMAN_CELL.match(text.strip())
+    if not m or m.group(1).isdigit() or m.group(1) in {"l", "|"}:
+        return text
+    roman = m.group(1).replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
+    if not roman or not _ROMAN_VALID.match(roman):
+        return text
+    return roman + m.group(2)
+
+
 def clean_ocr_text(text: str) -> str:
     """NFC plus the certain confusions above; everything else is left as tesseract read it.
 
