@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from models.page import Block, ParsedFile, TableGrid
 from models.settings import TableSettings
 from models.task import RawTask
-from parsers.header_map import HeaderMap, combine_header_rows, map_header
+from parsers.header_map import HeaderMap, combine_header_rows, key, map_header
 from parsers.text import clean_cell, collapse_ws, strip_diacritics
 
 VERSION = "tables.v1"
@@ -51,6 +51,9 @@ _NUMBER_LEAD = re.compile(r"^\s*([IVXLC]{1,6}|\d{1,3})\s*[.):\-–]?\s+(\S.*)$",
 _ANNEX = re.compile(
     r"^phu luc(?:\s+so)?(?:\s+(?P<num>[ivxlc]{1,6}|\d{1,3}))?(?:\s*$|\s*[:.\-–—]\s*\S|\s+[a-z]+\s*$)"
 )
+_PAGE_FURNITURE = re.compile(
+    r"^(?:trang\s*)?\d{0,4}(?:\s*(?:tren|of)?\s*\d{1,4})?$"
+)  # "", "2", "trang 2 tren 9"
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 _TASK_FIELDS = ("text", "lead", "co", "output", "deadline")
 _SIDE_FIELDS = ("lead", "co", "output", "deadline")
@@ -160,6 +163,8 @@ def _looks_like_header(cells: Sequence[str | None], header: HeaderMap, partial: 
 
 
 def _matrices(parsed: ParsedFile) -> list[_Matrix]:
+    """Group grids into task matrices: a table continues over pages until an annex heading, running text
+    (a heading or paragraph between two tables; page numbers do not count) or a non-task table."""
     matrices: list[_Matrix] = []
     annex: str | None = None
     current: _Matrix | None = None
@@ -169,6 +174,8 @@ def _matrices(parsed: ParsedFile) -> list[_Matrix]:
             if label is not None:
                 annex = label
                 current = None  # a new annex never continues the previous table
+            elif not _PAGE_FURNITURE.match(key(item.text)):
+                current = None  # text between two tables: the next one is a new table
             continue
         grid = item
         if not grid.rows:

@@ -264,6 +264,22 @@ CASES: dict[str, tuple[list[Any], list[tuple[Any, ...]], dict[str, Any]]] = {
         + [want(None, "VII", "An sinh xã hội", None, 6, [3])],
         {},
     ),
+    "same header again after a paragraph is a new table (section not carried); page numbers are not text": (
+        [
+            mk.Grid([H6, ["I", SEC1, *_blank(6)], task_row("1", 1)]),
+            mk.Break(),
+            mk.Para("2", centered=True),  # page number printed at the top (Nghị định 30)
+            mk.Grid([H6, task_row("2", 2)]),
+            mk.Para("2. Các nhiệm vụ của cấp xã"),
+            mk.Grid([H6, task_row("1", 3)]),
+        ],
+        [
+            want(None, "I", SEC1, "1", 1, [1]),
+            want(None, "I", SEC1, "2", 2, [2]),
+            want(None, None, None, "1", 3, [2]),
+        ],
+        {},
+    ),
     "non-task tables are ignored (statistics, signature layout)": (
         [
             mk.Grid(
