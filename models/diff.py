@@ -32,6 +32,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -55,8 +56,12 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _SECOND_VOWEL_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![^\W\d_])")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str | None) -> str:
-    """Comparison key: NFC, tone marks on the first vowel, lower case, whitespace collapsed."""
+    """Comparison key: NFC, tone marks on the first vowel, lower case, whitespace collapsed.
+
+    Cached: a diff folds the same texts, names and words many times over.
+    """
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", text)

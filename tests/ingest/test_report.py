@@ -58,7 +58,9 @@ def run_chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[
 
 def visible(report: Path, fragment: str, profile: Path) -> list[tuple[str, str]]:
     """(task id, due) of the rows left visible once the page applied ``#fragment``, in table order."""
-    proc = run_chromium(["--virtual-time-budget=3000", "--dump-dom", f"{report.as_uri()}#{fragment}"], profile)
+    proc = run_chromium(
+        ["--virtual-time-budget=3000", "--dump-dom", f"{report.as_uri()}#{fragment}"], profile
+    )
     parser = Rows()
     parser.feed(proc.stdout)
     assert parser.rows, "the dumped DOM holds no task rows"
