@@ -238,6 +238,7 @@ class _Pending:
     """A task being built (it may still receive a continuation row from the next page)."""
 
     stt: str | None
+    stt_printed: str
     section: str | None
     section_title: str | None
     cells: dict[str, list[str]]  # field -> parts, one per row piece
@@ -271,6 +272,7 @@ def _matrix_tasks(matrix: _Matrix, start: int) -> list[RawTask]:
             continue
         pending = _Pending(
             stt=row.stt.rstrip(".") or None,
+            stt_printed=row.stt,
             section=section,
             section_title=title,
             cells={name: [row.cells[name]] for name in _TASK_FIELDS},
@@ -320,14 +322,16 @@ def _is_upper_text(text: str) -> bool:
 
 
 def _is_arabic_heading(row: _Row, following: Sequence[_Row]) -> bool:
-    """An Arabic-numbered row with only a text cell, followed by a task numbered 1 (numbering restarts)."""
+    """An Arabic-numbered row with only a text cell, followed by a task numbered 1, "a" or "n.1"."""
     if not _ARABIC.match(row.stt.rstrip(".")) or not row.cells["text"]:
         return False
     if any(row.cells[f] for f in _SIDE_FIELDS):
         return False
+    number = row.stt.rstrip(".")
     for nxt in following:
-        if nxt.stt:
-            return nxt.stt.rstrip(".") == "1"
+        if nxt.stt:  # numbering restarts ("1", "a") or goes one level down ("2.1" under "2")
+            nxt_stt = nxt.stt.rstrip(".").lower()
+            return nxt_stt in {"1", "a"} or nxt_stt.startswith(number + ".")
     return False
 
 
@@ -338,8 +342,8 @@ def _split_fused_heading(text: str) -> tuple[str, str] | None:
     while n < len(words) and _is_upper_word(words[n]):
         n += 1
     letters_words = [w for w in words[:n] if any(ch.isalpha() for ch in w)]
-    if len(letters_words) < 3 or n >= len(words):
-        return None
+    if len(letters_words) < 3 or sum(len(w) for w in letters_words) < 12 or n >= len(words):
+        return None  # "UBND, HĐND Tỉnh..." is not a heading: three real upper-case words at least
     nxt = words[n]
     if not (nxt[:1].isupper() and any(ch.islower() for ch in nxt)):
         return None
@@ -364,8 +368,8 @@ def _finish(task: _Pending, annex: str | None, order: int) -> RawTask:
     joined = {name: " ".join(p for p in parts if p) for name, parts in task.cells.items()}
     raw_cells = {name: "\n".join(p for p in parts if p) for name, parts in task.cells.items()}
     raw_cells = {name: value for name, value in raw_cells.items() if value}
-    if task.stt:
-        raw_cells["stt"] = task.stt
+    if task.stt_printed:
+        raw_cells["stt"] = task.stt_printed
     text = joined["text"]
     if task.fused_title is not None:
         fused = _split_fused_heading(text)

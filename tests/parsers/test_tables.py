@@ -132,7 +132,7 @@ CASES: dict[str, tuple[list[Any], list[tuple[Any, ...]], dict[str, Any]]] = {
     "5 columns, header wording TT/Nội dung công việc/Đơn vị/Thời hạn, 'PHỤ LỤC II'": (
         [
             mk.Para("PHỤ LỤC II", bold=True, centered=True),
-            mk.Grid([H5, task_row("1", 1, 5), task_row("2.", 2, 5)]),
+            mk.Grid([H5, ["(1)", "(2)", "(3)", "(4)", "(5)"], task_row("1", 1, 5), task_row("2.", 2, 5)]),
         ],
         [want("II", None, None, "1", 1, [1], 5), want("II", None, None, "2", 2, [1], 5)],
         {},
@@ -277,6 +277,30 @@ CASES: dict[str, tuple[list[Any], list[tuple[Any, ...]], dict[str, Any]]] = {
             want(None, "I", SEC1, "1", 1, [1]),
             want(None, "I", SEC1, "2", 2, [2]),
             want(None, None, None, "1", 3, [2]),
+        ],
+        {},
+    ),
+    "row cut by a page break, no header on the next page; Arabic heading over 2.1/2.2": (
+        [
+            mk.Grid(
+                [
+                    H6,
+                    ["2", "Nhóm nhiệm vụ về dữ liệu", *_blank(6)],
+                    ["2.1", mk.task_text(1, 40), LEAD, CO, "Báo cáo", DUE],
+                ]
+            ),
+            mk.Break(),
+            mk.Grid(
+                [
+                    ["", _rest(mk.task_text(1, 60), mk.task_text(1, 40)), "", "", "kết quả", ""],
+                    task_row("2.2", 2),
+                ],
+                repeat_header=0,
+            ),
+        ],
+        [
+            want(None, "2", "Nhóm nhiệm vụ về dữ liệu", "2.1", 1, [1, 2], words=60),
+            want(None, "2", "Nhóm nhiệm vụ về dữ liệu", "2.2", 2, [2]),
         ],
         {},
     ),
