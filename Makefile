@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils qpdf \
-	fonts-liberation fonts-dejavu-core postgresql chromium
+	fonts-liberation fonts-dejavu-core postgresql chromium libreoffice-writer-nogui
 SAMPLES := samples
 DB ?= out/registry.sqlite
 

@@ -77,3 +77,11 @@ def convert_doc(
             "the file is probably not a Word document or is damaged"
         )
     return expected
+
+
+def doc_to_docx_bytes(data: bytes, file_name: str, timeout_s: float = 120) -> bytes:
+    """Convert a legacy .doc held in memory to .docx bytes (the pipeline works on bytes, not paths)."""
+    with tempfile.TemporaryDirectory(prefix="theodoi-doc-") as tmp:
+        source = Path(tmp) / "document.doc"  # never the received name: it may hold "../" or newlines
+        source.write_bytes(data)
+        return convert_doc(source, Path(tmp) / "out", timeout_s=timeout_s).read_bytes()

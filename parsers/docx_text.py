@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -33,7 +32,6 @@ _A4 = (595.3, 841.9)
 _EMU_PER_POINT = 12700
 # First-row words of a task matrix; a table whose first rows hold none of them is a layout table.
 _TASK_HEADER_WORDS = ("stt", "tt", "nội dung", "nhiệm vụ", "chủ trì", "thời gian", "trách nhiệm")
-_CENTERED = {WD_ALIGN_PARAGRAPH.CENTER}
 
 
 def read_docx(data: bytes, file_name: str) -> ParsedFile:
@@ -111,11 +109,22 @@ def _is_bold(paragraph: Paragraph) -> bool:
     return all(r.bold or (r.bold is None and style_bold) for r in runs)
 
 
+def _jc(element: object) -> str | None:
+    """The raw ``w:jc`` value of a paragraph or style element.
+
+    Read from the XML rather than ``paragraph.alignment``: LibreOffice writes OOXML-strict values such as
+    "start"/"end" that python-docx's enum cannot map (it raises ValueError on them).
+    """
+    p_pr = getattr(element, "pPr", None)
+    jc = p_pr.find(qn("w:jc")) if p_pr is not None else None
+    return jc.get(qn("w:val")) if jc is not None else None
+
+
 def _is_centered(paragraph: Paragraph) -> bool:
-    alignment = paragraph.alignment
-    if alignment is None and paragraph.style is not None:
-        alignment = paragraph.style.paragraph_format.alignment
-    return alignment in _CENTERED
+    value = _jc(paragraph._p)
+    if value is None and paragraph.style is not None:
+        value = _jc(paragraph.style.element)
+    return value == "center"
 
 
 def _paragraph_blocks(paragraph: Paragraph, page: int, bbox: BBox) -> list[Block]:
