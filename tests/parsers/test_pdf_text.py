@@ -215,3 +215,26 @@ def test_two_column_header_line_gives_two_blocks() -> None:
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
         ("Thực hiện Kế hoạch số 04-KH/BCĐ ngày 10/01/2026 của Ban Chỉ đạo về phát triển", False),
     ]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_damaged_pdf_reads_or_raises_input_file_error(seed: int, small_pdf: bytes) -> None:
+    """Flipped bytes, holes, and cut-and-resealed files: a result or InputFileError, never another error."""
+    import random
+
+    rng = random.Random(seed)
+    data = bytearray(small_pdf)
+    if seed % 3 == 0:
+        for _ in range(20):
+            data[rng.randrange(20, len(data) - 10)] = rng.randrange(256)
+    elif seed % 3 == 1:
+        start = rng.randrange(20, len(data) - 10)
+        del data[start : start + rng.randrange(1, 500)]
+    else:
+        data = data[: rng.randrange(20, len(data))] + b"\n%%EOF\n"
+    try:
+        parsed = read_pdf(bytes(data), "damaged.pdf", PdfSettings())
+    except InputFileError as e:
+        assert str(e).startswith("damaged.pdf: ")
+    else:
+        assert all(p.method == "text" for p in parsed.pages)

@@ -502,3 +502,22 @@ def test_kh15_field_exact(field: str, kh15: tuple[list[Any], list[dict[str, Any]
         if getattr(t, field) != _expected_value(e, field)
     ]
     assert mismatches == []
+
+
+def test_grids_from_the_word_reader() -> None:
+    """Real Word file (KH tuyên truyền CCHC 2026): two TT/Nội dung/Trách nhiệm thực hiện/Thời gian tables,
+    11 sở then 10 xã, separated by a paragraph; read by parsers.docx_text, not pdfplumber."""
+    from parsers.docx_text import read_docx
+
+    path = Path("/work/shared/real/06_KH-tuyentruyen-CCHC-2026_tasktable.docx")
+    tasks = extract_table_tasks(read_docx(path.read_bytes(), path.name), TableSettings())
+    assert [t.stt for t in tasks] == [str(i) for i in range(1, 12)] + [str(i) for i in range(1, 11)]
+    assert {(t.annex, t.section, t.method, t.co_raw) for t in tasks} == {(None, None, "docx", None)}
+    assert (tasks[0].lead_raw, tasks[0].deadline_raw) == (
+        "Lãnh đạo Sở Công Thương",
+        "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1",
+    )
+    assert (tasks[-1].lead_raw, tasks[-1].deadline_raw) == (
+        "Lãnh đạo UBND xã Hòa Ninh",
+        "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 25 tháng 12",
+    )
