@@ -119,6 +119,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: documents, tasks, task_agencies, doc_refs, failures", _create_v1),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+_MIGRATION_LOCK = 0x7468656F646F69  # "theodoi": PostgreSQL advisory lock key held while migrating
 
 
 def _now() -> str:
@@ -173,18 +174,34 @@ class Registry:
 
     # -- schema --------------------------------------------------------------------------------------
     def migrate(self) -> list[int]:
-        """Apply the migrations this database has not seen, each in its own transaction."""
-        with self.engine.begin() as conn:
-            schema_migrations.create(conn, checkfirst=True)
-            done = set(conn.scalars(sa.select(schema_migrations.c.version)))
-        applied = []
-        for version, name, apply in MIGRATIONS:
-            if version in done:
-                continue
-            with self.engine.begin() as conn:
-                apply(conn)
-                conn.execute(schema_migrations.insert().values(version=version, name=name, applied_at=_now()))
-            applied.append(version)
+        """Apply the migrations this database has not seen, each in its own transaction.
+
+        On PostgreSQL a session advisory lock makes two processes opening a fresh database at once
+        (a watcher and a batch) take turns; without it both run CREATE TABLE and one fails.
+        """
+        with self.engine.connect() as conn:
+            lock = self.engine.dialect.name == "postgresql"
+            if lock:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+                conn.commit()
+            try:
+                with conn.begin():
+                    schema_migrations.create(conn, checkfirst=True)
+                    done = set(conn.scalars(sa.select(schema_migrations.c.version)))
+                applied = []
+                for version, name, apply in MIGRATIONS:
+                    if version in done:
+                        continue
+                    with conn.begin():
+                        apply(conn)
+                        conn.execute(
+                            schema_migrations.insert().values(version=version, name=name, applied_at=_now())
+                        )
+                    applied.append(version)
+            finally:
+                if lock:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
+                    conn.commit()
         return applied
 
     def schema_version(self) -> int:

@@ -1,0 +1,134 @@
+"""Fixtures for the batch, watcher and PostgreSQL tests: a real PostgreSQL server and small documents.
+
+The server is a throwaway cluster (initdb + pg_ctl) in a temporary folder, on a free loopback port, run
+as the ``postgres`` user when the tests run as root (PostgreSQL refuses to run as root), stopped at the
+end of the session. Missing binaries fail the test with the command to run, never skip it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "samples"
+LETTER = SAMPLES / "cv_kgvx_letter.pdf"
+PLAN = SAMPLES / "kh15_plan.pdf"
+
+
+def pg_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        pytest.fail(
+            "PostgreSQL server binaries are missing (/usr/lib/postgresql/*/bin/pg_ctl):"
+            " run `make install` (it installs Debian's postgresql package), then re-run the tests"
+        )
+    return Path(found[-1]).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _as_server_user(cmd: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return cmd
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.fail("running as root and there is no `postgres` user to run the server: run `make install`")
+    return ["runuser", "-u", "postgres", "--", *cmd]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A URL to a fresh PostgreSQL database on this machine (one server for the session)."""
+    bindir = pg_bin()
+    base = Path(tempfile.mkdtemp(prefix="theodoi-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+    port = free_port()
+    run = {"check": True, "capture_output": True, "text": True, "timeout": 120}
+    try:
+        subprocess.run(
+            _as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "theodoi", "--auth=trust",
+                             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+            **run,
+        )  # fmt: skip
+        subprocess.run(
+            _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w",
+                             "-t", "60", "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
+                             "start"]),
+            **run,
+        )  # fmt: skip
+    except subprocess.CalledProcessError as e:
+        log = (base / "server.log").read_text(errors="replace") if (base / "server.log").exists() else ""
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.fail(f"could not start PostgreSQL: {e.stderr}\n{log}")
+    try:
+        yield f"postgresql://theodoi@127.0.0.1:{port}/postgres"
+    finally:
+        with contextlib.suppress(subprocess.SubprocessError):
+            subprocess.run(
+                _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+                capture_output=True, timeout=60,
+            )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture()
+def pg_db(pg_url: str) -> Iterator[str]:
+    """A database of its own for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"t_{os.getpid()}_{free_port()}"
+    admin = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY'))
+    try:
+        yield pg_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def sample(path: Path) -> bytes:
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make samples` (samples/make_samples.py renders it from the seeds)")
+    return path.read_bytes()
+
+
+def variant(data: bytes, n: int) -> bytes:
+    """The same PDF with a comment after %%EOF: other bytes (another sha256), the same document."""
+    return data + f"\n% theodoi test variant {n}\n".encode()
+
+
+@pytest.fixture(scope="session")
+def letter_bytes() -> bytes:
+    return sample(LETTER)
+
+
+def write_variants(folder: Path, data: bytes, count: int, *, start: int = 0, stem: str = "cv") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + count):
+        p = folder / f"{stem}_{i:04d}.pdf"
+        p.write_bytes(variant(data, i))
+        paths.append(p)
+    return paths
