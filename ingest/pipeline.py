@@ -60,7 +60,7 @@ def read_document(data: bytes, file_name: str, kind: FileKind, settings: IngestS
         return docx_text.read_docx(data, file_name)
     if kind == "image":
         return ocr.read_image(data, file_name, settings.ocr)
-    parsed = pdf_text.read_pdf(data, file_name, settings.pdf)
+    parsed = pdf_text.read_pdf(data, file_name, settings.pdf, settings.tables)
     pages = [legacy.fix_legacy_page(p) for p in parsed.pages]
     if settings.ocr_mode == "never":
         return parsed.model_copy(update={"pages": pages})

@@ -13,6 +13,8 @@ _WS = re.compile(r"\s+")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=([^\W\d_]))")
 
 _DIGIT_DASH_BREAK = re.compile(r"(?<=\d)-\s*\n\s*(?=\d)")
+# "Quý II/\n2026", "15/\nKH-BCĐ": a slash never ends a word, so the line break after it is not a space.
+_SLASH_BREAK = re.compile(r"(?<=\w)/[ \t]*\n\s*(?=\w)")
 
 # Two tone placements exist for the open syllables oa/oe/uy: "hoà"/"hòa", "thuỷ"/"thủy", "khoẻ"/"khỏe".
 # The comparison key puts the mark on the first vowel, the form official documents mostly print.
@@ -40,6 +42,7 @@ def clean_cell(text: str | None) -> str:
     text = nfc(text).replace("\u00ad", "")  # soft hyphens
     text = _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else "-", text)
     text = _DIGIT_DASH_BREAK.sub("-", text)
+    text = _SLASH_BREAK.sub("/", text)
     return collapse_ws(text)
 
 
