@@ -32,7 +32,6 @@ Example:
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from collections import Counter
@@ -45,30 +44,11 @@ from scipy.optimize import linear_sum_assignment
 
 from models.base import Frozen
 from models.task import AgencyRef, Deadline, Task
+from models.text import fold
 
 VERSION = "diff.v1"
 
 _WORD = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*", re.UNICODE)
-_WS = re.compile(r"\s+")
-# Tone placement on open syllables differs between typists ("hoà"/"hòa", "thuỷ"/"thủy"); parsers.text
-# unifies it too, but models/ may not import parsers/, so the comparison key is rebuilt here.
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_SECOND_VOWEL_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![^\W\d_])")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold(text: str | None) -> str:
-    """Comparison key: NFC, tone marks on the first vowel, lower case, whitespace collapsed.
-
-    Cached: a diff folds the same texts, names and words many times over.
-    """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFD", text)
-    unified = _SECOND_VOWEL_TONE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed)
-    return _WS.sub(" ", unicodedata.normalize("NFC", unified).lower()).strip()
-
-
 def words(text: str | None) -> list[str]:
     """Folded words without punctuation, the unit of similarity ("Sở KH&CN;" -> ["sở", "kh", "cn"])."""
     return _WORD.findall(fold(text))

@@ -1,0 +1,49 @@
+"""Unicode and comparison helpers every layer shares (models/ may not import parsers/, so they live here).
+
+Stored text keeps what the document printed (NFC, whitespace collapsed). ``fold`` gives the key used to
+*compare* text: lower case, one tone-mark placement ("hoà" == "hòa", "thuỷ" == "thủy").
+"""
+
+import functools
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+
+# Two tone placements exist for the open syllables oa/oe/uy: "hoà"/"hòa", "thuỷ"/"thủy", "khoẻ"/"khỏe".
+# The comparison key puts the mark on the first vowel, the form official documents mostly print.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_SECOND_VOWEL_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![^\W\d_])")
+
+
+def nfc(text: str) -> str:
+    """Compose to NFC; Vietnamese PDFs mix composed and decomposed diacritics."""
+    return unicodedata.normalize("NFC", text)
+
+
+def collapse_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def unify_tone_marks(text: str) -> str:
+    """Put the tone mark of an open oa/oe/uy syllable on its first vowel ("hoà" -> "hòa"); returns NFC."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return nfc(_SECOND_VOWEL_TONE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str | None) -> str:
+    """Comparison key: NFC, unified tone marks, lower case, whitespace collapsed ("" for None).
+
+    Cached: matching and diffing fold the same names and words many times over.
+    """
+    if not text:
+        return ""
+    return collapse_ws(unify_tone_marks(nfc(text)).lower())
+
+
+def strip_diacritics(text: str) -> str:
+    """ASCII-ish skeleton ("Đắk Lắk" -> "dak lak") for fuzzy look-ups of OCR-damaged text."""
+    decomposed = unicodedata.normalize("NFD", fold(text))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.replace("đ", "d")
