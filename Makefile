@@ -55,12 +55,17 @@ lint: install
 
 samples: install
 	$(PY) samples/make_samples.py
+	$(PY) samples/make_v2.py
+	$(PY) samples/make_scans.py
 
 accuracy: install
 	$(PY) bench/accuracy.py
 
 bench: install
 	$(PY) bench/bench_digital.py
+	$(PY) bench/bench_ocr.py
+	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_diff.py
 
 clean:
 	rm -rf $(STAMPS) out/*.sqlite out/*.json out/*.csv out/*.xlsx out/*.html
