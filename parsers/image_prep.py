@@ -207,6 +207,7 @@ def text_is_upside_down(ink: np.ndarray) -> bool:
         if w < 4 * h or h < 5:
             continue
         prof = (small[y : y + h, x : x + w] > 0).sum(axis=1).astype(np.float64)
+        prof[prof > 0.6 * w] = 0  # rows of a ruling line the opening missed (dashed by resampling)
         if prof.max() <= 0:
             continue
         core = np.nonzero(prof >= 0.5 * prof.max())[0]

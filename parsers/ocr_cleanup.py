@@ -49,11 +49,11 @@ def fix_roman_cell(text: str) -> str:
     Digit-only cells ("11") are task numbers and stay; the result must be a valid numeral, else the
     text is returned as read.
 
-    >>> [fix_roman_cell(t) for t in ["H", "IH", "1V.", "11", "Vl", "Ha"]]
-    ['II', 'III', 'IV.', '11', 'VI', 'Ha']
+    >>> [fix_roman_cell(t) for t in ["H", "IH", "1V.", "11", "Vl", "Ha", "|"]]
+    ['II', 'III', 'IV.', '11', 'VI', 'Ha', 'I']
     """
     m = _ROMAN_CELL.match(text.strip())
-    if not m or m.group(1).isdigit() or m.group(1) in {"l", "|"}:
+    if not m or m.group(1).isdigit() or m.group(1) == "l":  # a lone "l" may be a "1" as well
         return text
     roman = m.group(1).replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
     if not roman or not _ROMAN_VALID.match(roman):
