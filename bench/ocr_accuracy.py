@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # noqa: E402  (before tesseract is started by anything)
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before img2table starts any tesseract
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -96,7 +96,11 @@ def score(expected: list[dict[str, Any]], found: list[RawTask]) -> dict[str, Any
     chars = sum(len(_norm(e["text"])) for e, _ in pairs)
 
     def rate(field: str, exp_get: Any) -> float:
-        return round(sum(_norm(exp_get(e)) == _norm(f[field]) for e, f in pairs) / len(pairs), 4) if pairs else 0.0
+        return (
+            round(sum(_norm(exp_get(e)) == _norm(f[field]) for e, f in pairs) / len(pairs), 4)
+            if pairs
+            else 0.0
+        )
 
     return {
         "expected": n,
@@ -109,7 +113,9 @@ def score(expected: list[dict[str, Any]], found: list[RawTask]) -> dict[str, Any
         "lead_raw_exact": rate("lead_raw", lambda e: e.get("lead_raw")),
         "deadline_raw_exact": rate("deadline_raw", lambda e: (e.get("deadline") or {}).get("raw")),
         "stt_exact": rate("stt", lambda e: e.get("stt")),
-        "misses": [f"{e['annex']} {e['stt']} {e['text'][:50]}" for e in expected if not any(e is p[0] for p in pairs)],
+        "misses": [
+            f"{e['annex']} {e['stt']} {e['text'][:50]}" for e in expected if not any(e is p[0] for p in pairs)
+        ],
     }
 
 
@@ -128,7 +134,9 @@ def _page_count(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def measure_scan(pdf_path: Path | str, expected_json_path: Path | str, settings: OcrSettings | None = None) -> dict:
+def measure_scan(
+    pdf_path: Path | str, expected_json_path: Path | str, settings: OcrSettings | None = None
+) -> dict:
     """OCR a scanned sample with ``parsers.ocr`` and score its tasks against the expected file."""
     pdf_path, expected_json_path = Path(pdf_path), Path(expected_json_path)
     expected = expected_tasks(pdf_path, expected_json_path)
@@ -150,13 +158,20 @@ def img2table_grids(data: bytes, lang: str = "vie") -> list[PageText]:
     from img2table.document import PDF
     from img2table.ocr import TesseractOCR
 
-    doc = PDF(src=data, detect_rotation=True, pdf_text_extraction=False)  # its own deskew, else it finds no table
-    tables = doc.extract_tables(ocr=TesseractOCR(n_threads=1, lang=lang), implicit_rows=False, borderless_tables=False)
+    doc = PDF(
+        src=data, detect_rotation=True, pdf_text_extraction=False
+    )  # its own deskew, else it finds no table
+    tables = doc.extract_tables(
+        ocr=TesseractOCR(n_threads=1, lang=lang), implicit_rows=False, borderless_tables=False
+    )
     pages = []
     for idx, page_tables in sorted(tables.items()):
         grids = []
         for tab in page_tables:
-            rows = [[clean_cell(v) if isinstance(v, str) else None for v in row] for row in tab.df.fillna("").values]
+            rows = [
+                [clean_cell(v) if isinstance(v, str) else None for v in row]
+                for row in tab.df.fillna("").values
+            ]
             if not rows:
                 continue
             b = tab.bbox
@@ -192,7 +207,9 @@ def _line(r: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--baseline", action="store_true", help="also run img2table + tesseract")
-    ap.add_argument("--lang", default="vie", help="tesseract model: vie (Debian) or Vietnamese (script model)")
+    ap.add_argument(
+        "--lang", default="vie", help="tesseract model: vie (Debian) or Vietnamese (script model)"
+    )
     ap.add_argument("--only", help="substring of the scan file names to run")
     ap.add_argument("--misses", type=int, default=0, help="print up to N missed rows per file")
     ap.add_argument("--json", type=Path, help="write all results here")

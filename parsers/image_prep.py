@@ -43,29 +43,30 @@ def decode_image(data: bytes, file_name: str, max_pixels: int) -> list[PageImage
     """
     if not data:
         raise InputFileError(f"{file_name}: the file is empty; check that the upload or copy finished.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            img = Image.open(io.BytesIO(data))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-            raise InputFileError(f"{file_name}: refused as a decompression bomb ({e}).") from e
-        except UnidentifiedImageError as e:
+    # PIL itself refuses > 2 × Image.MAX_IMAGE_PIXELS from the header (DecompressionBombError); below
+    # that our own limit applies, also read from the header (frame.size) before any decoding.
+    try:
+        img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as e:
+        raise InputFileError(f"{file_name}: refused as a decompression bomb ({e}).") from e
+    except UnidentifiedImageError as e:
+        raise InputFileError(
+            f"{file_name}: not a readable image (PNG, JPEG or TIFF expected); re-export or re-scan it."
+        ) from e
+    pages: list[PageImage] = []
+    for frame in ImageSequence.Iterator(img):
+        w, h = frame.size
+        if w * h > max_pixels:
             raise InputFileError(
-                f"{file_name}: not a readable image (PNG, JPEG or TIFF expected); re-export or re-scan it."
-            ) from e
-        pages: list[PageImage] = []
-        for frame in ImageSequence.Iterator(img):
-            w, h = frame.size
-            if w * h > max_pixels:
-                raise InputFileError(
-                    f"{file_name}: page {len(pages) + 1} is {w}×{h} px ({w * h / 1e6:.0f} Mpx), over the "
-                    f"{max_pixels / 1e6:.0f} Mpx limit (OcrSettings.max_image_pixels); re-scan at 300 dpi."
-                )
-            try:
+                f"{file_name}: page {len(pages) + 1} is {w}×{h} px ({w * h / 1e6:.0f} Mpx), over the "
+                f"{max_pixels / 1e6:.0f} Mpx limit (OcrSettings.max_image_pixels); re-scan at 300 dpi."
+            )
+        try:
+            with warnings.catch_warnings(record=True):  # PIL's own bomb warning: our limit already applied
                 gray = np.asarray(frame.convert("L"), dtype=np.uint8)
-            except OSError as e:
-                raise InputFileError(f"{file_name}: the image data is truncated or corrupt ({e}).") from e
-            pages.append(PageImage(gray=gray, dpi=_frame_dpi(frame, w, h)))
+        except OSError as e:
+            raise InputFileError(f"{file_name}: the image data is truncated or corrupt ({e}).") from e
+        pages.append(PageImage(gray=gray, dpi=_frame_dpi(frame, w, h)))
     return pages
 
 
@@ -202,6 +203,7 @@ def text_is_upside_down(ink: np.ndarray) -> bool:
     lines = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((1, 15), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
     above = below = 0.0
+    voters = 0
     for i in range(1, n):
         x, y, w, h, _area = stats[i]
         if w < 4 * h or h < 5:
@@ -213,7 +215,9 @@ def text_is_upside_down(ink: np.ndarray) -> bool:
         core = np.nonzero(prof >= 0.5 * prof.max())[0]
         above += prof[: core[0]].sum()
         below += prof[core[-1] + 1 :].sum()
-    return below > 1.15 * above and below - above > 30
+        voters += 1
+    # a few lines are too little evidence: a page is assumed upright unless clearly upside down
+    return voters >= 4 and below > 1.3 * above and below - above > 30
 
 
 WORK_PX = 1400  # long side of the working image used to decide orientation and skew
@@ -232,7 +236,9 @@ def prepare_page(gray: np.ndarray) -> tuple[np.ndarray, int, float]:
         turn = 90
         gray, ink = rotate_quadrant(gray, 90), rotate_quadrant(ink, 90)
     angle = estimate_skew(ink)
-    if abs(angle) >= 0.02:
+    if abs(angle) < 0.1:  # < 6 px over a 300-dpi page width: not worth a resampling
+        angle = 0.0
+    else:
         # deskew the full page, then look again: a resampled small image breaks ruling lines into steps
         gray = rotate_small(gray, angle)
         ink = binarise(_small(gray, WORK_PX))

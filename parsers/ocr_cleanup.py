@@ -12,8 +12,8 @@ import re
 
 from parsers.text import nfc
 
-# Roman quarter/half numerals read as digits or l/|: "Quý 11", "Quý Il", "Quý lV", "6 tháng đầu năm" untouched.
-_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([1Il|]{2,3}|[1Il|]?V|[Il|])(?=\s*(?:[/.\-]|năm|\b))")
+# Roman quarter numerals read as digits, l, | or H: "Quý 11", "Quý Il", "Quý lV", "Quý H".
+_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([1Il|H]{2,3}|[1Il|]?V|[Il|H])(?=\s*(?:[/.\-]|năm|\b))")
 _ROMAN_OK = {"I", "II", "III", "IV"}
 # "hãng năm/quý/tháng/tuần/ngày" is always "hằng …" in these documents.
 _HANG = re.compile(r"\b([Hh])ãng(?=\s+(?:năm|quý|tháng|tuần|ngày|kỳ)\b)")
@@ -25,7 +25,9 @@ _DATE_LIKE = re.compile(
 
 def _roman(m: re.Match[str]) -> str:
     token = m.group(3)
-    roman = token.replace("1", "I").replace("l", "I").replace("|", "I")
+    roman = (
+        token.replace("1", "I").replace("l", "I").replace("|", "I").replace("H", "II")
+    )  # bold II fuses to H
     if roman not in _ROMAN_OK:
         return m.group(0)
     return f"{m.group(1)}{m.group(2)}{roman}"
@@ -67,7 +69,7 @@ def clean_ocr_text(text: str) -> str:
     >>> clean_ocr_text("Quý 11/2026; hãng năm; trước 3O/6/2O26")
     'Quý II/2026; hằng năm; trước 30/6/2026'
     """
-    text = nfc(text)
+    text = nfc(text).replace("\u2044", "/")  # tesseract reads "/" as the fraction slash "⁄"
     text = _QUARTER.sub(_roman, text)
     text = _HANG.sub(lambda m: m.group(1) + "ằng", text)
     return _DATE_LIKE.sub(_digits, text)

@@ -95,6 +95,8 @@ def test_ocr_reads_every_cell(pdf: bytes) -> None:
             assert (got is None) == (want is None), (r, c, got)
             if want is not None:
                 assert got == clean_cell(want), (r, c)
-                assert grid.cell_confidence[r][c] is not None and grid.cell_confidence[r][c] > 0.5
+                assert grid.cell_confidence[r][c] is not None
+    confs = [c for row in grid.cell_confidence for c in row if c is not None]
+    assert sum(confs) / len(confs) > 0.8
     assert 0.8 < (page.confidence or 0) <= 1
     assert np.allclose([page.width, page.height], landscape(A4), atol=2)
