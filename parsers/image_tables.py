@@ -156,8 +156,8 @@ def find_tables(ink: np.ndarray, dpi: float) -> tuple[list[TableLayout], np.ndar
     tables: list[TableLayout] = []
     for i in range(1, n):
         x, y, w, h = (int(v) * f for v in stats[i][:4])
-        if w < dpi * 0.5 or h < dpi * 0.25:
-            continue
+        if w < max(dpi * 0.5, 0.4 * ink.shape[1]) or h < dpi * 0.25:
+            continue  # a received-stamp box ("ĐẾN  Số: … Ngày: …") is small; task matrices span the page
         x0, y0 = max(0, x - f), max(0, y - f)
         x1, y1 = min(ink.shape[1], x + w + f), min(ink.shape[0], y + h + f)
         ys = [y0 + p for p in _line_positions(hor[y0:y1, x0:x1], 0, dpi * 0.3, tol)]

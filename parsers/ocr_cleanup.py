@@ -23,6 +23,10 @@ _DATE_LIKE = re.compile(
 )
 
 
+# "Ø" (slashed zero of the typewriter-like fonts in stamps and dates) next to a digit is a 0: "Ø3 tháng 02".
+_SLASHED_ZERO = re.compile(r"Ø(?=\d)|(?<=\d)Ø")
+
+
 def _roman(m: re.Match[str]) -> str:
     token = m.group(3)
     roman = (
@@ -72,4 +76,5 @@ def clean_ocr_text(text: str) -> str:
     text = nfc(text).replace("\u2044", "/")  # tesseract reads "/" as the fraction slash "⁄"
     text = _QUARTER.sub(_roman, text)
     text = _HANG.sub(lambda m: m.group(1) + "ằng", text)
+    text = _SLASHED_ZERO.sub("0", text)
     return _DATE_LIKE.sub(_digits, text)

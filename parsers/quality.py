@@ -1,6 +1,7 @@
 """Is a page's text layer worth reading, or must the page be OCR'd?
 
-Three cases send a page to OCR: no text layer at all; an invisible OCR layer of poor quality (scanners
+Four cases send a page to OCR: no text layer at all; a text layer holding only a stamp line (an
+e-signature overlay on a scan); an invisible OCR layer of poor quality (scanners
 add one: "uY BAN NgAN nAN ceNG HoA xA" for "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ"); a broken font map. The test is
 linguistic: real Vietnamese prose is made of valid syllables, about half of them carrying a Vietnamese
 diacritic. Legacy encodings (TCVN3 "KÕ ho¹ch", VNI "Keá hoaïch") also fail it, but they are converted
@@ -111,6 +112,10 @@ def page_needs_ocr(page: PageText, settings: PdfSettings) -> bool:
     text = page_text(page)
     quality = measure(text)
     if "no_text_layer" in page.warnings or quality.letters < settings.min_text_chars:
+        return True
+    if not page.tables and len(page.blocks) <= 2 and quality.letters < 5 * settings.min_text_chars:
+        # a scan whose only text is an e-signature/"SAO Y" stamp line ("SAO Y; CÔNG AN TỈNH LÂM ĐỒNG;
+        # 03/02/2026"): the body is in the image. A truly near-empty digital page only costs one OCR pass.
         return True
     if not is_garbage(quality):
         return False

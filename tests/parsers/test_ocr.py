@@ -145,6 +145,8 @@ def test_missing_language_model_says_what_to_install() -> None:
         ("hãng sản xuất", "hãng sản xuất"),
         ("trước ngày 3O/6/2O26", "trước ngày 30/6/2026"),
         ("Tháng O1/2026", "Tháng 01/2026"),
+        ("ngày Ø3 tháng 02", "ngày 03 tháng 02"),
+        ("Ø Người ký", "Ø Người ký"),
         ("Thông tư 15/TT-BNV", "Thông tư 15/TT-BNV"),
     ],
 )

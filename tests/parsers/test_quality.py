@@ -47,9 +47,11 @@ def _page(texts: list[str], warnings: list[str] | None = None) -> PageText:
     [
         (_page([], ["no_text_layer"]), True),
         (_page(["Trang 2"]), True),  # a page number only: fewer letters than min_text_chars
-        (_page(["Giao Sở Nội vụ chủ trì, phối hợp với các sở, ngành rà soát thủ tục hành chính, "
-                "báo cáo Ủy ban nhân dân tỉnh trước ngày 30/6/2026."]), False),
-        (_page(["KÕ ho¹ch triÓn khai nhiÖm vô chuyÓn ®æi sè n¨m 2026 cña Uû ban nh©n d©n tØnh"]), False),
+        (_page(["Giao Sở Nội vụ chủ trì, phối hợp với các sở, ngành rà soát thủ tục hành chính,",
+                "báo cáo Ủy ban nhân dân tỉnh trước ngày 30/6/2026.", "Nơi nhận:"]), False),
+        (_page(["KÕ ho¹ch triÓn khai nhiÖm vô chuyÓn ®æi sè n¨m 2026", "cña Uû ban nh©n d©n tØnh",
+                "Giao Së Néi vô chñ tr×"]), False),
+        (_page(["SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 03/02/2026; 15:40:13; +07:00"]), True),  # stamp line only
         (PageText(page=1, width=595, height=842, method="ocr"), False),
     ],
 )  # fmt: skip
@@ -64,3 +66,19 @@ def test_real_junk_ocr_layer_is_detected() -> None:
     assert len(parsed.pages) == 3
     assert all(p.blocks for p in parsed.pages)  # there IS a text layer
     assert all(page_needs_ocr(p, PdfSettings()) for p in parsed.pages)
+
+
+def test_scan_with_only_a_stamp_line_in_its_text_layer() -> None:
+    """12_TTr91: page 1's text layer is one "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; …" line over a scanned page."""
+    path = REAL / "12_TTr91-CAT-PC04_KH-KMT-2026_scan.pdf"
+    parsed = read_pdf(path.read_bytes(), path.name, PdfSettings())
+    assert len(parsed.pages) == 15
+    assert "SAO Y" in parsed.pages[0].text
+    assert all(page_needs_ocr(p, PdfSettings()) for p in parsed.pages)
+
+
+@pytest.mark.parametrize("name", ["kh15_plan.pdf", "cv_kgvx_letter.pdf"])
+def test_digital_samples_keep_their_text_layer(name: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "samples" / name
+    parsed = read_pdf(path.read_bytes(), name, PdfSettings())
+    assert not any(page_needs_ocr(p, PdfSettings()) for p in parsed.pages)
