@@ -46,7 +46,7 @@ def safe_name(name: str | bytes, *, max_bytes: int = MAX_NAME_BYTES) -> str:
 
     Example:
         >>> safe_name("../../etc/Kế hoạch\\n15.pdf")
-        'etc_Kế hoạch 15.pdf'
+        'etc Kế hoạch 15.pdf'
     """
     text = display_name(name)
     text = text.replace("/", "_").replace("\\", "_")

@@ -32,7 +32,7 @@ from typing import Literal
 from ingest.batch import save_parsed
 from ingest.executors import ParseExecutor, ParseJob, make_executor
 from ingest.pipeline import ParsedDocument, sha256_hex
-from ingest.safe_names import display_name, move_no_clobber, write_new_text
+from ingest.safe_names import display_name, display_path, move_no_clobber, write_new_text
 from models.errors import BadArgsError, ExitCode, TheodoiError
 from models.registry import Registry
 from models.settings import IngestSettings
@@ -41,7 +41,8 @@ log = logging.getLogger("theodoi.watch")
 
 PROCESSED, FAILED, STATE = "processed", "failed", ".theodoi"
 TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".swp")
-WatchStatus = Literal["ingested", "duplicate", "failed", "retry"]
+# filed: registered by an earlier run whose move to processed/ failed (or was cut short by a crash)
+WatchStatus = Literal["ingested", "filed", "duplicate", "failed", "retry"]
 
 
 def is_temporary(name: str) -> bool:
@@ -76,7 +77,7 @@ class WatchSummary:
     results: list[WatchResult] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        out = {"ingested": 0, "duplicate": 0, "failed": 0, "retry": 0}
+        out = {"ingested": 0, "filed": 0, "duplicate": 0, "failed": 0, "retry": 0}
         for r in self.results:
             out[r.status] += 1
         return out
@@ -231,23 +232,31 @@ class Inbox:
         result = WatchResult(name, "ingested", doc_id, saved.tasks, saved.pages, self._rel(target))
         log.info("ingested  %s: %d tasks, %d pages -> %s", name, saved.tasks, saved.pages, result.moved_to)
         self._seen.pop(path, None)
+        self.deferred.discard(path)
         return result
 
     def _file_duplicate(self, path: str, doc_id: str) -> WatchResult:
+        """Bytes already registered: this very file after an interrupted run, or a copy under a new name."""
         name = display_name(os.path.basename(path))
         first = self.registry.document(doc_id)
+        same_file = first is not None and first.file == name
+        folder = self._processed_dir()
         note = (
             f"{name}: same bytes as the document already registered as {doc_id[:12]}"
             f" (file {first.file if first else '?'}, registered {first.ingested_at if first else '?'});"
             " not registered again.\n"
         )
-        folder = self._processed_dir()
         try:
             target = self._move(path, folder)
-            write_new_text(folder, target.name + ".duplicate.txt", note, root=self.root)
+            if not same_file:
+                write_new_text(folder, target.name + ".duplicate.txt", note, root=self.root)
         except (OSError, ValueError) as e:
             return self._defer(path, doc_id, f"{name}: already registered, but cannot be moved ({e})")
         self._seen.pop(path, None)
+        self.deferred.discard(path)
+        if same_file:
+            log.info("filed     %s: registered by an earlier run -> %s", name, self._rel(target))
+            return WatchResult(name, "filed", doc_id, moved_to=self._rel(target))
         log.info("duplicate %s: already registered as %s -> %s", name, doc_id[:12], self._rel(target))
         return WatchResult(name, "duplicate", doc_id, moved_to=self._rel(target), reason=note.strip())
 
@@ -266,6 +275,7 @@ class Inbox:
         except TheodoiError as e:
             log.warning("could not record the failure of %s in the registry: %s", name, e)
         self._seen.pop(path, None)
+        self.deferred.discard(path)
         log.error("failed    %s: %s -> %s", name, reason.splitlines()[0], self._rel(target))
         return WatchResult(name, "failed", doc_id, moved_to=self._rel(target), reason=reason)
 
@@ -289,7 +299,7 @@ class Inbox:
         return move_no_clobber(Path(path), folder, os.path.basename(path), root=self.root)
 
     def _rel(self, target: Path) -> str:
-        return display_name(str(target.relative_to(self.root)))
+        return display_path(target.relative_to(self.root))
 
 
 class InboxLock:
@@ -336,8 +346,8 @@ def watch(
                 continue
             if once and settling == 0:
                 break
-            wake.wait(interval_s if (settling or poll or observer is None) else idle_rescan_s)
-            wake.clear()
+            log.debug("scan: %d ready, %d settling", len(ready), settling)
+            _sleep(wake, stop, interval_s if (settling or poll or observer is None) else idle_rescan_s)
     finally:
         if observer is not None:
             observer.stop()
@@ -345,14 +355,25 @@ def watch(
     return summary
 
 
+def _sleep(wake: threading.Event, stop: threading.Event, seconds: float) -> None:
+    """Wait until a file event, a stop request or ``seconds``; checks ``stop`` at least twice a second."""
+    end = time.monotonic() + seconds
+    while not stop.is_set() and not wake.wait(min(0.5, max(0.0, end - time.monotonic()))):
+        if time.monotonic() >= end:
+            break
+    wake.clear()
+
+
 def _start_observer(root: Path, wake: threading.Event):  # type: ignore[no-untyped-def]
     """An inotify observer that only wakes the loop; None (rescans only) when inotify is unavailable."""
-    from watchdog.events import FileSystemEventHandler
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
     class Wake(FileSystemEventHandler):
-        def on_any_event(self, event: object) -> None:
-            wake.set()
+        # Not "opened"/"closed_no_write": the watcher's own scans open the folder and would wake it again.
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.event_type in ("created", "moved", "closed", "modified") and not event.is_directory:
+                wake.set()
 
     observer = Observer()
     try:
@@ -396,8 +417,8 @@ def run_watch(
         lock.release()
     counts = summary.counts()
     log.info(
-        "done: %d ingested, %d duplicate, %d failed, %d left for retry",
-        counts["ingested"], counts["duplicate"], counts["failed"], counts["retry"],
+        "done: %d ingested, %d filed, %d duplicate, %d failed, %d left for retry",
+        counts["ingested"], counts["filed"], counts["duplicate"], counts["failed"], counts["retry"],
     )  # fmt: skip
     if once and (counts["failed"] or counts["retry"]):
         return int(ExitCode.partial_batch)

@@ -97,7 +97,9 @@ def pg_db(pg_url: str) -> Iterator[str]:
     import sqlalchemy as sa
 
     name = f"t_{os.getpid()}_{free_port()}"
-    admin = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY'))
     try:
@@ -110,7 +112,9 @@ def pg_db(pg_url: str) -> Iterator[str]:
 
 def sample(path: Path) -> bytes:
     if not path.exists():
-        pytest.fail(f"{path} is missing: run `make samples` (samples/make_samples.py renders it from the seeds)")
+        pytest.fail(
+            f"{path} is missing: run `make samples` (samples/make_samples.py renders it from the seeds)"
+        )
     return path.read_bytes()
 
 
@@ -132,3 +136,40 @@ def write_variants(folder: Path, data: bytes, count: int, *, start: int = 0, ste
         p.write_bytes(variant(data, i))
         paths.append(p)
     return paths
+
+
+def tiny_letter() -> bytes:
+    """A one-page Công văn with three directives (about 50 ms to parse): cheap enough to drop by hundreds."""
+    from reportlab.lib.pagesizes import A4
+
+    from tests.fixtures.make_table_pdfs import Para, build_pdf
+
+    return build_pdf(
+        [
+            Para("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", bold=True),
+            Para("Số: 12/UBND-KGVX"),
+            Para("Đắk Lắk, ngày 10 tháng 6 năm 2026"),
+            Para("V/v triển khai chuyển đổi số"),
+            Para("1. Giao Sở Khoa học và Công nghệ chủ trì:"),
+            Para("- Rà soát, nâng cấp trang thiết bị đầu cuối tại cấp xã; hoàn thành trước ngày 30/6/2026."),
+            Para("- Tham mưu triển khai Kế hoạch số 51/KH-UBND; hoàn thành trong tháng 7/2026."),
+            Para(
+                "2. Giao Sở Tài chính chủ trì: bố trí kinh phí thực hiện; báo cáo UBND tỉnh trước ngày 15/7/2026."
+            ),
+        ],
+        page_size=A4,
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_bytes() -> bytes:
+    return tiny_letter()
+
+
+def corrupt_pdf(data: bytes) -> bytes:
+    """A PDF cut in the middle of its objects, as a failed download leaves it (still ends with %%EOF)."""
+    return data[: len(data) // 3] + b"\n%%EOF\n"
+
+
+def files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())

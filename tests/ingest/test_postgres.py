@@ -39,7 +39,9 @@ def _task(doc_id: str, n: int, lead: str = "Sở Nội vụ", due: date | None =
 
 
 def _doc(doc_id: str, number: str = "15/KH-BCĐ") -> Document:
-    meta = DocumentMeta(doc_type="KẾ HOẠCH", number=number, issue_date=date(2026, 1, 30), subject="Chuyển đổi số")
+    meta = DocumentMeta(
+        doc_type="KẾ HOẠCH", number=number, issue_date=date(2026, 1, 30), subject="Chuyển đổi số"
+    )
     return Document(doc_id=doc_id, file=f"Kế hoạch {doc_id[:6]}.pdf", meta=meta, pages=3)
 
 
