@@ -248,7 +248,8 @@ class DaskExecutor(_FutureExecutor):
     def _wait(self, pending: set[Future[ParsedDocument]]) -> set[Future[ParsedDocument]]:
         from distributed import wait as dask_wait
 
-        done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+        with self._client.as_current():  # the client is not the process-wide default
+            done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
         return set(done)
 
     def _restart(self) -> None:
