@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models.document import Document
 from models.errors import RegistryError
+from models.export import document_record
 from models.task import Task
 
 metadata = sa.MetaData()
@@ -336,17 +337,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 
 def _document_row(d: Document) -> dict[str, object]:
-    m = d.meta
-    return {
-        "doc_id": d.doc_id,
-        "file": d.file,
-        "doc_type": m.doc_type,
-        "number": m.number,
-        "issue_date": m.issue_date.isoformat() if m.issue_date else None,
-        "issue_month": m.issue_month,
-        "issuer": m.issuer,
-        "subject": m.subject,
-        "signer": m.signer,
+    """The identity columns are exactly the export's document record, plus what the registry tracks."""
+    return document_record(d) | {
         "pages": d.pages,
         "method": d.method,
         "task_count": d.task_count,
