@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,6 +33,8 @@ from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 VERSION = "ocr.v1"
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
 _TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+# what a number cell holds when read right: "12", "II.", "a)", "1.2", or a header word ("STT", "TT")
+_PLAUSIBLE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})?|[IVX]{1,5}|[a-zđ])[.)]?$|^S?TT$")
 
 
 def check_tesseract(lang: str) -> None:
@@ -75,7 +78,9 @@ def render_pdf_page(data: bytes, page: int, dpi: int, timeout_s: float) -> np.nd
     return img
 
 
-def tesseract_words(gray: np.ndarray, dpi: float, lang: str, timeout_s: float, psm: int = 3) -> list[Word]:
+def tesseract_words(
+    gray: np.ndarray, dpi: float, lang: str, timeout_s: float, psm: int = 3, whitelist: str | None = None
+) -> list[Word]:
     """One tesseract pass over a page image; every recognised word with its box and confidence 0..1.
 
     Raises:
@@ -86,7 +91,10 @@ def tesseract_words(gray: np.ndarray, dpi: float, lang: str, timeout_s: float, p
     ok, png = cv2.imencode(".png", gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     if not ok:
         raise InputFileError("the page image could not be encoded for tesseract")
-    cmd = ["tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm), "tsv"]
+    cmd = ["tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm)]
+    if whitelist:
+        cmd += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    cmd.append("tsv")
     try:
         proc = subprocess.run(cmd, input=png.tobytes(), capture_output=True, timeout=timeout_s, env=_TESS_ENV)
     except FileNotFoundError as e:
@@ -151,15 +159,20 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
             warnings=[*warnings, f"ocr_timeout: page {page} took over {settings.page_timeout_s:.0f} s"],
         )
     per_table, outside = image_tables.assign_words(layouts, words)
-    small_empty = image_tables.inked_empty_cells(
-        small_layouts, per_table, image_tables.erase_lines(ink, small_lines, dpi / f), dpi / f
-    )
-    empty = [(t_idx, cell.scaled(f)) for t_idx, cell in small_empty]
-    if empty:
+    # second, batched look: STT-like narrow cells (lone "1" or bold "II" are dropped or misread by the
+    # page pass) and any other cell with ink but no word
+    clean_ink = image_tables.erase_lines(ink, small_lines, dpi / f)
+    second = {
+        (t_idx, cell)
+        for t_idx, cell in image_tables.narrow_column_cells(small_layouts, clean_ink, dpi / f)
+        + image_tables.inked_empty_cells(small_layouts, per_table, clean_ink, dpi / f)
+    }
+    if second:
+        cells = sorted(((t, c.scaled(f)) for t, c in second), key=lambda tc: (tc[0], tc[1].row, tc[1].col))
         try:
-            _rescue_cells(ocr_input, empty, per_table, dpi, settings)
+            _rescue_cells(ocr_input, cells, per_table, dpi, settings)
         except subprocess.TimeoutExpired:
-            warnings.append("ocr_timeout_cells: inked empty cells left empty")
+            warnings.append("ocr_timeout_cells: number cells left as the page pass read them")
     tables: list[TableGrid] = [
         image_tables.to_table_grid(layout, cells, page, scale)
         for layout, cells in zip(layouts, per_table, strict=True)
@@ -191,30 +204,52 @@ def _rescue_cells(
     dpi: float,
     settings: OcrSettings,
 ) -> None:
-    """Read the inked-but-empty cells in ONE extra tesseract call: their crops stacked in a strip.
+    """Read the given cells in ONE extra tesseract call (``--psm 6``): their crops stacked in a strip.
 
-    Fills ``per_table`` in place (a local structure of the caller). Words are mapped back to their cell
-    by the strip band they fall in.
+    Updates ``per_table`` in place (a local structure of the caller): a cell whose page-pass reading is
+    empty or not a plausible number ("STT", "12", "II.", "a)") gets the strip's words. Words are mapped
+    back by the strip band they fall in.
     """
     pad = max(10, int(dpi * 0.08))
+    paper = int(np.percentile(image[::7, ::7], 90))  # grey scan paper: white gaps would frame each crop
     crops, bands, y = [], [], pad
     width = max(c.x1 - c.x0 for _, c in empty) + 2 * pad
     for t_idx, cell in empty:
-        crop = image[cell.y0 + 3 : cell.y1 - 2, cell.x0 + 3 : cell.x1 - 2]
+        region = image[cell.y0 + 3 : cell.y1 - 2, cell.x0 + 3 : cell.x1 - 2]
+        inked = np.nonzero((region < paper - 60).any(axis=1))[0]
+        if inked.size == 0:
+            continue
+        top = max(0, inked[0] - pad // 2)  # hug the ink: a tall row's blank space costs OCR time
+        crop = region[top : inked[-1] + 1 + pad // 2]
         crops.append((y, crop))
-        bands.append((y, y + crop.shape[0], t_idx, cell))
+        bands.append((y, y + crop.shape[0], t_idx, cell, top))
         y += crop.shape[0] + pad
-    strip = np.full((y, width), 255, np.uint8)
+    if not crops:
+        return
+    strip = np.full((y, width), paper, np.uint8)
     for top, crop in crops:
         strip[top : top + crop.shape[0], pad : pad + crop.shape[1]] = crop
-    words = tesseract_words(strip, dpi, settings.lang, settings.page_timeout_s, psm=6)
+    # small lone glyphs of a 200-dpi scan read better enlarged (tesseract is tuned for ~30 px capitals);
+    # at 300 dpi enlarging made it worse on the samples
+    zoom = 450 / dpi if dpi < 250 else 1.0
+    big = cv2.resize(strip, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC) if zoom > 1 else strip
+    words = [
+        Word(w.text, w.conf, round(w.left / zoom), round(w.top / zoom), round(w.right / zoom),
+             round(w.bottom / zoom), w.line_key)
+        for w in tesseract_words(big, dpi * zoom, settings.lang, settings.page_timeout_s, psm=6)
+    ]  # fmt: skip
+    found: dict[tuple[int, tuple[int, int]], list[Word]] = {}
     for w in words:
-        for top, bottom, t_idx, cell in bands:
+        for top, bottom, t_idx, cell, hug in bands:
             if top <= w.cy < bottom:
-                dx, dy = cell.x0 + 3 - pad, cell.y0 + 3 - top
+                dx, dy = cell.x0 + 3 - pad, cell.y0 + 3 + hug - top
                 moved = Word(w.text, w.conf, w.left + dx, w.top + dy, w.right + dx, w.bottom + dy, w.line_key)
-                per_table[t_idx].setdefault((cell.row, cell.col), []).append(moved)
+                found.setdefault((t_idx, (cell.row, cell.col)), []).append(moved)
                 break
+    for (t_idx, key), cell_words in found.items():
+        current = " ".join(w.text for w in per_table[t_idx].get(key, []))
+        if not _PLAUSIBLE_NUMBER.match(fix_roman_cell(current)):
+            per_table[t_idx][key] = cell_words  # the page pass read nothing or nothing like a number
 
 
 def _clean_table(table: TableGrid) -> TableGrid:

@@ -121,6 +121,7 @@ def test_page_timeout_flags_the_page() -> None:
         (png_header_only(11000, 11000), "121 Mpx"),  # over OcrSettings.max_image_pixels (120 Mpx)
     ],
 )
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # PIL warns; we refuse
 def test_bad_images_are_refused_clearly(data: bytes, message: str) -> None:
     with pytest.raises(InputFileError, match=message):
         read_image(data, "bad.png", OcrSettings())
