@@ -37,16 +37,27 @@ _TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 _PLAUSIBLE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})?|[IVX]{1,5}|[a-zđ])[.)]?$|^S?TT$")
 
 
+def installed_languages() -> set[str]:
+    """Language models tesseract can load (``tesseract --list-langs``).
+
+    pytesseract's own ``get_languages`` drops capitalised script models such as ``Vietnamese``, so the
+    list is read here; pytesseract's version probe is used to report a missing tesseract.
+    """
+    try:
+        pytesseract.get_tesseract_version()
+    except pytesseract.TesseractNotFoundError as e:
+        raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
+    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False, env=_TESS_ENV)
+    return {line.strip() for line in out.stdout.splitlines()[1:] if line.strip()}
+
+
 def check_tesseract(lang: str) -> None:
     """Fail early and clearly when tesseract or a language model is missing.
 
     Raises:
         MissingDependencyError: with the apt command that installs what is missing.
     """
-    try:
-        installed = set(pytesseract.get_languages(config=""))
-    except pytesseract.TesseractNotFoundError as e:
-        raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
+    installed = installed_languages()
     missing = [code for code in lang.split("+") if code not in installed]
     if missing:
         raise MissingDependencyError(
