@@ -161,9 +161,11 @@ class Inbox:
         return sorted(ready), settling
 
     def _looks_complete(self, path: str, st: os.stat_result) -> bool:
-        """A PDF without its %%EOF trailer is still being written, unless it has sat like that for long."""
-        if st.st_size == 0:
-            return time.time() - st.st_mtime > self.incomplete_grace_s
+        """A PDF without its %%EOF trailer is still being written, unless it has sat like that for long.
+
+        An empty file is not waited for beyond the settle time: it goes to failed/ as empty (if a copy
+        was only stalled, its bytes land in failed/ and nothing is lost).
+        """
         try:
             with open(path, "rb") as f:
                 head = f.read(1024)
@@ -326,16 +328,20 @@ def watch(
     poll: bool = False,
     interval_s: float = 1.0,
     idle_rescan_s: float = 30.0,
+    once_wait_s: float = 30.0,
     stop: threading.Event | None = None,
 ) -> WatchSummary:
     """Run the inbox until ``stop`` is set, or (``once``) until every file found has been dealt with.
 
-    With ``once``, a file deferred for a retry is left in the inbox and counted, not waited for.
+    With ``once``, a file deferred for a retry is left in the inbox and counted, not waited for; files
+    still settling after ``once_wait_s`` (plus each round's processing) are left for the next run.
     """
     stop = stop or threading.Event()
     wake = threading.Event()
     observer = None if (poll or once) else _start_observer(inbox.root, wake)
     summary = WatchSummary()
+    # --once does not wait long for a copy still in progress (or an empty file): the next run takes it
+    give_up = time.monotonic() + max(once_wait_s, 2 * inbox.settle_s + 1)
     try:
         while not stop.is_set():
             ready, settling = inbox.ready()
@@ -344,7 +350,9 @@ def watch(
             if ready:
                 summary.results.extend(inbox.process(ready, stop))
                 continue
-            if once and settling == 0:
+            if once and (settling == 0 or time.monotonic() > give_up):
+                if settling:
+                    log.warning("%d file(s) still being written (or empty); left for the next run", settling)
                 break
             log.debug("scan: %d ready, %d settling", len(ready), settling)
             _sleep(wake, stop, interval_s if (settling or poll or observer is None) else idle_rescan_s)
