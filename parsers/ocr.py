@@ -99,7 +99,7 @@ def tesseract_words(
         MissingDependencyError: tesseract is not installed.
         InputFileError: tesseract failed on the image.
     """
-    ok, png = cv2.imencode(".png", gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    ok, pgm = cv2.imencode(".pgm", gray)  # uncompressed: 10× faster to write than PNG, leptonica reads it
     if not ok:
         raise InputFileError("the page image could not be encoded for tesseract")
     cmd = ["tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm)]
@@ -107,7 +107,7 @@ def tesseract_words(
         cmd += ["-c", f"tessedit_char_whitelist={whitelist}"]
     cmd.append("tsv")
     try:
-        proc = subprocess.run(cmd, input=png.tobytes(), capture_output=True, timeout=timeout_s, env=_TESS_ENV)
+        proc = subprocess.run(cmd, input=pgm.tobytes(), capture_output=True, timeout=timeout_s, env=_TESS_ENV)
     except FileNotFoundError as e:
         raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
     if proc.returncode != 0:
