@@ -47,7 +47,9 @@ def installed_languages() -> set[str]:
         pytesseract.get_tesseract_version()
     except pytesseract.TesseractNotFoundError as e:
         raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
-    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False, env=_TESS_ENV)
+    out = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True, check=False, env=_TESS_ENV
+    )
     return {line.strip() for line in out.stdout.splitlines()[1:] if line.strip()}
 
 
@@ -222,7 +224,7 @@ def _rescue_cells(
     back by the strip band they fall in.
     """
     pad = max(10, int(dpi * 0.08))
-    paper = int(np.percentile(image[::7, ::7], 90))  # grey scan paper: white gaps would frame each crop
+    paper = int(np.median(image[::7, ::7]))  # the scan's paper tone
     crops, bands, y = [], [], pad
     width = max(c.x1 - c.x0 for _, c in empty) + 2 * pad
     for t_idx, cell in empty:
@@ -231,13 +233,16 @@ def _rescue_cells(
         if inked.size == 0:
             continue
         top = max(0, inked[0] - pad // 2)  # hug the ink: a tall row's blank space costs OCR time
-        crop = region[top : inked[-1] + 1 + pad // 2]
+        # black on white: grey scan paper would frame each crop as a box (tesseract then reads "3" as "s:")
+        crop = cv2.threshold(
+            region[top : inked[-1] + 1 + pad // 2], 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
+        )[1]
         crops.append((y, crop))
         bands.append((y, y + crop.shape[0], t_idx, cell, top))
         y += crop.shape[0] + pad
     if not crops:
         return
-    strip = np.full((y, width), paper, np.uint8)
+    strip = np.full((y, width), 255, np.uint8)
     for top, crop in crops:
         strip[top : top + crop.shape[0], pad : pad + crop.shape[1]] = crop
     # small lone glyphs of a 200-dpi scan read better enlarged (tesseract is tuned for ~30 px capitals);
