@@ -13,7 +13,7 @@ import re
 from parsers.text import nfc
 
 # Roman quarter numerals read as digits, l, | or H: "Quý 11", "Quý Il", "Quý lV", "Quý H".
-_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([1Il|H]{2,3}|[1Il|]?V|[Il|H])(?=\s*(?:[/.\-]|năm|\b))")
+_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([1Il|HÏÌÍ]{2,3}|[1Il|ÏÌÍ]?V|[Il|HÏÌÍ])(?=\s*(?:[/.\-]|năm|\b))")
 _ROMAN_OK = {"I", "II", "III", "IV"}
 # "hãng năm/quý/tháng/tuần/ngày" is always "hằng …" in these documents.
 _HANG = re.compile(r"\b([Hh])ãng(?=\s+(?:năm|quý|tháng|tuần|ngày|kỳ)\b)")
@@ -28,13 +28,12 @@ _SLASHED_ZERO = re.compile(r"Ø(?=\d)|(?<=\d)Ø")
 
 
 def _roman(m: re.Match[str]) -> str:
-    token = m.group(3)
-    roman = (
-        token.replace("1", "I").replace("l", "I").replace("|", "I").replace("H", "II")
-    )  # bold II fuses to H
-    if roman not in _ROMAN_OK:
-        return m.group(0)
-    return f"{m.group(1)}{m.group(2)}{roman}"
+    token = re.sub("[1l|ÏÌÍ]", "I", m.group(3))
+    # bold "II" fuses into "H"; "HH" is a doubled reading of the same "II"
+    for roman in (token.replace("H", "II"), token.replace("H", "I")):
+        if roman in _ROMAN_OK:
+            return f"{m.group(1)}{m.group(2)}{roman}"
+    return m.group(0)
 
 
 def _digits(m: re.Match[str]) -> str:

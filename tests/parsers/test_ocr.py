@@ -139,6 +139,8 @@ def test_missing_language_model_says_what_to_install() -> None:
         ("Quý Il/2026", "Quý II/2026"),
         ("Quý lV năm 2026", "Quý IV năm 2026"),
         ("Quý H/2026", "Quý II/2026"),
+        ("Quý Ï năm 2026", "Quý I năm 2026"),
+        ("Trong quý HH năm 2026", "Trong quý II năm 2026"),
         ("Quý II⁄2026", "Quý II/2026"),
         ("Quý 1/2026", "Quý 1/2026"),  # an Arabic 1 is a real spelling: kept
         ("hãng năm", "hằng năm"),
