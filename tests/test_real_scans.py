@@ -7,16 +7,13 @@ whole file's pages are checked for "needs OCR" from the text layer, which is che
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from models.settings import OcrSettings, PdfSettings
 from parsers.ocr import ocr_pdf_pages
 from parsers.pdf_text import read_pdf
 from parsers.quality import page_needs_ocr
-
-REAL = Path("/work/shared/real")
+from tests.shared_paths import REAL
 
 CASES = [
     ("01_TB493-UBND-LamDong_ketluan_scan.pdf", 3,

@@ -9,8 +9,7 @@ from ingest.convert import convert_doc
 from models.errors import InputFileError, MissingDependencyError
 from parsers.docx_text import read_docx
 from parsers.metadata import extract_metadata
-
-REAL = Path("/work/shared/real")
+from tests.shared_paths import REAL
 
 
 def _need_soffice() -> None:

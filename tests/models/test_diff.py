@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +21,9 @@ from models.diff import (
 )
 from models.task import AgencyRef, Deadline, RawTask, Task
 from samples._seed import plain, read_plan
+from tests.shared_paths import SEEDS
 
-SEED = Path("/work/shared/seeds/000_94a45bdc1ad02897.txt")
+SEED = SEEDS / "000_94a45bdc1ad02897.txt"
 
 
 def _agencies(cell: str) -> list[AgencyRef]:

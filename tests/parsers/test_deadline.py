@@ -1,7 +1,7 @@
 """Deadline normaliser: a table of phrasings (deadline_cases.yaml), the two seeds, and properties.
 
 The table holds every distinct deadline string of both seeds (checked below against the seed files in
-/work/shared/seeds, read in place) plus the families of the issue. The hypothesis properties render
+../shared/seeds, read in place) plus the families of the issue. The hypothesis properties render
 dates, months, quarters and halves in their printed spellings and check that they parse back to
 themselves, and that dates of cited documents never become ``due``.
 """
@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from models.task import Deadline
 from parsers.deadline import VERSION, find_deadline_phrase, parse_deadline
 from parsers.text import clean_cell
+from tests.shared_paths import SEEDS
 
 CASES_FILE = Path(__file__).with_name("deadline_cases.yaml")
-SEEDS = Path("/work/shared/seeds")
+
 PLAN_SEED = SEEDS / "000_94a45bdc1ad02897.txt"
 LETTER_SEED = SEEDS / "002_a6da8a880d7f0315.txt"
 PLAN_DATE = date(2026, 1, 30)  # 15/KH-BCĐ, "ngày 30 tháng 01 năm 2026"

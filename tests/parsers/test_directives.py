@@ -12,9 +12,8 @@ from parsers.directive_deadline import find_deadline_raw
 from parsers.directive_outline import paragraphs
 from parsers.directives import extract_prose_tasks
 from parsers.docx_text import read_docx
+from tests.shared_paths import REAL, SEEDS
 
-SEEDS = Path("/work/shared/seeds")
-REAL = Path("/work/shared/real")
 ROOT = Path(__file__).resolve().parents[2]
 
 

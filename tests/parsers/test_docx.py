@@ -2,7 +2,6 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -10,8 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from models.errors import InputFileError
 from parsers.docx_text import read_docx
-
-REAL = Path("/work/shared/real")
+from tests.shared_paths import REAL
 
 
 def _save(document) -> bytes:

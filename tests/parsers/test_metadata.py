@@ -8,9 +8,8 @@ import pytest
 from models.page import Block, PageText, ParsedFile
 from parsers.docx_text import read_docx
 from parsers.metadata import extract_metadata
+from tests.shared_paths import REAL, SEEDS
 
-SEEDS = Path("/work/shared/seeds")
-REAL = Path("/work/shared/real")
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -14,6 +14,7 @@ from models.errors import InputFileError
 from models.settings import PdfSettings
 from parsers.pdf_text import read_pdf
 from parsers.text import clean_cell
+from tests.shared_paths import REAL
 
 _spec = importlib.util.spec_from_file_location(
     "make_table_pdfs", Path(__file__).resolve().parents[1] / "fixtures" / "make_table_pdfs.py"
@@ -22,7 +23,6 @@ assert _spec and _spec.loader
 mk = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mk)
 
-REAL = Path("/work/shared/real")
 
 
 @pytest.fixture(scope="module")

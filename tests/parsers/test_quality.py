@@ -8,8 +8,7 @@ from models.page import Block, PageText
 from models.settings import PdfSettings
 from parsers.pdf_text import read_pdf
 from parsers.quality import is_garbage, is_syllable, measure, page_needs_ocr
-
-REAL = Path("/work/shared/real")
+from tests.shared_paths import REAL
 
 
 @pytest.mark.parametrize(

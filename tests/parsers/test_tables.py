@@ -17,6 +17,7 @@ from models.settings import PdfSettings, TableSettings
 from parsers.header_map import classify_cell, map_header
 from parsers.pdf_text import read_pdf
 from parsers.tables import annex_label, extract_table_tasks
+from tests.shared_paths import REAL
 
 _spec = importlib.util.spec_from_file_location(
     "make_table_pdfs", Path(__file__).resolve().parents[1] / "fixtures" / "make_table_pdfs.py"
@@ -509,7 +510,7 @@ def test_grids_from_the_word_reader() -> None:
     11 sở then 10 xã, separated by a paragraph; read by parsers.docx_text, not pdfplumber."""
     from parsers.docx_text import read_docx
 
-    path = Path("/work/shared/real/06_KH-tuyentruyen-CCHC-2026_tasktable.docx")
+    path = REAL / "06_KH-tuyentruyen-CCHC-2026_tasktable.docx"
     tasks = extract_table_tasks(read_docx(path.read_bytes(), path.name), TableSettings())
     assert [t.stt for t in tasks] == [str(i) for i in range(1, 12)] + [str(i) for i in range(1, 11)]
     assert {(t.annex, t.section, t.method, t.co_raw) for t in tasks} == {(None, None, "docx", None)}
