@@ -28,6 +28,8 @@ _STRONG = [
     rf"trước\s+ngày\s+\d{{1,2}}\s+{_RECUR}",
     rf"trước\s+\d{{1,2}}\s*(?:h|giờ)\s*\d{{0,2}}\S*\s+ngày\s+thứ\s+\w+\s+{_RECUR}",
     rf"trước\s+(?:{_PERIOD})",
+    # thực hiện hằng năm · báo cáo định kỳ hằng quý (a recurring duty is its own deadline)
+    rf"(?:thực hiện|báo cáo|cập nhật)\s+(?:định kỳ\s+)?{_RECUR}",
     # ngay trong năm 2026
     rf"ngay\s+trong\s+(?:{_PERIOD})",
     # chậm nhất là ngày 30/01/2026 · chậm nhất vào ngày 05 hằng tháng

@@ -27,6 +27,14 @@ _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 # A marked line this short that does not close a sentence is a heading, not the start of a wrapped paragraph.
 _HEADING_MAX = 75
 _TERMINAL = re.compile(r"[.;:!?…)\]”\"]$")
+# Header lines end without punctuation yet never run on: "ỦY BAN NHÂN DÂN TỈNH …", "Số: 15/KH-UBND",
+# "Đắk Lắk, ngày 30 tháng 01 năm 2026".
+_HEADER_LINE = re.compile(r"^(?:Số\s*:|.{0,40},\s*ngày\b.*\btháng\b.*\bnăm\s+\d{4}$)")
+
+
+def _is_header_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return (len(letters) >= 4 and all(c.isupper() for c in letters)) or bool(_HEADER_LINE.match(text))
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def _starts_lower(text: str) -> bool:
 
 
 def _continues(
-    previous: str, line: str, kind: MarkerKind, body: str, bold_changed: bool, heading: bool
+    previous: str, line: str, kind: MarkerKind, body: str, style_changed: bool, heading: bool
 ) -> bool:
     """Does a printed line continue the paragraph before it?
 
@@ -74,11 +82,11 @@ def _continues(
     Trưởng Ban Chỉ đạo của UBND tỉnh" then "Chỉ đạo, theo dõi, …": a heading even where the reader saw
     no bold; a bold heading wrapped over two bold lines stays one).
     """
-    if bold_changed:
+    if style_changed:  # bold or centring differs: a heading meets body text
         return False
     if kind == "none" and heading and not _starts_lower(line):
         return False
-    closed = bool(_TERMINAL.search(previous))
+    closed = bool(_TERMINAL.search(previous)) or _is_header_line(previous)
     if kind != "none":
         return kind == "dash" and not closed and _starts_lower(body)
     return not (closed and not _starts_lower(line))
@@ -98,6 +106,7 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
     lines: list[str] = []
     pages: list[int] = []
     bold: list[bool] = []
+    centered: list[bool] = []  # a centred line (title, heading) never runs on into a body line
 
     def flush() -> None:
         if not lines:
@@ -118,6 +127,7 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
         lines.clear()
         pages.clear()
         bold.clear()
+        centered.clear()
 
     for page in parsed.pages:
         for block in page.blocks:
@@ -129,12 +139,18 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
                 join_lines
                 and lines
                 and _continues(
-                    lines[-1], line, kind, body, bold[-1] != block.bold, not bold[-1] and _is_heading(lines)
+                    lines[-1],
+                    line,
+                    kind,
+                    body,
+                    bold[-1] != block.bold or centered[-1] != block.centered,
+                    not bold[-1] and _is_heading(lines),
                 )
             ):
                 flush()
             lines.append(line)
             pages.append(block.page)
             bold.append(block.bold)
+            centered.append(block.centered)
     flush()
     return out

@@ -129,7 +129,9 @@ def body_range(paras: list[Paragraph]) -> tuple[int, int]:
     """
     start = next((p.index + 1 for p in paras if _OPENING.search(p.text)), None)
     if start is None:
-        start = next((p.index for p in paras if p.kind in ("roman", "num")), len(paras))
+        start = next((p.index for p in paras if p.kind in ("roman", "num")), None)
+    if start is None:  # a short text with neither: it starts at its first "Giao …"/"Yêu cầu …" sentence
+        start = next((p.index for p in paras if _is_declaration(p) or _is_standalone(p)), len(paras))
     end = next((p.index for p in paras[start:] if _CLOSING.match(p.text)), len(paras))
     return start, end
 
@@ -163,6 +165,10 @@ def _is_declaration(p: Paragraph) -> tuple[str, str | None] | None:
         return None
     lead = ag.giao_lead(p.body) or ag.ask_lead(p.body) or ag.subject_lead(p.body)
     return (lead, ag.co_agencies(p.body)) if lead else None
+
+
+# An unnumbered paragraph that opens with the verb of assignment is a directive of its own in any reader.
+_OPENS_DIRECTIVE = re.compile(r"^(?:Giao|Yêu cầu|Đề nghị)\s")
 
 
 def _is_standalone(p: Paragraph) -> bool:
@@ -203,7 +209,7 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             top.decl_lead, top.decl_co = declaration
             top.extras.append(p)
             continue
-        if (standalone_ok or p.bold) and _is_standalone(p):
+        if (standalone_ok or p.bold or _OPENS_DIRECTIVE.match(p.body)) and _is_standalone(p):
             node = _Node(para=p, kind="standalone", parent=section, standalone=True)
             section.children.append(node)
             stack = []
@@ -243,7 +249,11 @@ def _ancestors(node: _Node) -> list[_Node]:
 
 
 def _inherited(node: _Node) -> tuple[str | None, str | None]:
-    """Lead and co of the nearest ancestor that names a responsible body."""
+    """Lead and co of the nearest ancestor that names a responsible body (or of an unnumbered
+    "Giao Sở X chủ trì:" at the top of a short text that has no numbered items)."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
     for anc in _ancestors(node):
         if anc.decl_lead:
             return anc.decl_lead, anc.decl_co
@@ -258,6 +268,8 @@ def _inherited(node: _Node) -> tuple[str | None, str | None]:
             lead = ag.subject_lead(body)
             if lead:
                 return lead, ag.co_agencies(body)
+    if root.decl_lead:
+        return root.decl_lead, root.decl_co
     return None, None
 
 
@@ -337,7 +349,7 @@ def _task(node: _Node, method: Method, order: int) -> RawTask | None:
     if co is None and not enumerated:
         co = ag.co_agencies(text)
     if co is None:
-        co = node.decl_co or (inherited_co if "lead" not in node.fields else None)
+        co = node.decl_co or (inherited_co if "lead" not in node.fields and not node.standalone else None)
     deadline = node.fields.get("deadline") or find_deadline_raw(text)
     if "deadline" in node.fields:
         raw_cells["deadline"] = node.fields["deadline"]

@@ -63,7 +63,7 @@ _SYMBOL_TYPES = {
     "HD": "HƯỚNG DẪN",
 }
 _BODY_START = re.compile(
-    r"^(?:Căn cứ|Thực hiện|Kính gửi|Ngày \d|Tiếp tục|Để |Sau khi|Trên cơ sở|Theo |Nhằm|Xét|Vừa qua|Trong )"
+    r"^(?:Căn cứ|Thực hiện|Kính gửi|Ngày \d|Tiếp tục|Để |Sau khi|Trên cơ sở|Theo |Nhằm|Xét|Vừa qua|Trong |Giao |Yêu cầu |Đề nghị )"
 )
 _ANNEX_NUMBER = re.compile(
     r"kèm theo\s+(?:Kế hoạch|Quyết định|Thông báo|Công văn|Chỉ thị|Báo cáo)\s+số\s*(?P<num>\d+)\s*/\s*(?P<sym>[\w.\-]+)"
@@ -233,8 +233,8 @@ def _subject(lines: list[_Line], type_index: int) -> str | None:
         t = line.text
         if _BODY_START.match(t) or re.match(r"^[IVX]+\.|^\d+\.|^[-–]", t) or set(t) <= set("-_–— "):
             break
-        if parts and heading.bold and not (line.bold or line.centered):
-            break
+        if parts and (heading.bold or heading.centered) and not (line.bold or line.centered):
+            break  # the title is set apart (bold or centred); the first plain line is body text
         parts.append(t)
     return clean_cell(" ".join(parts)) or None
 

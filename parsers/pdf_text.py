@@ -259,7 +259,14 @@ def _lines_to_blocks(
         x1 = max(w["x1"] for w in seg)
         seg_chars = [c for w in seg for c in w["chars"]]
         bold = sum(1 for c in seg_chars if "bold" in c.get("fontname", "").lower()) * 2 > len(seg_chars)
-        centered = abs((x0 + x1) / 2 - mid) <= max(12.0, 0.03 * (right - left)) and x0 - left > 12.0
+        # A justified line with a first-line indent sits near the middle too; only a line clearly shorter
+        # than the text width, with room on both sides, is a centred title.
+        centered = (
+            abs((x0 + x1) / 2 - mid) <= max(12.0, 0.03 * (right - left))
+            and x0 - left > 12.0
+            and right - x1 > 12.0
+            and (x1 - x0) < 0.85 * (right - left)
+        )
         blocks.append(
             Block(
                 page=page_number,

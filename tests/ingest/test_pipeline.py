@@ -54,3 +54,22 @@ def test_legacy_doc_goes_through_libreoffice(tmp_path: Path) -> None:
     parsed = parse_bytes(doc.read_bytes(), doc.name, IngestSettings())
     assert len(parsed.tasks) == 26
     assert [t.stt for t in parsed.tasks][:3] == ["1.1", "1.2", "1.3"]
+
+
+@pytest.mark.parametrize("name", ["tcvn3_plan.pdf", "vni_plan.pdf"])
+def test_legacy_encoded_pdfs_give_their_tasks(name: str) -> None:
+    parsed = parse_bytes((SAMPLES / "legacy" / name).read_bytes(), name, IngestSettings())
+    meta = parsed.document.meta
+    assert (meta.number, meta.doc_type, str(meta.issue_date)) == ("15/KH-UBND", "KẾ HOẠCH", "2026-01-30")
+    assert meta.subject == "Triển khai nhiệm vụ chuyển đổi số năm 2026"
+    got = [
+        ([a.name for a in t.lead], [a.name for a in t.co], t.deadline.kind, str(t.deadline.due), t.deadline.recurrence)
+        for t in parsed.tasks
+    ]
+    kst, group = ["Sở Khoa học và Công nghệ"], ["Các sở, ngành liên quan"]
+    assert got == [
+        (kst, group, "quarter", "2026-06-30", None),
+        (kst, group, "recurring", "None", "yearly"),
+        (["Sở Nội vụ"], [], "date", "2026-06-30", None),
+    ]
+    assert parsed.tasks[0].text.startswith("Xây dựng cơ sở dữ liệu dùng chung của tỉnh")
