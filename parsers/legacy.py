@@ -16,7 +16,7 @@ import unicodedata
 from typing import Literal
 
 from models.page import Block, PageText, TableGrid
-from parsers.quality import measure, page_text
+from parsers.quality import is_garbage, measure, page_text
 from parsers.text import nfc
 
 Encoding = Literal["tcvn3", "tcvn3_upper", "vni"]
@@ -122,11 +122,15 @@ def decode(text: str, encoding: Encoding) -> str:
     return decode_tcvn3(text, upper=encoding == "tcvn3_upper")
 
 
+_SAMPLE_CHARS = 4000
+
+
 def _text_encoding(text: str) -> Encoding | None:
     """The legacy decoding that makes this text clearly more Vietnamese, if any."""
+    text = text[:_SAMPLE_CHARS]  # a page's first few thousand characters tell its encoding
     base = measure(text)
-    if base.words < 5:
-        return None
+    if base.words < 5 or not is_garbage(base):
+        return None  # readable Vietnamese already: no decoding can be "clearly more Vietnamese"
     best: tuple[float, Encoding | None] = (base.valid_ratio + base.marked_ratio, None)
     for enc in ("tcvn3", "vni"):
         q = measure(decode(text, enc))  # type: ignore[arg-type]
