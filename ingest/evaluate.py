@@ -131,9 +131,31 @@ def load_expected(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def evaluate_file(sample: Path, expected_path: Path, parse: Any) -> FileScore:
-    """Parse ``sample`` with ``parse(data, name) -> ParsedDocument`` and score it against the expected file."""
-    expected = load_expected(expected_path)
+def evaluate_file(
+    sample: Path, expected_path: Path, parse: Any, source_pages: list[int] | None = None
+) -> FileScore:
+    """Parse ``sample`` with ``parse(data, name) -> ParsedDocument`` and score it against the expected file.
+
+    ``source_pages``: for a scan of part of a sample (samples/scans/manifest.json), the pages of the
+    original it holds; only the expected tasks printed wholly on those pages are expected from it.
+    """
+    expected = load_expected(expected_path)["tasks"]
+    if source_pages is not None:
+        expected = [t for t in expected if t.get("pages") and set(t["pages"]) <= set(source_pages)]
     parsed = parse(sample.read_bytes(), sample.name)
     found = [task_record(t, parsed.document) for t in parsed.tasks]
-    return score(expected["tasks"], found, sample.name)
+    return score(expected, found, sample.name)
+
+
+def sample_sets(samples: Path) -> list[tuple[Path, Path, list[int] | None]]:
+    """Every (sample file, expected file, source pages) pair: each expected file's PDF and its Word twin,
+    then the scans listed in samples/scans/manifest.json."""
+    sets: list[tuple[Path, Path, list[int] | None]] = []
+    for expected_path in sorted((samples / "expected").glob("*.tasks.json")):
+        pdf = samples / load_expected(expected_path)["file"]
+        sets += [(f, expected_path, None) for f in (pdf, pdf.with_suffix(".docx")) if f.exists()]
+    manifest = samples / "scans" / "manifest.json"
+    if manifest.exists():
+        for name, entry in json.loads(manifest.read_text(encoding="utf-8")).items():
+            sets.append((manifest.parent / name, samples / entry["expected"], list(entry["pages"])))
+    return sets
