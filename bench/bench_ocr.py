@@ -31,7 +31,7 @@ from models.settings import OcrSettings  # noqa: E402
 from parsers.ocr import ocr_page_image, ocr_pdf_pages, render_pdf_page  # noqa: E402
 
 SCANS = ROOT / "samples" / "scans"
-DEFAULT = "kh15_p19_300dpi.pdf,kh15_p20-23_300dpi.pdf,cv_kgvx_letter_300dpi.pdf"
+DEFAULT = "kh15_p19_300dpi.pdf,kh15_p20-23_300dpi.pdf,cv_kgvx_letter_p1-3_300dpi.pdf"
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 

@@ -3,7 +3,7 @@
 Why: the OCR path must be measured on the same documents as the text layer, with known answers. Each
 page of ``samples/kh15_plan.pdf`` / ``samples/cv_kgvx_letter.pdf`` is rasterised with poppler, then
 degraded the way a flatbed scanner degrades paper: a small random skew (0.5–1.5°), grey paper with
-uneven lighting, a little blur, sensor noise, grayscale JPEG at quality 60–75; one annex page is put in
+uneven lighting, a little blur, sensor noise, grayscale JPEG at quality 55–70 (each file ≤ 2.0 MB); one annex page is put in
 sideways (rotated 90°). Pages are wrapped into an image-only PDF with Pillow (no text layer).
 
 Outputs (``samples/scans/``): see ``MANIFEST`` below and ``samples/scans/README.md``; the manifest is also
@@ -23,11 +23,13 @@ import numpy as np
 from PIL import Image
 
 HERE = Path(__file__).resolve().parent
+MAX_BYTES = 2_000_000  # a committed sample stays small (tests/parsers/test_ocr.py checks it)
 OUT = HERE / "scans"
 
 # name -> source PDF, source pages (1-based), dpi, JPEG quality, {source page: clockwise quarter turns}
-# Files split only where no task row runs over the page break (≤ ~2 MB each).
+# Files split only where no task row runs over the page break (≤ 2.0 MB each, MAX_BYTES).
 _PLAN = {"source": "kh15_plan.pdf", "expected": "expected/kh15_plan.tasks.json"}
+_LETTER = {"source": "cv_kgvx_letter.pdf", "expected": "expected/cv_kgvx_letter.tasks.json"}
 MANIFEST: dict[str, dict] = {
     "kh15_p06-08_200dpi.pdf": {**_PLAN, "pages": [6, 7, 8], "dpi": 200, "quality": 60, "rotate": {},
                                "what": "Phụ lục I, STT 1-19 (sections I-III)"},
@@ -37,17 +39,32 @@ MANIFEST: dict[str, dict] = {
                                "rotate": {16: 1}, "what": "Phụ lục I, STT 60-89; page 16 scanned sideways"},
     "kh15_p19_300dpi.pdf": {**_PLAN, "pages": [19], "dpi": 300, "quality": 70, "rotate": {},
                             "what": "Phụ lục II (6 tasks), 300 dpi"},
-    "kh15_p20-23_300dpi.pdf": {**_PLAN, "pages": [20, 21, 22, 23], "dpi": 300, "quality": 60, "rotate": {},
+    "kh15_p20-23_300dpi.pdf": {**_PLAN, "pages": [20, 21, 22, 23], "dpi": 300, "quality": 55, "rotate": {},
                                "what": "Phụ lục III (24 tasks), 300 dpi"},
-    "cv_kgvx_letter_300dpi.pdf": {"source": "cv_kgvx_letter.pdf", "expected": "expected/cv_kgvx_letter.tasks.json",
-                                  "pages": None, "dpi": 300, "quality": 65, "rotate": {},
-                                  "what": "the letter /UBND-KGVX, every page (prose directives)"},
+    # the letter is split in two where no directive group runs over the break (pages 1-2 | 3-4 would cut
+    # group 2's "Giao Sở … chủ trì:" heading off its items 2.9-2.14); whole it was 2.2 MB even at q60
+    "cv_kgvx_letter_p1-3_300dpi.pdf": {**_LETTER, "pages": [1, 2, 3], "dpi": 300, "quality": 60, "rotate": {},
+                                       "what": "the letter /UBND-KGVX, pages 1-3 (prose directives 1.1-4.1)"},
+    "cv_kgvx_letter_p4_300dpi.pdf": {**_LETTER, "pages": [4], "dpi": 300, "quality": 65, "rotate": {},
+                                     "what": "the letter /UBND-KGVX, page 4 (directives 5.1-6.3)"},
 }  # fmt: skip
 
 
 def render(pdf: Path, page: int, dpi: int) -> np.ndarray:
     png = subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf)],
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-gray",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+        ],
         capture_output=True,
         check=True,
     ).stdout
@@ -82,28 +99,39 @@ def make(name: str, spec: dict, rng: np.random.Generator) -> None:
     src = HERE / spec["source"]
     pages = spec["pages"] or list(range(1, page_count(src) + 1))
     spec["pages"] = pages
-    images = []
-    for p in pages:
-        img = degrade(render(src, p, spec["dpi"]), rng, spec["dpi"], spec["rotate"].get(p, 0))
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=spec["quality"], dpi=(spec["dpi"], spec["dpi"]))
-        images.append(Image.open(io.BytesIO(buf.getvalue())))
+    images = [degrade(render(src, p, spec["dpi"]), rng, spec["dpi"], spec["rotate"].get(p, 0)) for p in pages]
     out = OUT / name
-    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=spec["dpi"])
-    print(f"{name}: {len(pages)} pages, {out.stat().st_size / 1e6:.2f} MB")
+    # Pillow's PDF writer JPEG-encodes each page itself with the options given here; without
+    # ``quality`` it used its default 75 (a q60 JPEG handed to it was decoded and re-encoded at q75,
+    # which made the files ~40 % larger than their stated quality). One encoding, at the stated quality,
+    # with optimised Huffman tables (lossless, a few % smaller).
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=spec["dpi"],
+                   quality=spec["quality"], optimize=True)  # fmt: skip
+    size = out.stat().st_size
+    print(f"{name}: {len(pages)} pages, {size / 1e6:.2f} MB")
+    if size > MAX_BYTES:
+        raise SystemExit(
+            f"{name} is {size / 1e6:.2f} MB, over {MAX_BYTES / 1e6:.1f} MB: split it or lower its quality"
+        )
 
 
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     missing = [s["source"] for s in MANIFEST.values() if not (HERE / s["source"]).exists()]
     if missing:
-        print(f"make_scans: run samples/make_samples.py first (missing {', '.join(missing)})", file=sys.stderr)
+        print(
+            f"make_scans: run samples/make_samples.py first (missing {', '.join(missing)})", file=sys.stderr
+        )
         return 1
     rng = np.random.default_rng(20260130)
     for name, spec in MANIFEST.items():
         make(name, spec, rng)
-    manifest = {k: {**v, "rotate": {str(p): t * 90 for p, t in v["rotate"].items()}} for k, v in MANIFEST.items()}
-    (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    manifest = {
+        k: {**v, "rotate": {str(p): t * 90 for p, t in v["rotate"].items()}} for k, v in MANIFEST.items()
+    }
+    (OUT / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return 0
 
 

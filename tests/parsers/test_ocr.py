@@ -11,6 +11,7 @@ import struct
 import zlib
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
@@ -53,6 +54,32 @@ def png_header_only(width: int, height: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+SCANS = ROOT / "samples" / "scans"
+MANIFEST = json.loads((SCANS / "manifest.json").read_text("utf-8"))
+MAX_SAMPLE_BYTES = 2_000_000  # project rule: a committed scan sample is ≤ 2.0 MB
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCANS.glob("*.pdf")))
+def test_committed_scan_is_small_and_listed(name: str) -> None:
+    """Every committed scan stays ≤ 2.0 MB, is in the manifest, and holds as many pages as it lists."""
+    data = (SCANS / name).read_bytes()
+    assert len(data) <= MAX_SAMPLE_BYTES, f"{name}: {len(data) / 1e6:.2f} MB; see samples/make_scans.py"
+    assert name in MANIFEST
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == len(MANIFEST[name]["pages"])
+
+
+@pytest.mark.parametrize("expected", ["kh15_plan.tasks.json", "cv_kgvx_letter.tasks.json"])
+def test_scans_cover_every_table_and_letter_task(expected: str) -> None:
+    """Splitting a scan must not lose a task: each expected task lies wholly inside one scan's pages."""
+    tasks = json.loads((ROOT / "samples" / "expected" / expected).read_text("utf-8"))["tasks"]
+    wanted = [t for t in tasks if t["source"] == "table" or expected.startswith("cv_")]
+    spans = [set(e["pages"]) for e in MANIFEST.values() if e["expected"] == f"expected/{expected}"]
+    assert (SCANS.parent / "expected" / expected).exists() and wanted
+    lost = [t["text"][:40] for t in wanted if not any(set(t["pages"]) <= pages for pages in spans)]
+    assert lost == []
 
 
 @pytest.mark.slow
