@@ -66,14 +66,22 @@ def fix_roman_cell(text: str) -> str:
     return roman + m.group(2)
 
 
+# An annex title's numeral, alone after "Phụ lục" on its line: "Phụ lục H" is "Phụ lục II" (same fusion
+# as a section cell); an Arabic "Phụ lục 1" stays.
+_ANNEX = re.compile(r"\b(Phụ lục|Phụ Lục|PHỤ LỤC)(\s+)([IVXHl1|]{1,5})(?=\s*$|\s*[:.,;(\-–])", re.MULTILINE)
+
+
 def clean_ocr_text(text: str) -> str:
     """NFC plus the certain confusions above; everything else is left as tesseract read it.
 
     >>> clean_ocr_text("Quý 11/2026; hãng năm; trước 3O/6/2O26")
     'Quý II/2026; hằng năm; trước 30/6/2026'
+    >>> clean_ocr_text("Phụ lục H")
+    'Phụ lục II'
     """
     text = nfc(text).replace("\u2044", "/")  # tesseract reads "/" as the fraction slash "⁄"
     text = _QUARTER.sub(_roman, text)
+    text = _ANNEX.sub(lambda m: m.group(1) + m.group(2) + fix_roman_cell(m.group(3)), text)
     text = _HANG.sub(lambda m: m.group(1) + "ằng", text)
     text = _SLASHED_ZERO.sub("0", text)
     return _DATE_LIKE.sub(_digits, text)

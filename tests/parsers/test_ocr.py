@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 import json
 import struct
+import subprocess
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -19,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from models.errors import InputFileError, MissingDependencyError
 from models.page import ParsedFile
 from models.settings import OcrSettings, TableSettings
-from parsers.ocr import ocr_pdf_pages, read_image
+from parsers.ocr import _read_pgm, embedded_scan, ocr_pdf_pages, read_image, render_pdf_page
 from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 from parsers.tables import extract_table_tasks
 
@@ -80,6 +82,29 @@ def test_scans_cover_every_table_and_letter_task(expected: str) -> None:
     assert (SCANS.parent / "expected" / expected).exists() and wanted
     lost = [t["text"][:40] for t in wanted if not any(set(t["pages"]) <= pages for pages in spans)]
     assert lost == []
+
+
+@pytest.mark.parametrize(
+    ("name", "page", "dpi", "direct"),
+    [("scans/kh15_p19_300dpi.pdf", 1, 300, True),  # one full-page JPEG at 300 dpi: decoded as it is
+     ("scans/cv_kgvx_letter_p1-3_300dpi.pdf", 3, 300, True),
+     ("scans/kh15_p19_300dpi.pdf", 1, 200, False),  # another resolution wanted: poppler resamples
+     ("scans/kh15_p06-08_200dpi.pdf", 1, 300, False),
+     ("kh15_plan.pdf", 19, 300, False)],  # a digital page (text, rules): rendered
+)  # fmt: skip
+def test_scanned_page_jpeg_is_read_directly(name: str, page: int, dpi: int, direct: bool) -> None:
+    """The direct path gives the same page as poppler's rendering, only faster (mean grey difference)."""
+    data = (ROOT / "samples" / name).read_bytes()
+    assert (embedded_scan(data, page, dpi) is not None) == direct
+    img = render_pdf_page(data, page, dpi, 60)
+    poppler = _read_pgm(
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile", "-"],
+            input=data, capture_output=True, check=True,
+        ).stdout
+    )  # fmt: skip
+    assert poppler is not None and img.shape == poppler.shape
+    assert np.abs(img.astype(np.int16) - poppler.astype(np.int16)).mean() < (3 if direct else 0.01)
 
 
 @pytest.mark.slow
@@ -170,6 +195,11 @@ def test_missing_language_model_says_what_to_install() -> None:
         ("Trong quý HH năm 2026", "Trong quý II năm 2026"),
         ("Quý II⁄2026", "Quý II/2026"),
         ("Quý 1/2026", "Quý 1/2026"),  # an Arabic 1 is a real spelling: kept
+        ("Phụ lục H", "Phụ lục II"),
+        ("PHỤ LỤC IH", "PHỤ LỤC III"),
+        ("Phụ lục 1l (Ban hành kèm theo)", "Phụ lục II (Ban hành kèm theo)"),
+        ("Phụ lục 1", "Phụ lục 1"),  # Arabic annex numbers are real
+        ("Phụ lục Hà Nội", "Phụ lục Hà Nội"),
         ("hãng năm", "hằng năm"),
         ("Hãng tháng", "Hằng tháng"),
         ("hãng sản xuất", "hãng sản xuất"),
