@@ -129,6 +129,30 @@ class Inbox:
                 elif entry.is_file(follow_symlinks=False) and not is_temporary(name):
                     yield os.fsdecode(entry.path)
 
+    def finish_interrupted_moves(self) -> int:
+        """Unlink inbox names whose file is already linked into processed/ or failed/.
+
+        A move is a hard link then an unlink; a watcher killed between the two leaves the same inode under
+        both names. The filed copy is complete (same inode), so dropping the inbox name loses nothing and
+        keeps the file from being filed twice.
+        """
+        linked = {}
+        for folder in (self.root / PROCESSED, self.root / FAILED):
+            for dirpath, _, names in os.walk(os.fsencode(folder)):
+                for name in names:
+                    st = os.stat(os.path.join(dirpath, name), follow_symlinks=False)
+                    if st.st_nlink > 1:
+                        linked[(st.st_dev, st.st_ino)] = os.path.join(dirpath, name)
+        finished = 0
+        for path in list(self.candidates()):
+            st = os.stat(path, follow_symlinks=False)
+            if st.st_nlink > 1 and (st.st_dev, st.st_ino) in linked:
+                os.unlink(path)
+                log.info("%s: move to %s finished after a restart", display_name(path),
+                         display_name(linked[(st.st_dev, st.st_ino)]))  # fmt: skip
+                finished += 1
+        return finished
+
     def pending(self) -> int:
         """Files in the inbox not yet filed (settling, ready or waiting for a retry)."""
         return sum(1 for _ in self.candidates())
@@ -340,6 +364,7 @@ def watch(
     wake = threading.Event()
     observer = None if (poll or once) else _start_observer(inbox.root, wake)
     summary = WatchSummary()
+    inbox.finish_interrupted_moves()
     # --once does not wait long for a copy still in progress (or an empty file): the next run takes it
     give_up = time.monotonic() + max(once_wait_s, 2 * inbox.settle_s + 1)
     try:
