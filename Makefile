@@ -57,6 +57,7 @@ samples: install
 	$(PY) samples/make_samples.py
 	$(PY) samples/make_v2.py
 	$(PY) samples/make_scans.py
+	$(PY) samples/legacy/make_legacy.py
 
 accuracy: install
 	$(PY) bench/accuracy.py
