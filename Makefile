@@ -5,8 +5,20 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils qpdf \
-	fonts-liberation fonts-dejavu-core postgresql chromium libreoffice-writer-nogui
+# Every Debian package that `make run` and `make test` need (tests/fresh_machine.sh checks the list):
+#   python3-venv                 `python3 -m venv` (ensurepip) for .venv
+#   tesseract-ocr, -vie, -script-viet, poppler-utils (pdftoppm)   OCR of scans
+#   qpdf                         tests: split and encrypt PDFs
+#   fonts-liberation2            tests: /usr/share/fonts/truetype/liberation2 (Vietnamese glyphs; 1.x lacks them)
+#   fonts-liberation, fonts-dejavu-core   tests and samples: /usr/share/fonts/truetype/{liberation,dejavu}
+#   postgresql                   tests: a throwaway server (initdb, pg_ctl)
+#   chromium                     tests: the HTML report in a headless browser
+#   libreoffice-writer-nogui     legacy .doc conversion (soffice)
+#   libreoffice-calc-nogui       tests: the XLSX export rendered to PDF
+# iconv (libc-bin), mount/umount and runuser (mount, util-linux) are part of every Debian install.
+APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils qpdf \
+	fonts-liberation fonts-liberation2 fonts-dejavu-core postgresql chromium libreoffice-writer-nogui \
+	libreoffice-calc-nogui
 SAMPLES := samples
 DB ?= out/registry.sqlite
 
@@ -27,7 +39,8 @@ test: install
 install: $(STAMPS)/apt $(STAMPS)/venv
 
 apt: $(STAMPS)/apt
-$(STAMPS)/apt:
+# Depends on the Makefile so that a package added to APT_PACKAGES is installed on machines set up before.
+$(STAMPS)/apt: Makefile
 	@mkdir -p $(STAMPS)
 	@missing=""; for p in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
