@@ -13,7 +13,9 @@ from models.settings import OcrSettings, PdfSettings
 from parsers.ocr import ocr_pdf_pages
 from parsers.pdf_text import read_pdf
 from parsers.quality import page_needs_ocr
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, needs_shared
+
+pytestmark = needs_shared
 
 CASES = [
     ("01_TB493-UBND-LamDong_ketluan_scan.pdf", 3,

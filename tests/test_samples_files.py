@@ -9,7 +9,6 @@ committed JSON equal to what ``samples/make_samples.py`` derives from the seeds 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,12 +23,13 @@ from docx.oxml.ns import qn
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 EXPECTED = SAMPLES / "expected"
-SEEDS = Path(os.environ.get("THEODOI_SEEDS", ROOT.parent / "shared" / "seeds"))
 PLAN_SEED, LETTER_SEED = "000_94a45bdc1ad02897.txt", "002_a6da8a880d7f0315.txt"
 
 sys.path.insert(0, str(SAMPLES))
 import _expected  # noqa: E402
 import _seed  # noqa: E402
+
+from tests.shared_paths import SEEDS, needs_shared  # noqa: E402
 
 
 def _seed_text(name: str) -> str:
@@ -137,6 +137,7 @@ def test_letter_items() -> None:
     assert [a["name"] for a in by_stt["1.1"]["lead"]] == ["Các sở, ban, ngành", "UBND các xã, phường"]
 
 
+@needs_shared
 def test_every_seed_cell_is_in_the_normalisation_table(plan: _seed.Plan, norm: _expected.Normalisation) -> None:
     missing = []
     for annex in plan.annexes:
@@ -206,6 +207,7 @@ def test_docx_sections_and_repeating_headers(name: str, landscape: list[bool]) -
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
+@needs_shared
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["kh15_plan", "cv_kgvx_letter"])
 def test_golden_equals_what_the_seed_gives(name: str, plan: _seed.Plan, letter: _seed.Letter,

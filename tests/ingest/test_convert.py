@@ -9,7 +9,7 @@ from ingest.convert import convert_doc
 from models.errors import InputFileError, MissingDependencyError
 from parsers.docx_text import read_docx
 from parsers.metadata import extract_metadata
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, needs_shared
 
 
 def _need_soffice() -> None:
@@ -17,6 +17,7 @@ def _need_soffice() -> None:
         pytest.fail("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
 
 
+@needs_shared
 @pytest.mark.slow
 def test_doc_round_trip_keeps_text_and_metadata(tmp_path: Path) -> None:
     _need_soffice()

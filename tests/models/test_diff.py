@@ -21,7 +21,7 @@ from models.diff import (
 )
 from models.task import AgencyRef, Deadline, RawTask, Task
 from samples._seed import plain, read_plan
-from tests.shared_paths import SEEDS
+from tests.shared_paths import SEEDS, needs_shared
 
 SEED = SEEDS / "000_94a45bdc1ad02897.txt"
 
@@ -102,6 +102,7 @@ CASES: list[tuple[str, Edit, dict[str, int]]] = [
 ]  # fmt: skip
 
 
+@needs_shared
 @pytest.mark.parametrize(("name", "edit", "counts"), CASES, ids=[c[0] for c in CASES])
 def test_counts_for_each_kind_of_edit(
     base: list[Task], name: str, edit: Edit, counts: dict[str, int]
@@ -110,6 +111,7 @@ def test_counts_for_each_kind_of_edit(
     assert d.counts == counts
 
 
+@needs_shared
 def test_deadline_moved_later_by_days(base: list[Task]) -> None:
     b = _as_b(_edit(base, 14, deadline=Deadline(raw="30/6/2026", kind="date", due=date(2026, 6, 30))))
     (change,) = diff_tasks(base, b).changed
@@ -118,6 +120,7 @@ def test_deadline_moved_later_by_days(base: list[Task]) -> None:
     assert change.deadline.days == (date(2026, 6, 30) - base[14].deadline.due).days  # type: ignore[operator]
 
 
+@needs_shared
 def test_deadline_moved_earlier(base: list[Task]) -> None:
     b = _as_b(_edit(base, 50, deadline=Deadline(raw="15/01/2026", kind="date", due=date(2026, 1, 15))))
     (change,) = diff_tasks(base, b).changed
@@ -125,6 +128,7 @@ def test_deadline_moved_earlier(base: list[Task]) -> None:
     assert change.deadline.days == (date(2026, 1, 15) - base[50].deadline.due).days  # type: ignore[operator]
 
 
+@needs_shared
 def test_lead_reassigned_names_who_left_and_who_came(base: list[Task]) -> None:
     b = _as_b(_edit(base, 20, lead=[AgencyRef(name="Sở Tài chính", raw="STC")]))
     (change,) = diff_tasks(base, b).changed
@@ -134,6 +138,7 @@ def test_lead_reassigned_names_who_left_and_who_came(base: list[Task]) -> None:
     assert change.lead.removed == [a.name for a in base[20].lead]
 
 
+@needs_shared
 def test_co_agency_added_and_output_changed(base: list[Task]) -> None:
     co = [*base[7].co, AgencyRef(name="Công an tỉnh", raw="Công an tỉnh")]
     b = _as_b(_edit(base, 7, co=co, output="Kế hoạch và báo cáo kết quả"))
@@ -143,6 +148,7 @@ def test_co_agency_added_and_output_changed(base: list[Task]) -> None:
     assert (change.output_before, change.output_after) == (base[7].output, "Kế hoạch và báo cáo kết quả")
 
 
+@needs_shared
 def test_renumbered_task_pairs_by_content_not_by_its_old_number(base: list[Task]) -> None:
     new = _new_task(base[11], "Xây dựng Đề án ứng dụng trí tuệ nhân tạo trong khám chữa bệnh")
     d = diff_tasks(base, _as_b(_insert(base, 11, new)))
@@ -152,6 +158,7 @@ def test_renumbered_task_pairs_by_content_not_by_its_old_number(base: list[Task]
     assert (moved.a.stt, moved.b.stt, moved.paired_by) == ("12", "13", "content")
 
 
+@needs_shared
 def test_identical_texts_in_two_places_pair_by_place(base: list[Task]) -> None:
     twins = [i for i, t in enumerate(base) if fold(t.text) == fold(base[25].text)]
     assert len(twins) == 2, "the seed prints task 26 twice (as 26 and 66)"
@@ -160,6 +167,7 @@ def test_identical_texts_in_two_places_pair_by_place(base: list[Task]) -> None:
     assert [pairs[base[i].task_id] for i in twins] == [f"B-{i}" for i in twins]
 
 
+@needs_shared
 def test_without_keys_content_alone_pairs(base: list[Task]) -> None:
     b = _as_b([t.model_copy(update={"stt": None, "section": None, "annex": None}) for t in base])
     d = diff_tasks(base, b, by_key=False)
@@ -167,6 +175,7 @@ def test_without_keys_content_alone_pairs(base: list[Task]) -> None:
     assert d.added == [] and d.removed == []
 
 
+@needs_shared
 def test_record_is_json_ready(base: list[Task]) -> None:
     import json
 

@@ -13,10 +13,10 @@ import pytest
 
 from parsers.agency import VERSION, Gazetteer, GazetteerError, split_agencies, unknown_agencies
 from parsers.text import nfc
+from tests.shared_paths import SEEDS, needs_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 GAZETTEER_DIR = ROOT / "data" / "gazetteer"
-SEEDS = ROOT.parent / "shared" / "seeds"
 PLAN_SEED = SEEDS / "000_94a45bdc1ad02897.txt"
 LETTER_SEED = SEEDS / "002_a6da8a880d7f0315.txt"
 HEADER_CELLS = {"Cơ quan chủ trì", "Cơ quan phối hợp", "Cơ quan thực hiện/phối hợp"}
@@ -222,6 +222,7 @@ OTHER_CELLS = [
 ]
 
 
+@needs_shared
 def test_plan_table_covers_every_lead_and_co_cell_of_the_seed() -> None:
     cells = set()
     for line in PLAN_SEED.read_text(encoding="utf-8").splitlines():
@@ -287,6 +288,7 @@ LETTER_LEADS = {
 }
 
 
+@needs_shared
 def test_letter_leads_found_in_prose(gz: Gazetteer) -> None:
     seen = {}
     for line in LETTER_SEED.read_text(encoding="utf-8").splitlines():

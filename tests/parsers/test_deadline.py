@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from models.task import Deadline
 from parsers.deadline import VERSION, find_deadline_phrase, parse_deadline
 from parsers.text import clean_cell
-from tests.shared_paths import SEEDS
+from tests.shared_paths import SEEDS, needs_shared, shared_params
 
 CASES_FILE = Path(__file__).with_name("deadline_cases.yaml")
 
@@ -114,6 +114,7 @@ def _seed_time_lines() -> set[str]:
     return {m.group(1).rstrip(".") for m in re.finditer(r"Thời gian (?:thực hiện|hoàn thành): (.+)", text)}
 
 
+@needs_shared
 def test_seed_strings_are_all_covered() -> None:
     table = {c["raw"] for c in CASES}
     seed = _seed_deadline_cells() | _seed_time_lines()
@@ -121,7 +122,8 @@ def test_seed_strings_are_all_covered() -> None:
     assert seed - table == set()
 
 
-@pytest.mark.parametrize("cell", sorted(_seed_deadline_cells() | _seed_time_lines()))
+@needs_shared
+@pytest.mark.parametrize("cell", shared_params(lambda: sorted(_seed_deadline_cells() | _seed_time_lines())))
 def test_seed_cells_are_all_understood(cell: str) -> None:
     assert parse_deadline(cell, PLAN_DATE).kind not in ("unknown", "none")
 
@@ -165,6 +167,7 @@ LETTER_PHRASES = [
 ]
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("tail", "phrase", "kind", "due"), LETTER_PHRASES, ids=[p[1] for p in LETTER_PHRASES]
 )
@@ -176,6 +179,7 @@ def test_letter_seed_phrases(tail: str, phrase: str, kind: str, due: date | None
     assert (found[1].kind, found[1].due) == (kind, due)
 
 
+@needs_shared
 def test_letter_sentences_without_deadline() -> None:
     """Every other sentence of the letter sets no deadline; its cited documents' dates are not one."""
     with_deadline = [s for s in _letter_sentences() if any(t in s for t, *_ in LETTER_PHRASES)]

@@ -12,7 +12,7 @@ from parsers.directive_deadline import find_deadline_raw
 from parsers.directive_outline import paragraphs
 from parsers.directives import extract_prose_tasks
 from parsers.docx_text import read_docx
-from tests.shared_paths import REAL, SEEDS
+from tests.shared_paths import REAL, SEEDS, needs_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -359,6 +359,7 @@ def test_only_text_between_opening_and_closing_counts() -> None:
     assert [t.lead_raw for t in tasks] == ["Sở Y tế"]
 
 
+@needs_shared
 def test_disabled_settings_give_no_tasks() -> None:
     assert extract_prose_tasks(seed("002_a6da8a880d7f0315.txt"), DirectiveSettings(enabled=False)) == []
 
@@ -385,6 +386,7 @@ LETTER_LEADS = {
 }
 
 
+@needs_shared
 def test_letter_seed_gives_its_26_items() -> None:
     tasks = extract_prose_tasks(seed("002_a6da8a880d7f0315.txt"), DirectiveSettings())
     counts = {s: sum(t.section == s for t in tasks) for s in LETTER_LEADS}
@@ -407,6 +409,7 @@ def _expected_prose() -> dict:
     return yaml.safe_load((ROOT / "samples/expected/prose_tasks.yaml").read_text(encoding="utf-8"))
 
 
+@needs_shared
 def test_letter_seed_matches_the_expected_file() -> None:
     expected = _expected_prose()["cv_kgvx_letter"]
     tasks = {t.stt: t for t in extract_prose_tasks(seed("002_a6da8a880d7f0315.txt"), DirectiveSettings())}
@@ -420,6 +423,7 @@ def test_letter_seed_matches_the_expected_file() -> None:
             assert got.deadline_raw == want["deadline"], stt
 
 
+@needs_shared
 def test_plan_seed_matches_the_expected_file() -> None:
     expected = _expected_prose()["kh15_plan"]
     tasks = extract_prose_tasks(seed("000_94a45bdc1ad02897.txt"), DirectiveSettings())
@@ -442,6 +446,7 @@ def _docx_tasks(name: str):
     return extract_prose_tasks(read_docx((REAL / name).read_bytes(), name), DirectiveSettings())
 
 
+@needs_shared
 def test_real_conclusion_07() -> None:
     """TB kết luận 22/01/2026: II.1–5 and II.7 lettered items under "Giao …", III.1–3 under "Giao Sở Nội vụ"."""
     tasks = _docx_tasks("07_TB-ketluan-HN-22-01-2026_draft.docx")
@@ -471,6 +476,7 @@ def test_real_conclusion_07() -> None:
     assert deadlines[("II.2", "a")] == "Hằng tuần"
 
 
+@needs_shared
 def test_real_letter_08() -> None:
     """CV Ban Chỉ đạo: 6 + 11 "(n)" items with "Đơn vị (chủ trì) thực hiện:" lines, plus the closing "Yêu cầu …"."""
     tasks = _docx_tasks("08_CV-BCD-trienkhai-nhiemvu_draft.docx")
@@ -491,6 +497,7 @@ def test_real_letter_08() -> None:
     assert all(t.raw_cells.get("lead") for t in tasks[:-1])
 
 
+@needs_shared
 def test_real_plan_06_body() -> None:
     """KH tuyên truyền CCHC: sections I–II explain (skipped); III.1 a)/b), IV.1–8 assign."""
     tasks = _docx_tasks("06_KH-tuyentruyen-CCHC-2026_tasktable.docx")

@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from models.errors import InputFileError
 from parsers.docx_text import read_docx
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, needs_shared
 
 
 def _save(document) -> bytes:
@@ -98,6 +98,7 @@ def test_layout_table_text_also_comes_out_as_blocks() -> None:
     ]
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("name", "first_lines", "task_table_rows"),
     [

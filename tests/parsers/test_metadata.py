@@ -8,7 +8,7 @@ import pytest
 from models.page import Block, PageText, ParsedFile
 from parsers.docx_text import read_docx
 from parsers.metadata import extract_metadata
-from tests.shared_paths import REAL, SEEDS
+from tests.shared_paths import REAL, SEEDS, needs_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -226,6 +226,7 @@ def _seed(name: str) -> ParsedFile:
     return parsed((SEEDS / name).read_text(encoding="utf-8").splitlines())
 
 
+@needs_shared
 def test_letter_seed() -> None:
     meta = extract_metadata(_seed("002_a6da8a880d7f0315.txt"))
     assert (meta.doc_type, meta.number, meta.issue_date, meta.issue_month) == (
@@ -249,6 +250,7 @@ def test_letter_seed() -> None:
     assert "51/KH-UBND" in numbers
 
 
+@needs_shared
 def test_plan_seed_number_from_annex() -> None:
     meta = extract_metadata(_seed("000_94a45bdc1ad02897.txt"))
     assert (meta.doc_type, meta.number, meta.issue_date) == ("KẾ HOẠCH", "15/KH-BCĐ", date(2026, 1, 30))
@@ -277,6 +279,7 @@ def test_rendered_samples_match_expected_document(name: str, ext: str) -> None:
     assert {k: got[k] for k in want} == want
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("name", "doc_type", "number", "issue_month", "issuer", "signer"),
     [

@@ -14,7 +14,7 @@ from models.errors import InputFileError
 from models.settings import PdfSettings
 from parsers.pdf_text import read_pdf
 from parsers.text import clean_cell
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, needs_shared
 
 _spec = importlib.util.spec_from_file_location(
     "make_table_pdfs", Path(__file__).resolve().parents[1] / "fixtures" / "make_table_pdfs.py"
@@ -72,7 +72,7 @@ def test_reads_table_and_blocks(small_pdf: bytes) -> None:
 
 @pytest.mark.parametrize(
     ("path", "pages"),
-    [(REAL / "18_BC-chiso-tinh-06-11_digital.pdf", "1-2")],  # merged header cells, 11 and 31 columns
+    [pytest.param(REAL / "18_BC-chiso-tinh-06-11_digital.pdf", "1-2", marks=needs_shared)],  # merged header cells, 11 and 31 columns
 )
 def test_grids_equal_pdfplumber_extract_tables(path: Path, pages: str, tmp_path: Path) -> None:
     """Our bisection cell assignment must give exactly pdfplumber's own Table.extract() text."""
@@ -117,7 +117,7 @@ def _encrypted(data: bytes, tmp_path: Path) -> bytes:
     ("kind", "reason"),
     [
         ("empty", "empty file"),
-        ("docx_named_pdf", "not a PDF"),
+        pytest.param("docx_named_pdf", "not a PDF", marks=needs_shared),
         ("text_named_pdf", "not a PDF"),
         ("truncated", "truncated PDF"),
         ("garbled", "corrupt PDF"),

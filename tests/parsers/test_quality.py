@@ -8,7 +8,7 @@ from models.page import Block, PageText
 from models.settings import PdfSettings
 from parsers.pdf_text import read_pdf
 from parsers.quality import is_garbage, is_syllable, measure, page_needs_ocr
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, needs_shared
 
 
 @pytest.mark.parametrize(
@@ -58,6 +58,7 @@ def test_page_needs_ocr(page: PageText, needs: bool) -> None:
     assert page_needs_ocr(page, PdfSettings()) is needs
 
 
+@needs_shared
 def test_real_junk_ocr_layer_is_detected() -> None:
     """01_TB493: a Lâm Đồng scan whose invisible text layer is ASCII OCR junk on every page."""
     path = REAL / "01_TB493-UBND-LamDong_ketluan_scan.pdf"
@@ -67,6 +68,7 @@ def test_real_junk_ocr_layer_is_detected() -> None:
     assert all(page_needs_ocr(p, PdfSettings()) for p in parsed.pages)
 
 
+@needs_shared
 def test_scan_with_only_a_stamp_line_in_its_text_layer() -> None:
     """12_TTr91: page 1's text layer is one "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; …" line over a scanned page."""
     path = REAL / "12_TTr91-CAT-PC04_KH-KMT-2026_scan.pdf"

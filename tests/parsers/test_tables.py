@@ -17,7 +17,7 @@ from models.settings import PdfSettings, TableSettings
 from parsers.header_map import classify_cell, map_header
 from parsers.pdf_text import read_pdf
 from parsers.tables import annex_label, extract_table_tasks
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, needs_shared
 
 _spec = importlib.util.spec_from_file_location(
     "make_table_pdfs", Path(__file__).resolve().parents[1] / "fixtures" / "make_table_pdfs.py"
@@ -505,6 +505,7 @@ def test_kh15_field_exact(field: str, kh15: tuple[list[Any], list[dict[str, Any]
     assert mismatches == []
 
 
+@needs_shared
 def test_grids_from_the_word_reader() -> None:
     """Real Word file (KH tuyên truyền CCHC 2026): two TT/Nội dung/Trách nhiệm thực hiện/Thời gian tables,
     11 sở then 10 xã, separated by a paragraph; read by parsers.docx_text, not pdfplumber."""
