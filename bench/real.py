@@ -139,7 +139,7 @@ def found_records(path: Path, settings: IngestSettings, gazetteer: Gazetteer, us
                 "co": [(a.name, a.kind) for a in t.co],
                 "deadline_raw": t.deadline.raw,
                 "due": t.deadline.due.isoformat() if t.deadline.due else None,
-                "status": getattr(t, "status", None),
+                "status": t.status,
             }
         )
     return out

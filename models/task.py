@@ -58,6 +58,7 @@ class RawTask(Frozen):
     co_raw: str | None = None
     output_raw: str | None = None
     deadline_raw: str | None = None
+    status_raw: str | None = None  # a tracking report's status cell as printed ("Đang thực hiện (trong hạn)")
     pages: list[int]
     method: Method = "text"
     confidence: float = 1.0
@@ -81,6 +82,7 @@ class Task(Frozen):
     co: list[AgencyRef] = []
     output: str | None = None
     deadline: Deadline = Deadline()
+    status: str | None = None  # as printed in a tracking report, or set by a person; None otherwise
     pages: list[int]
     method: Method = "text"
     confidence: float = 1.0

@@ -53,6 +53,7 @@ def normalise_tasks(
                 co=agency.split_agencies(raw.co_raw, gazetteer),
                 output=clean_cell(raw.output_raw) or None,
                 deadline=deadline.parse_deadline(raw.deadline_raw, doc_date),
+                status=clean_cell(raw.status_raw) or None,
                 pages=list(raw.pages),
                 method=raw.method,
                 confidence=raw.confidence,
