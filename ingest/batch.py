@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.executors import ParseExecutor, ParseJob
-from ingest.pipeline import IngestResult, ParsedDocument, run_file, sha256_hex
+from ingest.pipeline import IngestResult, ParsedDocument, run_file, sha256_hex, with_path
 from ingest.resources import load_gazetteer
 from ingest.safe_names import display_name, display_path
 from models.errors import InputFileError, RegistryError
@@ -155,7 +155,7 @@ def save_parsed(
         return IngestResult(shown, doc_id, "failed", reason=str(outcome))
     existed = force and registry.has_document(doc_id)
     try:
-        registry.save_document(outcome.document, outcome.tasks, replace=force)
+        registry.save_document(with_path(outcome.document, path), outcome.tasks, replace=force)
     except RegistryError as e:
         if not force and registry.has_document(doc_id):
             return IngestResult(shown, doc_id, "skipped", reason="registered meanwhile by another writer")

@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ingest.detect import FileKind, sniff
 from ingest.resources import load_gazetteer
+from ingest.safe_names import display_path
 from models.document import Document
 from models.errors import InputFileError, NoTasksFound
 from models.page import ParsedFile
@@ -140,6 +142,11 @@ def extract_document(
     return ParsedDocument(document=document, tasks=found, warnings=warnings)
 
 
+def with_path(document: Document, path: Path) -> Document:
+    """The document with the absolute path it was ingested from (the report links to the file there)."""
+    return document.model_copy(update={"path": display_path(os.path.abspath(path))})
+
+
 def run_file(
     path: Path,
     settings: IngestSettings,
@@ -163,7 +170,7 @@ def run_file(
     if existed and not force:
         return IngestResult(path.name, doc_id, "skipped", reason="already registered (same bytes)")
     result = parse_bytes(data, path.name, settings, gazetteer)
-    registry.save_document(result.document, result.tasks, replace=force)
+    registry.save_document(with_path(result.document, path), result.tasks, replace=force)
     return IngestResult(
         path.name,
         doc_id,

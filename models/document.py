@@ -42,3 +42,5 @@ class Document(Frozen):
     task_count: int = 0
     parser_version: str = ""
     ingested_at: str | None = None
+    # where the file was when it was ingested (absolute; the watcher then files it under processed/)
+    path: str | None = None
