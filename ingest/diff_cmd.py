@@ -7,15 +7,11 @@ Outputs: the terminal (rich), JSON for tools, an HTML page (``ingest.report.rend
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -31,7 +27,8 @@ from models.diff import (
 )
 from models.document import Document
 from models.errors import BadArgsError
-from models.export import document_record
+from models.export import Cell, Column, ColumnKind, Sheet, document_record, workbook_bytes
+from models.labels import DEFAULT_LANG, label
 from models.registry import Registry, TaskFilter
 from models.settings import IngestSettings
 from models.task import Task
@@ -208,69 +205,90 @@ def render_terminal(r: DiffResult, console: Console) -> None:
         console.print(table)
 
 
-_HEAD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _FILL = {"added": "E2F0D9", "removed": "F8D7DA", "changed": "FFF3CD"}
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[object]], widths: list[int]) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = _HEAD
-    for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            cell.alignment = _WRAP
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
+def _xlsx_deadline(c: TaskChange, lang: str) -> str:
+    dl = c.deadline
+    if dl is None:
+        return ""
+    shift = f" ({dl.days:+d} {label('diff.days', lang)})" if dl.days is not None else ""
+    return f"{dl.before.raw or '—'} → {dl.after.raw or '—'}{shift}"
 
 
-def to_xlsx(r: DiffResult) -> bytes:
-    """Sheets: Tóm tắt (counts), Thay đổi (one row per changed task), Thêm mới, Bị bỏ."""
+def _xlsx_agencies(c: TaskChange, lang: str) -> str:
+    parts = []
+    for role, change in (("diff.role_lead", c.lead), ("diff.role_co", c.co)):
+        if change is not None:
+            name = label(role, lang)
+            parts += [f"{name} +{n}" for n in change.added] + [f"{name} −{n}" for n in change.removed]
+    return "; ".join(parts)
+
+
+def xlsx_sheets(r: DiffResult, lang: str = DEFAULT_LANG) -> list[Sheet]:
+    """Tóm tắt (the two documents, the counts), Thay đổi (one row per changed task), Thêm mới, Bị bỏ."""
     d = r.diff
-    wb = Workbook()
-    summary = wb.active
-    summary.title = "Tóm tắt"
-    summary.append(["Văn bản A", doc_label(r.a.document), r.a.document.file])
-    summary.append(["Văn bản B", doc_label(r.b.document), r.b.document.file])
-    for name, value in d.counts.items():
-        summary.append([name, value])
-    summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 18, 24
-    changed_rows: list[list[object]] = []
+
+    def col(key: str, width: float, kind: ColumnKind = "text") -> Column:
+        return Column(label(key, lang), width, kind)
+
+    summary_rows: list[list[Cell]] = [
+        [label("diff.doc_a", lang), doc_label(r.a.document), r.a.document.file],
+        [label("diff.doc_b", lang), doc_label(r.b.document), r.b.document.file],
+        *[[label(f"diff.title_{name}", lang), value, None] for name, value in d.counts.items()],
+    ]
+    summary = Sheet(label("diff.sheet_summary", lang),
+                    [col("diff.col_item", 26), col("diff.col_value", 24), col("field.file", 30)], summary_rows)  # fmt: skip
+    changed_rows: list[list[Cell]] = []
     for c in d.changed:
         deleted = " | ".join(h.deleted for h in c.text_hunks if h.deleted)
         inserted = " | ".join(h.inserted for h in c.text_hunks if h.inserted)
         output = f"{c.output_before or ''} → {c.output_after or ''}" if c.output_changed else ""
         days = c.deadline.days if c.deadline else None
-        changed_rows.append([key_label(c.a), key_label(c.b), ", ".join(c.changes), c.a.text, c.b.text, deleted,
-                             inserted, agency_phrase(c), output, deadline_phrase(c), days])  # fmt: skip
-    _sheet(wb, "Thay đổi",
-           ["Vị trí A", "Vị trí B", "Thay đổi", "Nhiệm vụ (A)", "Nhiệm vụ (B)", "Từ bị bỏ", "Từ thêm", "Cơ quan",
-            "Kết quả", "Thời hạn", "Số ngày"], changed_rows, [12, 12, 16, 50, 50, 24, 24, 30, 30, 30, 8])  # fmt: skip
-    for title, tasks, kind in (("Thêm mới", d.added, "added"), ("Bị bỏ", d.removed, "removed")):
-        rows: list[list[object]] = [
+        what = ", ".join(label(f"diff.change_{name}", lang) for name in c.changes)
+        changed_rows.append([key_label(c.a), key_label(c.b), what, c.a.text, c.b.text, deleted, inserted,
+                             _xlsx_agencies(c, lang), output, _xlsx_deadline(c, lang), days])  # fmt: skip
+    changed = Sheet(label("diff.sheet_changed", lang), [
+        col("diff.col_key_a", 12, "center"), col("diff.col_key_b", 12, "center"), col("diff.col_changes", 16),
+        col("diff.col_text_a", 45), col("diff.col_text_b", 45), col("diff.col_deleted", 22),
+        col("diff.col_inserted", 22), col("diff.col_agencies", 28), col("field.output", 26),
+        col("field.deadline_raw", 28), col("diff.col_days", 8, "number"),
+    ], changed_rows, autofilter=True, fill=_FILL["changed"])  # fmt: skip
+    sheets = [summary, changed]
+    for sheet_key, tasks, kind in (
+        ("diff.sheet_added", d.added, "added"),
+        ("diff.sheet_removed", d.removed, "removed"),
+    ):
+        rows: list[list[Cell]] = [
             [key_label(t), t.text, "; ".join(a.name for a in t.lead), "; ".join(a.name for a in t.co), t.output,
              t.deadline.raw, t.deadline.due, ",".join(map(str, t.pages))]
             for t in tasks
         ]  # fmt: skip
-        _sheet(wb, title, ["Vị trí", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Kết quả", "Thời hạn", "Hạn", "Trang"],
-               rows, [12, 60, 28, 28, 30, 22, 12, 8])  # fmt: skip
-        fill = PatternFill("solid", fgColor=_FILL[kind])
-        for row in wb[title].iter_rows(min_row=2):
-            for cell in row:
-                cell.fill = fill
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        sheets.append(Sheet(label(sheet_key, lang), [
+            col("diff.col_key", 12, "center"), col("field.text", 55), col("field.lead", 26), col("field.co", 26),
+            col("field.output", 26), col("field.deadline_raw", 22), col("field.deadline_due", 11, "date"),
+            col("field.pages", 7, "center"),
+        ], rows, autofilter=True, fill=_FILL[kind]))  # fmt: skip
+    title = f"{doc_label(r.a.document)} → {doc_label(r.b.document)}"
+    for sheet in sheets:
+        sheet.title = title
+    return sheets
+
+
+def to_xlsx(r: DiffResult, lang: str = DEFAULT_LANG) -> bytes:
+    """The diff as a workbook, written by the one XLSX writer (``models.export.workbook_bytes``)."""
+    return workbook_bytes(xlsx_sheets(r, lang), lang)
 
 
 DiffFormat = Literal["terminal", "json", "html", "xlsx"]
 
 
-def write_diff(r: DiffResult, fmt: DiffFormat, output: Path | None, console: Console) -> Path | None:
-    """Write the diff in ``fmt`` to ``output`` (stdout for terminal/json when None); returns the file."""
+def write_diff(
+    r: DiffResult, fmt: DiffFormat, output: Path | None, console: Console, *, lang: str = DEFAULT_LANG
+) -> Path | None:
+    """Write the diff in ``fmt`` to ``output`` (stdout for terminal/json when None); returns the file.
+
+    ``lang`` is the language of the HTML page and the workbook (JSON keeps the contract's codes)."""
     if fmt == "terminal":
         if output is None:
             render_terminal(r, console)
@@ -283,9 +301,9 @@ def write_diff(r: DiffResult, fmt: DiffFormat, output: Path | None, console: Con
     elif fmt == "html":
         from ingest.report import render_diff_html
 
-        data = render_diff_html(r).encode("utf-8")
+        data = render_diff_html(r, lang).encode("utf-8")
     elif fmt == "xlsx":
-        data = to_xlsx(r)
+        data = to_xlsx(r, lang)
     else:
         raise BadArgsError(f"unknown diff format {fmt!r}: use terminal, json, html or xlsx")
     if output is None:
