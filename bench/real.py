@@ -50,7 +50,7 @@ from ingest.resources import load_gazetteer  # noqa: E402
 from models.errors import NoTasksFound  # noqa: E402
 from models.page import ParsedFile  # noqa: E402
 from models.settings import IngestSettings  # noqa: E402
-from parsers import docx_text, ocr, pdf_text  # noqa: E402
+from parsers import ocr  # noqa: E402
 from parsers.agency import Gazetteer  # noqa: E402
 from parsers.text import collapse_ws, fold, nfc  # noqa: E402
 
@@ -109,15 +109,16 @@ class DocScore:
 
 
 def read_cached(path: Path, settings: IngestSettings, use_cache: bool) -> tuple[ParsedFile, str]:
+    """Pages of one file; OCR'd files are cached by hash and OCR version (text layers are cheap to re-read)."""
     data = path.read_bytes()
     doc_id = sha256_hex(data)
-    version = f"{pdf_text.VERSION}|{ocr.VERSION}|{docx_text.VERSION}|{settings.ocr.lang}|{settings.ocr.dpi}"
+    version = f"{ocr.VERSION}|{settings.ocr.lang}|{settings.ocr.dpi}"
     key = hashlib.sha256(f"{doc_id}|{version}".encode()).hexdigest()[:24]
     cached = CACHE_DIR / f"{key}.json"
     if use_cache and cached.exists():
         return ParsedFile.model_validate_json(cached.read_text(encoding="utf-8")), doc_id
     parsed = read_document(data, path.name, sniff(data, path.name), settings)
-    if use_cache:
+    if use_cache and any(p.method == "ocr" for p in parsed.pages):
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         cached.write_text(parsed.model_dump_json(), encoding="utf-8")
     return parsed, doc_id

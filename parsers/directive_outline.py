@@ -7,10 +7,11 @@ or page breaks ("… hoàn thiện hệ thống hạ" / page 2 / "tầng mạng;
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from models.page import ParsedFile
+from models.page import Block, ParsedFile
 from parsers.text import clean_cell
 
 MarkerKind = Literal["roman", "num", "letter", "paren", "dash", "none"]
@@ -29,7 +30,7 @@ _HEADING_MAX = 75
 _TERMINAL = re.compile(r"[.;:!?…)\]”\"]$")
 # Header lines end without punctuation yet never run on: "ỦY BAN NHÂN DÂN TỈNH …", "Số: 15/KH-UBND",
 # "Đắk Lắk, ngày 30 tháng 01 năm 2026".
-_HEADER_LINE = re.compile(r"^(?:Số\s*:|.{0,40},\s*ngày\b.*\btháng\b.*\bnăm\s+\d{4}$)")
+_HEADER_LINE = re.compile(r"^(?:Số\s*:|Kính gửi\s*:|.{0,40},\s*ngày\b.*\btháng\b.*\bnăm\s+\d{4}$)")
 
 
 def _is_header_line(text: str) -> bool:
@@ -92,6 +93,74 @@ def _continues(
     return not (closed and not _starts_lower(line))
 
 
+@dataclass(frozen=True)
+class _Margins:
+    """A page's text column: where body lines start and end (points), and one em."""
+
+    left: float
+    right: float
+    em: float
+
+
+def _page_margins(blocks: list[Block]) -> _Margins | None:
+    """The body column of a page from its line boxes: the most common line start, the far line end.
+
+    Justified Vietnamese prose fills its lines to the right margin and indents each paragraph's first
+    line, so a line that reaches the right margin runs on into the next one unless that one is indented.
+    """
+    boxes = [b.bbox for b in blocks if b.bbox is not None and len(b.text) >= 20 and not b.centered]
+    if len(boxes) < 4:
+        return None
+    starts = Counter(round(x0 / 4) for x0, _, _, _ in boxes)
+    left = starts.most_common(1)[0][0] * 4
+    ends = sorted(x1 for _, _, x1, _ in boxes)
+    right = ends[int(0.9 * (len(ends) - 1))]
+    heights = sorted(bottom - top for _, top, _, bottom in boxes)
+    em = max(6.0, heights[len(heights) // 2])
+    return _Margins(left=left, right=right, em=em)
+
+
+def _is_full(block: Block, margins: _Margins | None) -> bool:
+    return bool(margins and block.bbox and block.bbox[2] >= margins.right - 1.5 * margins.em)
+
+
+def _is_indented(block: Block, margins: _Margins | None) -> bool:
+    return bool(margins and block.bbox and block.bbox[0] >= margins.left + 0.8 * margins.em)
+
+
+def _layout_continues(
+    previous: Block | None,
+    previous_margins: _Margins | None,
+    block: Block,
+    margins: _Margins | None,
+    kind: MarkerKind,
+    body: str,
+) -> bool | None:
+    """Does ``block`` continue the paragraph of ``previous``, judged from the page layout? None: can't tell.
+
+    Justified prose: a line that reaches the right margin runs on into the next line when that line
+    starts at the left margin; a paragraph's first line is indented, and its last line stops short. A
+    list marker starts a paragraph unless the line before runs full and the text goes on in lower case
+    ("kinh tế" / "- xã hội"). Header and signature lines (two columns, centred) are left to the text rules.
+    """
+    if previous is None or previous.bbox is None or block.bbox is None or not margins or not previous_margins:
+        return None
+    if block.centered or previous.centered or previous.page != block.page:
+        return None
+    if block.bbox[1] < previous.bbox[3] - 2:  # same printed line, split at a column gap
+        return None
+    if previous.bbox[0] > previous_margins.left + 3 * previous_margins.em:  # a right-column header line
+        return None
+    if block.bbox[1] - previous.bbox[3] > 1.2 * margins.em:  # a blank line between them
+        return False
+    full = _is_full(previous, previous_margins)
+    if kind != "none":
+        return kind == "dash" and full and _starts_lower(body)
+    if _is_indented(block, margins):
+        return full and _starts_lower(body)
+    return full or _starts_lower(body)
+
+
 def _is_heading(lines: list[str]) -> bool:
     return len(lines) == 1 and len(lines[0]) <= _HEADING_MAX and split_marker(lines[0])[0] != "none"
 
@@ -129,22 +198,30 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
         bold.clear()
         centered.clear()
 
+    previous: Block | None = None
+    previous_margins: _Margins | None = None
     for page in parsed.pages:
+        margins = _page_margins(page.blocks) if join_lines else None
         for block in page.blocks:
             line = clean_cell(block.text)
             if not line or _PAGE_NUMBER.match(line):
                 continue
             kind, _, body = split_marker(line)
+            layout = _layout_continues(previous, previous_margins, block, margins, kind, body)
             if not (
                 join_lines
                 and lines
-                and _continues(
-                    lines[-1],
-                    line,
-                    kind,
-                    body,
-                    bold[-1] != block.bold or centered[-1] != block.centered,
-                    not bold[-1] and _is_heading(lines),
+                and (
+                    layout
+                    if layout is not None
+                    else _continues(
+                        lines[-1],
+                        line,
+                        kind,
+                        body,
+                        bold[-1] != block.bold or centered[-1] != block.centered,
+                        not bold[-1] and _is_heading(lines),
+                    )
                 )
             ):
                 flush()
@@ -152,5 +229,6 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
             pages.append(block.page)
             bold.append(block.bold)
             centered.append(block.centered)
+            previous, previous_margins = block, margins
     flush()
     return out

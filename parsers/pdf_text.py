@@ -32,7 +32,7 @@ from models.page import BBox, Block, PageText, ParsedFile, TableGrid
 from models.settings import PdfSettings, TableSettings
 from parsers.text import clean_cell, collapse_ws, nfc
 
-VERSION = "pdf_text.v1"
+VERSION = "pdf_text.v2"
 
 # pdfplumber's defaults for grouping chars into words/lines (points).
 _X_TOL = 3.0
@@ -163,9 +163,37 @@ def _read_page(page: Any, tset: dict[str, Any], settings: PdfSettings) -> PageTe
                 break
         else:
             outside.append(ch)
-    grids = [loc.grid(page.page_number) for loc in locators]
+    grids = []
+    for loc in locators:
+        grid = loc.grid(page.page_number)
+        if _is_ruled_text(grid):
+            outside.extend(ch for cell_chars in loc.chars.values() for ch in cell_chars)
+        else:
+            grids.append(grid)
     blocks = _lines_to_blocks(outside, page.page_number, [g.bbox for g in grids])
     return PageText(**base, blocks=blocks, tables=grids)
+
+
+# A "table" whose rows hold text in one cell only is running text inside ruling lines (a framed
+# paragraph, underlined lines, a text box drawn by Word), not a grid: its words are read as text lines.
+_RULED_TEXT_SHARE = 0.75
+
+
+def _is_ruled_text(grid: TableGrid) -> bool:
+    """True when the grid is prose inside rules: one filled column, or most rows with one filled cell.
+
+    Real task tables fill several cells per row (STT, task, agency, deadline), so the share of rows with
+    at most one filled cell stays low even with group rows; a framed paragraph fills one.
+    """
+    filled_rows = [sum(1 for c in row if c) for row in grid.rows]
+    filled_rows = [n for n in filled_rows if n]
+    if not filled_rows:
+        return False
+    columns = {i for row in grid.rows for i, c in enumerate(row) if c}
+    if len(columns) <= 1:
+        return True
+    single = sum(1 for n in filled_rows if n == 1)
+    return len(filled_rows) >= 3 and single / len(filled_rows) >= _RULED_TEXT_SHARE
 
 
 class _CellLocator:
