@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -281,6 +282,17 @@ def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: ColumnKind, lang:
     cell.alignment = _CENTER if kind in ("center", "date") else _WRAP
 
 
+_LINE_PT = 15.0  # one line of the default 11 pt font
+
+
+def _lines(value: Cell, width: float, *, bold: bool = False) -> int:
+    """How many lines a wrapped cell takes in a column ``width`` characters wide (a generous estimate)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1.0, width * (0.85 if bold else 0.95) - 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+
+
 def _write_sheet(wb: Workbook, sheet: Sheet, lang: str) -> Worksheet:
     ws = wb.create_sheet(sheet.name)
     ncols = len(sheet.columns)
@@ -289,19 +301,25 @@ def _write_sheet(wb: Workbook, sheet: Sheet, lang: str) -> Worksheet:
         cell = ws.cell(row=1, column=j)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
         ws.column_dimensions[get_column_letter(j)].width = col.width
+    # Row heights are written out: LibreOffice does not re-fit wrapped rows of a file it opens, and a row
+    # one line high would print its task as overlapping lines.
+    ws.row_dimensions[1].height = _LINE_PT * max(_lines(c.header, c.width, bold=True) for c in sheet.columns)
     fill = PatternFill("solid", fgColor=sheet.fill) if sheet.fill else None
     bold = Font(bold=True)
     for i, values in enumerate(sheet.rows):
         r = i + 2
         heading = i in sheet.headings
+        lines = 1
         for j, col in enumerate(sheet.columns, start=1):
             value = values[j - 1] if j - 1 < len(values) else None
             _put(ws, r, j, value, "text" if heading else col.kind, lang)
+            lines = max(lines, _lines(value, col.width, bold=heading))
             cell = ws.cell(row=r, column=j)
             if heading:
                 cell.font = bold
             elif fill is not None:
                 cell.fill = fill
+        ws.row_dimensions[r].height = _LINE_PT * lines
     last = get_column_letter(ncols)
     ws.freeze_panes = "A2"
     if sheet.autofilter:
