@@ -4,14 +4,20 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from parsers.agency import Gazetteer
+from parsers.agency import DEFAULT_FILES, Gazetteer
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 
 
 def gazetteer_files(extra: Sequence[Path] = ()) -> list[Path]:
-    """The shipped gazetteers (sorted by name) and then the caller's, which may add or override bodies."""
-    return sorted(GAZETTEER_DIR.glob("*.yaml")) + [Path(p) for p in extra]
+    """The shipped gazetteers and then the caller's, which may add or override bodies.
+
+    Order matters (later files override): ``DEFAULT_FILES`` first (central, national, home province), then
+    any other shipped file by name, then ``extra``.
+    """
+    shipped = [GAZETTEER_DIR / name for name in DEFAULT_FILES]
+    others = sorted(p for p in GAZETTEER_DIR.glob("*.yaml") if p.name not in DEFAULT_FILES)
+    return shipped + others + [Path(p) for p in extra]
 
 
 @lru_cache(maxsize=8)

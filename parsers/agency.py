@@ -2,12 +2,15 @@
 
 "Sở Văn hóa, Thể thao và Du lịch" is one body, "Sở: Giáo dục và Đào tạo; Y tế" two, and "Sở Khoa học và
 Công nghệ Văn phòng UBND tỉnh" (no separator) two again: commas neither split nor join bodies reliably,
-so cells are read by longest gazetteer match and only the leftovers are split at punctuation.
+so cells are read by longest gazetteer match and only the leftovers are split, by structure.
 
 How matching works, and why:
 
-* Text is folded (``parsers.text.fold``: NFC, one tone-mark placement, lower case; "&" read as "và")
-  into a key whose characters map back to the printed text, so every match keeps its ``raw`` span.
+* Text is folded (``parsers.text.fold``: NFC, one tone-mark placement, lower case; "&" read as "và"; every
+  dash "–", "—", "‐", "−" read as "-") into a key whose characters map back to the printed text, so every
+  match keeps its ``raw`` span. A dash-free and a comma-free spelling of every alias are added, so "Sở Lao
+  động — Thương binh và Xã hội", "Sở Lao động-Thương binh và Xã hội" and "Sở Lao động Thương binh và Xã
+  hội" are one body.
 * spaCy's ``PhraseMatcher`` finds every alias of every entry in one pass over the tokens. It runs on a
   ``spacy.blank("xx")`` tokenizer, which splits at spaces and punctuation only: ``spacy.blank("vi")``
   needs pyvi, whose word segmentation can fuse syllables across an agency's edge ("Giao_Sở"), and a
@@ -15,13 +18,33 @@ How matching works, and why:
 * A second PhraseMatcher runs on the same tokens with the diacritics stripped: the usual OCR slips in
   Vietnamese are wrong or missing marks ("Sở Khoa hoc và Công nghê", "Cóng an tỉnh"); such a match is
   kept when the folded texts are still close (rapidfuzz ratio), and its score says how close.
-* rapidfuzz then compares what is left of a cell (not a gazetteer match, not a title or filler word)
-  with every alias, for letter slips the stripped form cannot absorb ("Sở Tài chínhh"). Pieces that
-  still match nothing are kept as ``kind="unknown"`` so that the gazetteer can grow
-  (``unknown_agencies``).
+* A known body may be followed by its place: "UBND tỉnh Lào Cai", "Sở GDĐT Ninh Thuận", "UBND xã Đức
+  Trọng". The place becomes part of the name unless it is the gazetteer's home province (``home``), whose
+  bodies are named with the province implied. After "tỉnh" only a known province counts as a place
+  ("Phó Chủ tịch UBND tỉnh Võ Phiên" names a person, not a province); after "xã", "phường", "huyện" any
+  capitalised name does, since no list of communes is kept.
 * Short forms ("Tư pháp", "Y tế") name a body only inside a list about its head: after another "Sở …"
-  or a "Sở:"/"các Sở:" marker, separated by punctuation or "và" only, so "xây dựng" in running text is
-  never read as Sở Xây dựng.
+  or a "Sở:"/"các Sở:"/"các Sở, ngành:" marker, separated by punctuation or "và" only, so "xây dựng" in
+  running text is never read as Sở Xây dựng.
+
+What the gazetteer does not match (cells only) is read by structure, never kept blindly:
+
+* A leftover is a body only when it starts with a head noun of a body ("Trung tâm", "Vụ", "Phòng", "Tổ" …
+  ``heads`` in central.yaml) or a group word ("các cơ quan", "địa phương", "Sinh viên") and goes on with
+  its name; it is then kept whole as ``kind="unknown"`` so that the gazetteer can grow
+  (``unknown_agencies``). Anything else ("Căn cứ Kế hoạch này", "Trong công tác huy động nguồn lực",
+  "Trưởng") is dropped: an agency is never invented from a sentence.
+* A leftover is split only where the next piece starts a body (a head noun, a group, a known short form):
+  at a comma or "và", and at a verb of the sentence ("chủ trì", "phối hợp"). So "Trung tâm Xúc tiến đầu
+  tư, thương mại và du lịch tỉnh" stays one body while "Văn phòng Sở và Phòng Kế hoạch - Tài chính" is two.
+* Person titles before a body are stripped ("Giám đốc Sở X" -> Sở X), but only up to where a body starts,
+  so "Trưởng Ban Dân tộc tỉnh" keeps its "Ban".
+* A unit glued to a known body that follows it is that body's unit ("Thanh tra Sở Khoa học và Công nghệ",
+  "Đoàn kiểm tra của Bộ GDĐT", "Thủ trưởng đơn vị thuộc, trực thuộc Sở Y tế"): one unknown body named
+  with the known body's canonical name.
+* rapidfuzz compares a leftover with every alias, for letter slips the stripped form cannot absorb ("Sở
+  Tài chínhh"), but only with aliases of the same head and the same number of words, so "Sở Thông tin và
+  Truyền thông" is never read as the Bộ of that name.
 
 The ``Gazetteer`` is built once (matchers included) by the ingest layer and then only read.
 """
@@ -38,13 +61,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from models.task import AgencyRef
-from parsers.agency_data import GazetteerData, GazetteerEntry, GazetteerError, parse_yaml_texts
+from parsers.agency_data import GazetteerData, GazetteerEntry, GazetteerError, Place, parse_yaml_texts
 from parsers.text import clean_cell, fold, nfc, unify_tone_marks
 
-VERSION = "agency.v1"
+VERSION = "agency.v2"
 
-# Files under data/gazetteer/ that the ingest layer loads, in this order, before any extra province file.
-DEFAULT_FILES = ("central.yaml", "daklak.yaml")
+# Files under data/gazetteer/ that the ingest layer loads, in this order, before any extra province file:
+# central bodies and the word lists, every province's standard bodies and places, then the home province.
+DEFAULT_FILES = ("central.yaml", "vietnam.yaml", "daklak.yaml")
 
 # A match on stripped diacritics counts when the folded texts are at least this close (0..1). Cells hold
 # nothing but bodies, so they can be lenient; prose is full of look-alikes ("sổ y tế" / "Sở Y tế").
@@ -56,16 +80,47 @@ CELL_MAX_MARK_SLIPS = 2
 FUZZY_MIN = 86.0
 # Leftover pieces shorter than this (characters) are never fuzzy-matched: "Y tê" is too short to trust.
 FUZZY_MIN_CHARS = 6
+# A capitalised place name after "xã", "phường", "huyện" … has at most this many words ("Xuân Hương - Đà Lạt").
+PLACE_MAX_TOKENS = 6
 
 _LIST_GLUE = frozenset({",", ";", ":", "và", "-", "/", ".", "+", "với", "các", "cùng"})
 _QUALIFIERS = (" liên quan",)
 _ITEM_START = frozenset({",", ";", ":", "và"})
 _PIECE_BREAK = frozenset({";", "(", ")"})
-_EDGE_PUNCT = frozenset({",", ";", ":", "-", "/", ".", "+", "*", "(", ")", '"', "'", "…"})
+_EDGE_PUNCT = frozenset({",", ";", ":", "-", "/", ".", "+", "*", "(", ")", '"', "'", "…", "“", "”"})
 _CODE_GLUE = frozenset({"-", "/"})
+# Where a leftover may split into two bodies, if the next piece starts one.
+_SOFT_SPLIT = frozenset({",", "và", "/", ":"})
+# After a comma these end a body's name: the sentence goes on ("Trường Đại học Việt Đức, trên cơ sở …").
+_ENDS_NAME = frozenset({"trên", "dưới", "tại", "cho", "từ", "đến", "khi", "nếu", "do", "bởi", "vì", "đối"})
+_DATE_WORDS = frozenset({"ngày"})
+# Words that make a group of the head noun after them ("các trường", "mỗi cơ quan").
+_PLURAL = frozenset({"các", "những", "mỗi", "từng"})
+# A unit is joined to the known body after it by these ("Đoàn kiểm tra của Bộ GDĐT").
+_LINKS = (("trực", "thuộc"), ("thuộc",), ("của",))
+# A parenthesis opening with these names a channel or recipient, not a body of the cell:
+# "UBND tỉnh (qua Văn phòng UBND tỉnh)", "(báo cáo đồng gửi cho Sở Nội vụ để theo dõi)".
+_CHANNEL_OPENERS = (("qua",), ("thông", "qua"), ("gửi",), ("đồng", "gửi"), ("báo", "cáo"))
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,40}>")
 _WORD_OR_SPACE = re.compile(r"\S+|\s+")
-_CHAR_MAP = {"ð": "đ", "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "＆": "&"}
+# Every dash is one dash; a fullwidth ampersand is "&".
+_CHAR_MAP = {
+    "ð": "đ",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "―": "-",
+    "−": "-",
+    "﹣": "-",
+    "－": "-",
+    "＆": "&",
+}
+# Punctuation that never belongs to a word: spaced out so that "-(Cơ quan" and "GDĐH;Viện" tokenise.
+_SPACED = frozenset("();")
+_ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
+_REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
 
 
 @dataclass(frozen=True)
@@ -89,6 +144,14 @@ class _Key:
         first, last = doc[start], doc[end - 1]
         return self.offsets[first.idx], self.offsets[last.idx + len(last.text) - 1] + 1
 
+    def printed(self, doc: Doc, start: int, end: int) -> str:
+        a, b = self.span(doc, start, end)
+        return self.text[a:b]
+
+    def capitalised(self, token: "spacy.tokens.Token") -> bool:
+        ch = self.text[self.offsets[token.idx]]
+        return ch.isupper() or ch.isdigit()
+
 
 @dataclass(frozen=True)
 class _Cand:
@@ -110,13 +173,37 @@ class _Found:
     raw_end: int
     heads: set[str] = field(default_factory=set)
     first: int = -1  # token span of ``raw`` when wider than the match (a "Sở:" marker before it)
+    role: str = "full"
+    name: str | None = None  # canonical name when it is not the entry's ("UBND tỉnh Lào Cai")
+    kind: str | None = None  # kind when it is not the entry's (a plural group "Các Sở GDĐT")
+
+
+@dataclass
+class _Structure:
+    """Where the word lists of the gazetteer occur in one doc (token index -> end of the phrase)."""
+
+    heads: dict[int, int]
+    head_ends: set[int]
+    groups: dict[int, int]
+    plurals: dict[int, int]
+    not_heads: set[int]
+    breaks: dict[int, int]
+    titles: dict[int, list[int]]
+    noise: set[int]
+    fillers: set[int]
+    units: dict[int, tuple[int, int]]  # start -> (end, unit index)
+    places: dict[int, tuple[int, int]]  # start -> (end, place index)
+    shorts: dict[int, set[str]]  # start -> heads of the short forms starting there
+    capitalised: set[int]  # tokens printed with a capital first letter (the doc itself is lower case)
+    title_ends: set[int] = field(default_factory=set)  # tokens right after a person title
 
 
 def _build_key(text: str) -> _Key:
     """Fold ``text`` for matching and remember where each key character came from.
 
-    Tags such as "<p>" become spaces, "&" becomes " và ", whitespace runs become one space, and each word
-    gets ``fold``'s tone placement ("hoà" -> "hòa") and lower case, word by word so offsets stay exact.
+    Tags such as "<p>" become spaces, "&" becomes " và ", every dash "-", whitespace runs become one space,
+    "(", ")" and ";" are spaced out, and each word gets ``fold``'s tone placement ("hoà" -> "hòa") and lower
+    case, word by word so offsets stay exact.
     """
     text = nfc(text)
     chars = list(text)
@@ -144,6 +231,10 @@ def _build_key(text: str) -> _Key:
             if ch == "&":
                 for c in " và ":
                     emit(c, pos)
+            elif ch in _SPACED:
+                emit(" ", pos)
+                emit(ch, pos)
+                emit(" ", pos)
             else:
                 emit(ch, pos)
     while out and out[-1] == " ":
@@ -166,18 +257,34 @@ def _mark_slips(a: str, b: str) -> int:
 
 
 def _variants(alias: str) -> list[str]:
-    """An alias and its comma-free spelling ("Sở Văn hóa Thể thao và Du lịch")."""
+    """An alias, its comma-free spelling and its dash-free spelling.
+
+    "Sở Văn hóa, Thể thao và Du lịch" -> + "Sở Văn hóa Thể thao và Du lịch"; "Sở Lao động - Thương binh
+    và Xã hội" -> + "Sở Lao động Thương binh và Xã hội" (documents drop either freely).
+    """
     forms = [alias]
-    if "," in alias:
-        forms.append(alias.replace(",", " "))
-    return forms
+    for mark in (",", "-"):
+        for form in list(forms):
+            if mark in form:
+                forms.append(" ".join(form.replace(mark, " ").split()))
+    return list(dict.fromkeys(forms))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two folded names can be one name with letter slips: same word count, same first word
+    (on its skeleton: "sở" is not "bộ"), every word close. "sở thông tin và truyền thông" and "bộ thông tin
+    và truyền thông" are 93% alike as strings and still two bodies."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or not wa or _skeleton(wa[0]) != _skeleton(wb[0]):
+        return False
+    return all(x == y or fuzz.ratio(x, y) >= 50 for x, y in zip(wa, wb, strict=True))
 
 
 class Gazetteer:
     """Known bodies and groups with their matchers; build once, then share (it is never mutated).
 
     Example:
-        >>> gz = Gazetteer.from_yaml_texts([central_yaml, daklak_yaml])
+        >>> gz = Gazetteer.from_yaml_texts([central_yaml, vietnam_yaml, daklak_yaml])
         >>> [r.name for r in split_agencies("Sở: Giáo dục và Đào tạo; Y tế", gz)]
         ['Sở Giáo dục và Đào tạo', 'Sở Y tế']
     """
@@ -185,6 +292,8 @@ class Gazetteer:
     def __init__(self, data: GazetteerData) -> None:
         self.entries: tuple[GazetteerEntry, ...] = tuple(data.entries)
         self.sources: tuple[str, ...] = tuple(data.sources)
+        self.places: tuple[Place, ...] = tuple(data.places)
+        self.home: frozenset[str] = frozenset(fold(p) for p in data.home)
         self._nlp = spacy.blank("xx")
         vocab = self._nlp.vocab
         self._full = PhraseMatcher(vocab, attr="ORTH")
@@ -193,6 +302,7 @@ class Gazetteer:
         self._short_skel = PhraseMatcher(vocab, attr="ORTH")
         self._marker = PhraseMatcher(vocab, attr="ORTH")
         self._noise = PhraseMatcher(vocab, attr="ORTH")
+        self._words = PhraseMatcher(vocab, attr="ORTH")
 
         # token key -> entry; iterating in load order lets a later file take over an alias.
         alias_owner: dict[str, int] = {}
@@ -220,17 +330,44 @@ class Gazetteer:
         self._short_by_key: dict[str, list[int]] = {}
         for (_, key), index in short_owner.items():
             self._short_by_key.setdefault(key, []).append(index)
+        # "Sở:", "các Sở:", "các Sở, ngành:", "các Sở, ban, ngành:" open a list of short forms of "Sở".
         for head in {e.head for e in self.entries if e.head}:
-            for words in ([head, ":"], ["các", head, ":"]):
-                self._marker.add(f"M{head}", [self._nlp.make_doc(" ".join(words))])
+            for before in ("", "các "):
+                for after in ("", " , ngành", " ngành", " , ban , ngành", " , ban ngành", " ban ngành"):
+                    self._marker.add(f"M{head}", [self._nlp.make_doc(f"{before}{head}{after} :")])
         for label, words in (("T", data.titles), ("N", data.fillers)):
             keys = {self._token_key(w) for w in words}
             self._noise.add(label, [self._nlp.make_doc(k) for k in sorted(keys) if k])
+        for label, words in (
+            ("H", data.heads),
+            ("G", data.group_words),
+            ("L", data.plural_words),
+            ("X", data.not_heads),
+            ("B", data.breaks),
+        ):
+            keys = {self._token_key(w) for w in words}
+            self._words.add(label, [self._nlp.make_doc(k) for k in sorted(keys) if k])
+        self._not_heads_skel = PhraseMatcher(vocab, attr="ORTH")
+        not_heads = {self._token_key(w) for w in data.not_heads}
+        self._not_heads_skel.add(
+            "X", [self._skeleton_doc(self._nlp.make_doc(k)) for k in sorted(not_heads) if k]
+        )
+        self._units = tuple(data.units)
+        self._unit_words: dict[str, int] = {}  # folded unit word -> unit index
+        for index, unit in enumerate(self._units):
+            for form in [unit.name, *unit.aliases]:
+                key = self._token_key(form)
+                self._unit_words[key] = index
+                self._words.add(f"U{index}", [self._nlp.make_doc(key)])
+        for index, place in enumerate(self.places):
+            for form in {*_variants(place.name), *(v for a in place.aliases for v in _variants(a))}:
+                self._words.add(f"P{index}", [self._nlp.make_doc(self._token_key(form))])
         self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
 
     @classmethod
     def from_yaml_texts(cls, texts: Sequence[str]) -> "Gazetteer":
-        """Build from YAML texts in load order (central, province, extra provinces; later ones override).
+        """Build from YAML texts in load order (central, national, province, extra provinces; later ones
+        override).
 
         Raises:
             GazetteerError: a text is malformed (see ``parsers.agency_data.parse_yaml_texts``).
@@ -274,15 +411,16 @@ class Gazetteer:
         """Every gazetteer body named in a prose sentence, in order, with offsets into ``nfc(text)``.
 
         Only gazetteer matches are returned (prose is not a list of bodies, so leftovers are not
-        "unknown agencies"); repeated mentions are all returned.
+        "unknown agencies"), with their places ("UBND huyện Trà Bồng"); repeated mentions are all returned.
         """
         key = _build_key(text)
         if not key.key:
             return []
         doc = self._nlp.make_doc(key.key)
-        found = self._match(doc, key, prose=True)
+        st = self._structure(doc, key)
+        found = self._match(doc, key, st, prose=True)
         return [
-            AgencySpan(self._ref(f.entry, key.text[f.raw_start : f.raw_end], f.score), f.raw_start, f.raw_end)
+            AgencySpan(self._found_ref(f, key.text[f.raw_start : f.raw_end]), f.raw_start, f.raw_end)
             for f in found
         ]
 
@@ -297,15 +435,16 @@ class Gazetteer:
         if not key.key:
             return []
         doc = self._nlp.make_doc(key.key)
-        found = self._match(doc, key, prose=False)
-        found.extend(self._leftovers(doc, key, found))
+        st = self._structure(doc, key)
+        found = self._match(doc, key, st, prose=False)
+        found = self._drop_channels(doc, found)
+        found = self._leftovers(doc, key, st, found)
         found.sort(key=lambda f: f.start)
-        self._widen_raw(doc, key, found)
+        self._widen_raw(doc, key, st, found)
         refs: list[AgencyRef] = []
         seen: set[str] = set()
         for f in found:
-            raw = key.text[f.raw_start : f.raw_end]
-            ref = self._ref(f.entry, raw, f.score) if f.entry >= 0 else _unknown(raw)
+            ref = self._found_ref(f, key.text[f.raw_start : f.raw_end])
             if ref.name not in seen:
                 seen.add(ref.name)
                 refs.append(ref)
@@ -329,6 +468,51 @@ class Gazetteer:
     def _ref(self, entry: int, raw: str, score: float) -> AgencyRef:
         e = self.entries[entry]
         return AgencyRef(name=e.name, raw=raw, kind=e.kind, score=round(score, 3))
+
+    def _found_ref(self, f: _Found, raw: str) -> AgencyRef:
+        if f.entry < 0:
+            return _unknown(raw, f.name)
+        e = self.entries[f.entry]
+        return AgencyRef(
+            name=f.name or e.name,
+            raw=raw,
+            kind=f.kind or e.kind,  # type: ignore[arg-type]
+            score=round(f.score, 3),
+        )
+
+    def _structure(self, doc: Doc, key: _Key) -> _Structure:
+        """One pass of the word-list matchers over ``doc`` (heads, groups, breaks, titles, places …)."""
+        strings = self._nlp.vocab.strings
+        cap = {t.i for t in doc if key.capitalised(t)}
+        st = _Structure({}, set(), {}, {}, set(), {}, {}, set(), set(), {}, {}, {}, cap)
+        longest: dict[str, dict[int, int]] = {"H": st.heads, "G": st.groups, "L": st.plurals, "B": st.breaks}
+        for match_id, s, e in self._words(doc):
+            label = strings[match_id]
+            kind = label[0]
+            if kind in longest:
+                table = longest[kind]
+                table[s] = max(table.get(s, s), e)
+                if kind == "H":
+                    st.head_ends.add(e)
+            elif kind == "X":
+                st.not_heads.add(s)
+            elif kind in "UP":
+                table2 = st.units if kind == "U" else st.places
+                if s not in table2 or table2[s][0] < e:
+                    table2[s] = (e, int(label[1:]))
+        for match_id, s, e in self._noise(doc):
+            st.noise.update(range(s, e))
+            if strings[match_id] == "T":
+                st.titles.setdefault(s, []).append(e)
+                st.title_ends.add(e)
+            else:
+                st.fillers.update(range(s, e))
+        for match_id, s, _ in self._short(doc):
+            st.shorts.setdefault(s, set()).add(self.entries[int(strings[match_id][1:])].head)
+        # "phòng, chỗng ma túy": OCR slips in the marks of a not-a-body phrase still make it one
+        for _, s, _ in self._not_heads_skel(self._skeleton_doc(doc)):
+            st.not_heads.add(s)
+        return st
 
     def _candidates(self, doc: Doc, prose: bool) -> list[_Cand]:
         strings = self._nlp.vocab.strings
@@ -361,8 +545,9 @@ class Gazetteer:
             keep(_Cand(s, e, -1, "marker", strings[label][1:], 1.0))
         return list(best.values())
 
-    def _match(self, doc: Doc, key: _Key, prose: bool) -> list[_Found]:
-        """Longest non-overlapping gazetteer matches, with short forms checked against their list."""
+    def _match(self, doc: Doc, key: _Key, st: _Structure, prose: bool) -> list[_Found]:
+        """Longest non-overlapping gazetteer matches, with short forms checked against their list, then
+        the places that follow them, the place lists of groups and the plural "các Sở X"."""
         spans: dict[tuple[int, int], list[_Cand]] = {}
         for c in self._candidates(doc, prose):
             spans.setdefault((c.start, c.end), []).append(c)
@@ -374,7 +559,7 @@ class Gazetteer:
                 chosen.append((s, e))
         chosen.sort()
         starts = {s for s, _ in chosen}
-        noise = self._noise_tokens(doc)
+        noise = st.noise
         found: list[_Found] = []
         prev: _Found | None = None
         for s, e in chosen:
@@ -389,7 +574,7 @@ class Gazetteer:
                     continue
                 raw_start, raw_end = key.span(doc, s, e)
                 heads = {c.head} if c.role == "marker" else {self.entries[c.entry].head}
-                item = _Found(s, e, c.entry, c.score, raw_start, raw_end, heads, first=s)
+                item = _Found(s, e, c.entry, c.score, raw_start, raw_end, heads, first=s, role=c.role)
                 if c.role == "short" and prev is not None and prev.entry < 0 and prev.end == s:
                     item.first, item.raw_start = prev.start, prev.raw_start  # "Sở: Giáo dục và Đào tạo"
                 if c.role != "marker":
@@ -397,13 +582,10 @@ class Gazetteer:
                 prev = item
                 break
         self._distribute_qualifier(doc, found)
+        self._place_tails(doc, key, st, found)
+        found = self._place_lists(doc, key, st, found)
+        self._plural_bodies(doc, key, found)
         return found
-
-    def _noise_tokens(self, doc: Doc, label: str | None = None) -> set[int]:
-        strings = self._nlp.vocab.strings
-        return {
-            i for m, s, e in self._noise(doc) if label is None or strings[m] == label for i in range(s, e)
-        }
 
     def _distribute_qualifier(self, doc: Doc, found: list[_Found]) -> None:
         """A trailing "liên quan" qualifies every group of its list, as the printed phrase means.
@@ -430,39 +612,282 @@ class Gazetteer:
                         item.entry = self._by_name.get(fold(self.entries[item.entry].name) + tail, item.entry)
             run = [f] if f is not None else []
 
-    def _widen_raw(self, doc: Doc, key: _Key, found: list[_Found]) -> None:
-        """In a cell, ``raw`` is the whole list item that names a body: the title before it and the
-        role words after it ("Giám đốc các sở, ban, ngành", "(Văn phòng UBND tỉnh theo dõi, báo cáo)").
-        """
-        titles = self._noise_tokens(doc, "T")
-        fillers = self._noise_tokens(doc, "N")
-        covered = {i for f in found for i in range(f.start, f.end)}
-        for f in found:
-            if f.entry < 0:
-                continue
-            first = f.first if f.first >= 0 else f.start
-            while first > 0 and first - 1 in titles and first - 1 not in covered:
-                first -= 1
-            last, j = f.end, f.end
-            while j < len(doc) and j not in covered and (j in fillers or doc[j].text == ","):
-                if j in fillers:
-                    last = j + 1
-                j += 1
-            if not (j == len(doc) or doc[j].text in {")", ";"}):
-                last = f.end
-            f.raw_start, f.raw_end = key.span(doc, first, last)
+    # -- places ----------------------------------------------------------------------------------------
 
-    def _leftovers(self, doc: Doc, key: _Key, found: list[_Found]) -> list[_Found]:
-        """Read what the gazetteer did not match: fuzzy alias if close, else an unknown body.
+    def _name_unit(self, name: str) -> int | None:
+        """The unit a canonical name ends with ("Công an tỉnh" -> tỉnh, "UBND xã" -> xã), or None."""
+        words = fold(name).split()
+        for n in (2, 1):
+            if len(words) > n and " ".join(words[-n:]) in self._unit_words:
+                return self._unit_words[" ".join(words[-n:])]
+        return None
+
+    def _place_at(
+        self, doc: Doc, key: _Key, st: _Structure, i: int, listed: bool, limit: int
+    ) -> tuple[int, str, Place | None] | None:
+        """The place that starts at token ``i`` (before token ``limit``): (end, name, known place).
+
+        A known province or city always counts; a capitalised name ("Đức Trọng", "3 Bảo Lộc", "Xuân Hương
+        - Đà Lạt") only when ``listed`` is False (after "xã", "phường", "huyện" …).
+        """
+        if i in st.places and st.places[i][0] <= limit:
+            end, index = st.places[i]
+            return end, self.places[index].name, self.places[index]
+        if listed:
+            return None
+        j = i
+        while j < limit and j - i < PLACE_MAX_TOKENS:
+            tok = doc[j]
+            if tok.text == "-" and j > i and j + 1 < limit and key.capitalised(doc[j + 1]):
+                j += 1
+                continue
+            if not tok.text[0].isalnum() or not key.capitalised(tok) or j in st.heads:
+                break
+            j += 1
+        if j == i:
+            return None
+        return j, key.printed(doc, i, j), None
+
+    def _compose(self, entry: GazetteerEntry, place_name: str, place: Place | None) -> str | None:
+        """The name of ``entry`` in a place, or None for the home province (its names imply it).
+
+        "UBND tỉnh" + Lào Cai -> "UBND tỉnh Lào Cai"; + Hà Nội -> "UBND thành phố Hà Nội"; "Sở Giáo dục và
+        Đào tạo" + Ninh Thuận -> "Sở Giáo dục và Đào tạo Ninh Thuận"; "UBND xã" + "Đức Trọng" -> "UBND xã
+        Đức Trọng".
+        """
+        if place is not None and fold(place.name) in self.home:
+            return None
+        unit = self._name_unit(entry.name)
+        base = entry.name
+        if unit is not None and place is not None:
+            words = base.split()
+            unit_len = len(self._units[unit].name.split())
+            base = " ".join([*words[:-unit_len], place.unit])
+        return f"{base} {place_name}"
+
+    def _place_tails(self, doc: Doc, key: _Key, st: _Structure, found: list[_Found]) -> None:
+        """A place printed after a province-level or local body: "Công an tỉnh Lâm Đồng", "Sở GDĐT TP Hà
+        Nội", "UBND huyện Trà Bồng". The found body takes the tokens and, unless the place is the home
+        province, the composed name."""
+        for n, f in enumerate(found):
+            if f.entry < 0 or f.role != "full" or f.name is not None:
+                continue
+            entry = self.entries[f.entry]
+            if entry.kind != "agency" or entry.level == "central":
+                continue
+            limit = found[n + 1].start if n + 1 < len(found) else len(doc)
+            j = f.end
+            unit: int | None = None
+            if j in st.units and st.units[j][0] <= limit:
+                j, unit = st.units[j]
+            if unit is None:
+                unit = self._name_unit(entry.name)
+            listed = unit is None or self._units[unit].listed
+            place = self._place_at(doc, key, st, j, listed, limit)
+            if place is None:
+                # a regional body's number is part of its printed name ("Chi cục Hải quan khu vực XIII")
+                if (
+                    fold(entry.name).endswith(" khu vực")
+                    and f.end < limit
+                    and _REGION_NO.match(doc[f.end].text)
+                ):
+                    f.end += 1
+                    f.raw_end = key.span(doc, f.start, f.end)[1]
+                continue
+            end, place_name, known = place
+            f.end = end
+            f.raw_end = key.span(doc, f.start, end)[1]
+            f.name = self._compose(entry, place_name, known)
+
+    def _place_lists(self, doc: Doc, key: _Key, st: _Structure, found: list[_Found]) -> list[_Found]:
+        """A group of like bodies followed by places names one body per place: "Ủy ban nhân dân các tỉnh:
+        Lào Cai, Phú Thọ, …, Cao Bằng và Bộ Y tế" -> UBND tỉnh Lào Cai, UBND tỉnh Phú Thọ, …, Bộ Y tế."""
+        out: list[_Found] = []
+        for n, f in enumerate(found):
+            each = self._by_name.get(fold(self.entries[f.entry].each or "")) if f.entry >= 0 else None
+            if each is None:
+                out.append(f)
+                continue
+            limit = found[n + 1].start if n + 1 < len(found) else len(doc)
+            j = f.end + 1 if f.end < limit and doc[f.end].text == ":" else f.end
+            items: list[_Found] = []
+            while j < limit and j in st.places and st.places[j][0] <= limit:
+                end, index = st.places[j]
+                place = self.places[index]
+                name = self._compose(self.entries[each], place.name, place)
+                start = f.start if not items else j
+                items.append(
+                    _Found(j, end, each, f.score, *key.span(doc, start, end), heads=set(), name=name)
+                )
+                j = end
+                if j < limit and doc[j].text in {",", "và", ";"}:
+                    j += 1
+            if items:
+                items[0].start = f.start
+                out.extend(items)
+            else:
+                out.append(f)
+        return out
+
+    def _plural_bodies(self, doc: Doc, key: _Key, found: list[_Found]) -> None:
+        """ "các Sở GDĐT" (a ministry writing to every province) is a group, "Các Sở Giáo dục và Đào tạo",
+        unless a list of the same head follows ("các Sở Tài chính, Xây dựng" names two departments)."""
+        for n, f in enumerate(found):
+            if f.entry < 0 or f.role != "full" or f.name is not None or f.start == 0:
+                continue
+            entry = self.entries[f.entry]
+            if entry.kind != "agency" or not entry.head or doc[f.start - 1].text != "các":
+                continue
+            nxt = found[n + 1] if n + 1 < len(found) else None
+            if (
+                nxt is not None
+                and nxt.entry >= 0
+                and self.entries[nxt.entry].head == entry.head
+                and all(t.text in _LIST_GLUE for t in doc[f.end : nxt.start])
+            ):
+                continue
+            f.name = "Các " + entry.name
+            f.kind = "group"
+            f.start -= 1
+            f.first = f.start
+            f.raw_start = key.span(doc, f.start, f.end)[0]
+
+    # -- leftovers -------------------------------------------------------------------------------------
+
+    def _drop_channels(self, doc: Doc, found: list[_Found]) -> list[_Found]:
+        """Bodies inside "(qua …)", "(thông qua …)", "(gửi …)" are channels or recipients, not bodies of
+        the cell; a parenthesis that names a body ("(Văn phòng UBND tỉnh theo dõi, báo cáo)") keeps it."""
+        channel: set[int] = set()
+        depth_start: list[int] = []
+        for tok in doc:
+            if tok.text == "(":
+                depth_start.append(tok.i)
+            elif tok.text == ")" and depth_start:
+                s = depth_start.pop()
+                words = tuple(t.text for t in doc[s + 1 : s + 3])
+                if any(words[: len(o)] == o for o in _CHANNEL_OPENERS):
+                    channel.update(range(s, tok.i + 1))
+        if depth_start:  # an unclosed "(qua …" runs to the end
+            s = depth_start[0]
+            words = tuple(t.text for t in doc[s + 1 : s + 3])
+            if any(words[: len(o)] == o for o in _CHANNEL_OPENERS):
+                channel.update(range(s, len(doc)))
+        return [f for f in found if f.start not in channel]
+
+    def _body_start(self, doc: Doc, st: _Structure, i: int) -> bool:
+        """Whether a body's name starts at token ``i``: a head noun ("Trung tâm", "Vụ"), a group word
+        ("địa phương", "Sinh viên"), or "các"/"mỗi" + a head or plural noun ("các trường", "các tổ chức").
+
+        A head or group word without "các" starts a body when it is capitalised, as names of bodies are
+        ("Sở", "Vụ", "Tổ thẩm định"), or when it follows a list separator ("Sinh viên và khoa chuyên
+        môn", "ngành, địa phương"); "sở, khu dân cư", "dịch vụ công" or "là cơ quan thường trực" in a
+        sentence are not bodies.
+        """
+        if i >= len(doc) or i in st.not_heads:
+            return False
+        if i in st.heads or i in st.groups:
+            if i in st.capitalised:
+                return True
+            if i == 0:
+                return i in st.groups  # a cell that starts "ngành, địa phương"
+            return doc[i - 1].text in _ITEM_START | {"/"} or i in st.title_ends
+        if doc[i].text in _PLURAL and i + 1 < len(doc) and i + 1 not in st.not_heads:
+            return i + 1 in st.heads or i + 1 in st.groups or i + 1 in st.plurals
+        return False
+
+    def _generic(self, doc: Doc, st: _Structure, i: int) -> bool:
+        """Whether the body starting at ``i`` is a generic group: "các …", a group word, or a head noun
+        printed lower case ("bí thư huyện uỷ, thành uỷ" means every such committee)."""
+        if i >= len(doc):
+            return False
+        return i in st.groups or doc[i].text in _PLURAL or (i in st.heads and i not in st.capitalised)
+
+    def _continues_group(self, doc: Doc, st: _Structure, first: int, nxt: int) -> bool:
+        """Whether ``nxt`` (after a comma) goes on with the generic group that starts at ``first``: "các tổ
+        chức, đoàn thể" (bare group words), "huyện uỷ, thành uỷ, đảng uỷ" (head nouns in lower case)."""
+        if first >= len(doc) or (nxt in st.capitalised and nxt in st.heads):
+            return False
+        if first in st.heads and first not in st.capitalised:
+            return nxt in st.heads
+        if first in st.groups or doc[first].text in _PLURAL:
+            return (nxt in st.groups or nxt in st.plurals) and nxt not in st.heads
+        return False
+
+    def _titled_start(self, doc: Doc, st: _Structure, i: int, end: int) -> bool:
+        """A body starts at ``i`` (before ``end``), possibly after person titles ("Giám đốc Sở Du lịch")."""
+        j = self._skip_titles(doc, st, i, end)
+        return j < end and self._body_start(doc, st, j)
+
+    def _skip_titles(self, doc: Doc, st: _Structure, i: int, end: int) -> int:
+        """Skip person titles and filler words before a body, but never into it: "Trưởng Ban Dân tộc
+        tỉnh" -> "Ban Dân tộc tỉnh" (the title "Trưởng ban" would eat the body's "Ban")."""
+        while i < end:
+            ends = [e for e in st.titles.get(i, []) if e <= end]
+            good = [e for e in ends if e == end or self._body_start(doc, st, e)]
+            if good:
+                i = max(good)
+                continue
+            if self._body_start(doc, st, i):
+                break
+            if i in st.noise or doc[i].text in _EDGE_PUNCT:
+                i += 1
+                continue
+            break
+        return i
+
+    def _segments(self, doc: Doc, key: _Key, st: _Structure, piece: list[int]) -> list[list[int]]:
+        """Split a leftover piece where a new body starts: at a verb of the sentence ("chủ trì", "phối
+        hợp với"), and at ",", "và", "/" when the next words start a body or a short form. A comma inside
+        a body's name ("Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh") does not split it; a comma
+        before a preposition ends it ("Trường Đại học Việt Đức, trên cơ sở …"). A group goes on over its
+        bare group words ("các tổ chức, đoàn thể" is one group, as "Các cơ quan, đơn vị" is)."""
+        segs: list[list[int]] = [[]]
+        k = 0
+        end = piece[-1] + 1
+        while k < len(piece):
+            i = piece[k]
+            if i in st.breaks and i not in st.head_ends and st.breaks[i] <= end:
+                stop = st.breaks[i]
+                segs.append([])
+                while k < len(piece) and piece[k] < stop:
+                    k += 1
+                continue
+            if doc[i].text in _DATE_WORDS:  # "UBND ngày 15/7/2025 …": a date is never part of a name
+                segs.append([])
+                k += 1
+                continue
+            nxt = i + 1
+            if doc[i].text in _SOFT_SPLIT and nxt < end and segs[-1]:
+                if doc[i].text == "," and (nxt in st.breaks or doc[nxt].text in _ENDS_NAME):
+                    segs.append([])
+                    k += 1
+                    continue
+                first = self._skip_titles(doc, st, segs[-1][0], end)
+                if not (doc[i].text == "," and self._continues_group(doc, st, first, nxt)) and (
+                    self._titled_start(doc, st, nxt, end)
+                    or nxt in st.shorts
+                    or _acronym_at(doc, nxt, end, key)
+                ):
+                    segs.append([])
+                    k += 1
+                    continue
+            segs[-1].append(i)
+            k += 1
+        return [s for s in segs if s]
+
+    def _leftovers(self, doc: Doc, key: _Key, st: _Structure, found: list[_Found]) -> list[_Found]:
+        """Read what the gazetteer did not match: fuzzy alias if close, an unknown body if it starts like
+        one, else nothing (see the module docstring). Returns ``found`` with the bodies added.
 
         Text in parentheses only contributes gazetteer matches ("(Văn phòng UBND tỉnh theo dõi, báo cáo)"
-        names one body; "theo dõi, báo cáo" is not one).
+        names one body; "theo dõi, báo cáo" is not one; "(Cơ quan Thường trực về PCTT)" is a role).
         """
         covered = {i for f in found for i in range(f.start, f.end)}
         # marker tokens ("Sở", ":") are not leftovers either
         for _, s, e in self._marker(doc):
             covered.update(range(s, e))
-        noise = self._noise_tokens(doc)
+        by_start = {f.start: f for f in found}
+        by_end = {f.end: f for f in found}
         pieces: list[list[int]] = []
         current: list[int] = []
         depth = 0
@@ -479,34 +904,113 @@ class Gazetteer:
             current.append(tok.i)
         if current:
             pieces.append(current)
+        removed: set[int] = set()
         out: list[_Found] = []
         for piece in pieces:
-            piece = _trim(doc, piece, noise)
-            if not piece:
+            trimmed = _trim(doc, piece, st.noise)
+            if not trimmed:
                 continue
-            whole = self._fuzzy(doc, key, piece)
+            whole = self._fuzzy(doc, key, trimmed)
             if whole is not None:
                 out.append(whole)
                 continue
-            for part in _split_commas(doc, piece):
-                part = _trim(doc, part, noise)
-                if part:
-                    fuzzy = self._fuzzy(doc, key, part)
-                    out.append(
-                        fuzzy or _Found(part[0], part[-1] + 1, -1, 0.0, *key.span(doc, part[0], part[-1] + 1))
-                    )
-        return out
+            glued = by_start.get(piece[-1] + 1)  # the known body right after the piece, no separator
+            if glued is not None and doc[piece[-1]].text in _LIST_GLUE | _EDGE_PUNCT:
+                glued = None
+            prev = by_end.get(piece[0])
+            segs = self._segments(doc, key, st, piece)
+            for n, seg in enumerate(segs):
+                item = self._leftover_body(doc, key, st, seg, prev if n == 0 else None)
+                if item is None:
+                    continue
+                nxt = glued if n == len(segs) - 1 and seg[-1] == piece[-1] else None
+                if item.entry < 0 and nxt is not None and self._unit_of(doc, nxt):
+                    # "Thanh tra Sở KH&CN", "Đoàn kiểm tra của Bộ GDĐT": one body, the known one's unit
+                    known = self._found_ref(nxt, "").name
+                    prefix = "Các " + key.printed(doc, item.start, seg[-1] + 1) if item.name else None
+                    item.name = _capitalise(prefix or key.printed(doc, item.start, seg[-1] + 1)) + " " + known
+                    item.end = nxt.end
+                    item.raw_end = nxt.raw_end
+                    removed.add(id(nxt))
+                out.append(item)
+        return [f for f in found if id(f) not in removed] + out
+
+    def _unit_of(self, doc: Doc, nxt: _Found) -> bool:
+        """Whether an unknown body glued before ``nxt`` is a unit of it (only agencies have units)."""
+        if nxt.entry < 0:
+            return False
+        return (nxt.kind or self.entries[nxt.entry].kind) == "agency"
+
+    def _leftover_body(
+        self, doc: Doc, key: _Key, st: _Structure, seg: list[int], prev: "_Found | None"
+    ) -> "_Found | None":
+        """One segment of a leftover: a fuzzy alias, an unknown body, or None (not a body)."""
+        end = seg[-1] + 1
+        seg_start = seg[0]
+        start = self._skip_titles(doc, st, seg[0], end)
+        seg = [i for i in seg if i >= start]
+        linked = any(tuple(t.text for t in doc[end - len(w) : end]) == w for w in _LINKS)
+        # a trailing link ("thuộc", "trực thuộc") is kept: it joins the unit to the body after it
+        seg = _trim(doc, seg, set() if linked else st.noise)
+        if not seg:
+            return None
+        s, e = seg[0], seg[-1] + 1
+        fuzzy = self._fuzzy(doc, key, seg)
+        if fuzzy is not None:
+            return fuzzy
+        text = doc[s:e].text
+        exact_short = text in self._short_by_key and any(
+            self.entries[i].kind == "agency" for i in self._short_by_key[text]
+        )
+        after_head = prev is not None and bool(st.shorts.get(s, set()) & prev.heads)
+        if (
+            self._body_start(doc, st, s)
+            or exact_short
+            or after_head
+            or (e - s == 1 and _acronym_at(doc, s, e, key) and s not in st.not_heads)
+        ):
+            heads = {doc[s].text} if s in st.heads else set()
+            item = _Found(s, e, -1, 0.0, *key.span(doc, s, e), heads=heads)
+            if s > seg_start and self._generic(doc, st, s) and doc[s].text not in _PLURAL:
+                # a title over a generic noun means every such body: "Thủ trưởng đơn vị thuộc …" ->
+                # "Các đơn vị thuộc …", "Các đồng chí bí thư huyện uỷ, thành uỷ" -> "Các huyện uỷ, thành uỷ"
+                item.name = "Các " + key.printed(doc, s, e)
+            return item
+        return None
 
     def _fuzzy(self, doc: Doc, key: _Key, piece: list[int]) -> _Found | None:
         text = doc[piece[0] : piece[-1] + 1].text
         if len(text) < FUZZY_MIN_CHARS:
             return None
-        hit = process.extractOne(text, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+        hits = process.extract(text, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=5)
+        hit = next((h for h in hits if _same_words(text, h[0])), None)
         if hit is None:
             return None
         entry = self._alias_owner[hit[0]]
         start, end = piece[0], piece[-1] + 1
         return _Found(start, end, entry, min(hit[1] / 100, 0.99), *key.span(doc, start, end))
+
+    def _widen_raw(self, doc: Doc, key: _Key, st: _Structure, found: list[_Found]) -> None:
+        """In a cell, ``raw`` is the whole list item that names a body: the title before it and the
+        role words after it ("Giám đốc các sở, ban, ngành", "(Văn phòng UBND tỉnh theo dõi, báo cáo)").
+        """
+        titles = {i for s, ends in st.titles.items() for e in ends for i in range(s, e)}
+        fillers = st.fillers
+        covered = {i for f in found for i in range(f.start, f.end)}
+        for f in found:
+            if f.entry < 0:
+                continue
+            first = f.first if f.first >= 0 else f.start
+            while first > 0 and first - 1 in titles and first - 1 not in covered:
+                first -= 1
+            last, j = f.end, f.end
+            while j < len(doc) and j not in covered and (j in fillers or doc[j].text == ","):
+                if j in fillers:
+                    last = j + 1
+                j += 1
+            if not (j == len(doc) or doc[j].text in {")", ";"}):
+                last = f.end
+            f.raw_start, f.raw_end = key.span(doc, first, last)
 
 
 def _short_ok(
@@ -536,6 +1040,14 @@ def _code_like(doc: Doc, start: int, end: int) -> bool:
     return bool(before or after)
 
 
+def _acronym_at(doc: Doc, i: int, end: int, key: _Key) -> bool:
+    """A lone upper-case abbreviation as a whole list item ("NLNT", "PC04"): a unit's short name in
+    tracking exports. ``key`` gives the printed case (the doc itself is lower case)."""
+    if i >= end or (i + 1 < end and doc[i + 1].text not in _SOFT_SPLIT | _PIECE_BREAK):
+        return False
+    return bool(_ACRONYM.match(key.printed(doc, i, i + 1)))
+
+
 def _trim(doc: Doc, piece: list[int], noise: set[int]) -> list[int]:
     """Drop punctuation, titles and filler words from both ends of a leftover piece."""
     lo, hi = 0, len(piece)
@@ -546,19 +1058,13 @@ def _trim(doc: Doc, piece: list[int], noise: set[int]) -> list[int]:
     return piece[lo:hi]
 
 
-def _split_commas(doc: Doc, piece: list[int]) -> list[list[int]]:
-    parts: list[list[int]] = [[]]
-    for i in piece:
-        if doc[i].text == ",":
-            parts.append([])
-        else:
-            parts[-1].append(i)
-    return [p for p in parts if p]
+def _capitalise(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:]
 
 
-def _unknown(raw: str) -> AgencyRef:
-    name = raw.strip()
-    return AgencyRef(name=name[:1].upper() + name[1:], raw=raw, kind="unknown", score=0.0)
+def _unknown(raw: str, name: str | None = None) -> AgencyRef:
+    return AgencyRef(name=_capitalise(name or raw), raw=raw, kind="unknown", score=0.0)
 
 
 def split_agencies(cell: str | None, gazetteer: Gazetteer) -> list[AgencyRef]:
@@ -567,8 +1073,18 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer) -> list[AgencyRef]:
     Splits by gazetteer match (longest first), never by commas alone:
     "Sở Văn hóa, Thể thao và Du lịch" -> one body; "Sở: Giáo dục và Đào tạo; Y tế;" -> two;
     "Các sở, ban, ngành, địa phương" -> ["Các sở, ban, ngành", "Các địa phương"];
-    "Giám đốc các Sở: Nội vụ, Tài chính" -> ["Sở Nội vụ", "Sở Tài chính"]. Pieces that match nothing are
-    kept with ``kind="unknown"`` and ``name`` = the piece as printed (first letter capitalised).
+    "Giám đốc các Sở: Nội vụ, Tài chính" -> ["Sở Nội vụ", "Sở Tài chính"];
+    "Sở Nông nghiệp và PTNT (Cơ quan Thường trực về PCTT)" -> [Sở Nông nghiệp và Phát triển nông thôn]: a
+    role in parentheses is not a body.
+
+    A body named in parentheses after another is a second entry, after it: "Văn phòng UBND tỉnh (Trung tâm
+    Phục vụ hành chính công tỉnh)" -> [Văn phòng UBND tỉnh, Trung tâm Phục vụ hành chính công tỉnh]. The
+    first is the body the task is given to; the sub-unit is who does it, and a user asking for that unit's
+    tasks must find them. A parenthesis that names a channel ("(qua Văn phòng UBND tỉnh)") adds nothing.
+
+    Pieces the gazetteer does not know are kept whole with ``kind="unknown"`` and ``name`` = the piece as
+    printed (first letter capitalised) when they start like a body (a head noun or a group word); other
+    leftovers are dropped.
     """
     if cell is None:
         return []

@@ -1,9 +1,12 @@
 """Gazetteer data: YAML texts -> validated, merged entries (no matching here, see ``parsers.agency``).
 
-The gazetteer is data, not code: ``data/gazetteer/central.yaml`` (central bodies, person titles, fillers)
-then one file per province (``daklak.yaml``). Another province is another YAML file passed after these;
-an entry whose name folds to an existing one replaces it, anything else is added. The ingest layer reads
-the files; this module only ever sees their text.
+The gazetteer is data, not code: ``data/gazetteer/central.yaml`` (central bodies, and the words agency
+names are built from: person titles, fillers, head nouns), ``vietnam.yaml`` (every province's standard
+bodies, places, units, groups), then one file per province (``daklak.yaml``). Another province is another
+YAML file passed after these. An entry whose name folds to an existing one is merged into it: the later
+file's kind, level, note and ``each`` win and its aliases and short forms are added, so a province file
+overrides what the national layer says about a body without losing the national spellings. The ingest
+layer reads the files; this module only ever sees their text.
 """
 
 import re
@@ -18,7 +21,7 @@ from models.errors import BadArgsError
 from parsers.text import clean_cell, fold
 
 EntryKind = Literal["agency", "group"]
-Level = Literal["province", "central", "party"]
+Level = Literal["province", "central", "party", "local"]
 
 
 class GazetteerError(BadArgsError):
@@ -39,6 +42,9 @@ class GazetteerEntry(Frozen):
     aliases: list[str] = []
     short: list[str] = []
     note: str | None = None
+    # For a group of like bodies, the body each listed place names: "UBND các tỉnh: Lào Cai, Phú Thọ" with
+    # each="UBND tỉnh" is UBND tỉnh Lào Cai + UBND tỉnh Phú Thọ.
+    each: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -66,20 +72,70 @@ class GazetteerEntry(Frozen):
         return ""
 
 
+class Place(Frozen):
+    """A province or centrally-run city ("Lâm Đồng", unit "tỉnh"); ``former`` = merged away in 2025."""
+
+    name: str
+    unit: str
+    aliases: list[str] = []
+    former: bool = False
+
+    @field_validator("name", "unit")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        cleaned = clean_cell(value)
+        if not cleaned:
+            raise ValueError("a place needs a non-empty name and unit")
+        return cleaned
+
+
+class Unit(Frozen):
+    """An administrative unit word a place name follows ("tỉnh", "xã"; "TP." is "thành phố").
+
+    ``listed``: only known places may follow it ("tỉnh" + a name in ``places``), so a person's name after
+    "UBND tỉnh" is never read as a province; other units take any capitalised name ("xã Đức Trọng").
+    """
+
+    name: str
+    aliases: list[str] = []
+    listed: bool = False
+
+
 class _FileModel(Frozen):
     province: str | None = None
+    home: list[str] | None = None
     titles: list[str] = []
     fillers: list[str] = []
+    heads: list[str] = []
+    group_words: list[str] = []
+    plural_words: list[str] = []
+    not_heads: list[str] = []
+    breaks: list[str] = []
+    units: list[Unit] = []
+    places: list[Place] = []
     entries: list[GazetteerEntry] = []
 
 
 class GazetteerData(Frozen):
-    """All files merged: entries in load order (later files' replacements in place), titles and fillers."""
+    """All files merged: entries in load order (later files merged in place), and the word lists.
+
+    ``titles``, ``fillers``, ``heads``, ``group_words``, ``plural_words``, ``not_heads``, ``breaks``, ``units``
+    and ``places`` are unioned over the files; ``home`` (the province the canonical names imply) is the
+    last file's that declares one.
+    """
 
     entries: list[GazetteerEntry]
     titles: list[str]
     fillers: list[str]
     sources: list[str]  # the ``province`` label of each file, in load order
+    heads: list[str] = []
+    group_words: list[str] = []
+    plural_words: list[str] = []
+    not_heads: list[str] = []
+    breaks: list[str] = []
+    units: list[Unit] = []
+    places: list[Place] = []
+    home: list[str] = []
 
 
 _AMPERSAND = re.compile(r"\s*&\s*")
@@ -91,6 +147,26 @@ def alias_text(text: str) -> str:
     "Sở KH&CN" -> "sở kh và cn", "Sở Giáo dục & Đào tạo" -> "sở giáo dục và đào tạo".
     """
     return fold(_AMPERSAND.sub(" và ", clean_cell(text)))
+
+
+def _union(values: list[str], more: Sequence[str]) -> list[str]:
+    seen = {alias_text(v) for v in values}
+    out = list(values)
+    for value in more:
+        if alias_text(value) not in seen:
+            seen.add(alias_text(value))
+            out.append(value)
+    return out
+
+
+def _merge(earlier: GazetteerEntry, later: GazetteerEntry) -> GazetteerEntry:
+    """``later`` redefines ``earlier`` (same name): its fields win, the spellings of both are kept."""
+    return later.model_copy(
+        update={
+            "aliases": _union(later.aliases, earlier.aliases),
+            "short": _union(later.short, earlier.short),
+        }
+    )
 
 
 def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
@@ -105,6 +181,12 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
     merged: dict[str, GazetteerEntry] = {}
     titles: dict[str, str] = {}
     fillers: dict[str, str] = {}
+    words: dict[str, dict[str, str]] = {
+        k: {} for k in ("heads", "group_words", "plural_words", "not_heads", "breaks")
+    }
+    units: dict[str, Unit] = {}
+    places: dict[str, Place] = {}
+    home: list[str] = []
     sources: list[str] = []
     for number, text in enumerate(texts, start=1):
         model = _parse_one(text, number)
@@ -123,16 +205,30 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
                     f"gazetteer {label!r}: no short form of {entry.name!r} ends its name "
                     f"(short={entry.short}); add the tail used in lists, e.g. 'Tư pháp' for 'Sở Tư pháp'"
                 )
-            merged[key] = entry  # dict keeps the first position, takes the later value
+            # dict keeps the first position; the later entry wins and keeps the earlier spellings
+            merged[key] = _merge(merged[key], entry) if key in merged else entry
         for title in model.titles:
             titles.setdefault(alias_text(title), title)
         for filler in model.fillers:
             fillers.setdefault(alias_text(filler), filler)
+        for name, bucket in words.items():
+            for word in getattr(model, name):
+                bucket.setdefault(alias_text(word), word)
+        for unit in model.units:
+            units[alias_text(unit.name)] = unit
+        for place in model.places:
+            places[alias_text(place.name)] = place
+        if model.home is not None:
+            home = list(model.home)
     return GazetteerData(
         entries=list(merged.values()),
         titles=list(titles.values()),
         fillers=list(fillers.values()),
         sources=sources,
+        **{name: list(bucket.values()) for name, bucket in words.items()},
+        units=list(units.values()),
+        places=list(places.values()),
+        home=home,
     )
 
 
