@@ -454,3 +454,32 @@ def to_xlsx(docs: list[Document], tasks_by_doc: dict[str, list[Task]], *, lang: 
     combined = Sheet(label("xlsx.all_tasks", lang), _all_columns(lang), all_rows, autofilter=True,
                      title=label("xlsx.all_tasks", lang))  # fmt: skip
     return workbook_bytes([combined, *doc_sheets], lang)
+
+
+def render_export(
+    fmt: str,
+    docs: list[Document],
+    tasks: list[Task],
+    *,
+    lang: str = DEFAULT_LANG,
+    bom: bool = True,
+    raw: bool = False,
+) -> bytes:
+    """The bytes of an export file: ``json`` (the contract; ``lang``, ``bom``, ``raw`` do not apply),
+    ``csv`` (``lang``, ``bom``, ``raw``) or ``xlsx`` (``lang``). ``tasks`` in document order.
+
+    Raises:
+        ValueError: an unknown format.
+    """
+    by_id = {d.doc_id: d for d in docs}
+    if fmt == "xlsx":
+        grouped: dict[str, list[Task]] = {}
+        for t in tasks:
+            grouped.setdefault(t.doc_id, []).append(t)
+        return to_xlsx(docs, grouped, lang=lang)
+    records = [task_record(t, by_id[t.doc_id]) for t in tasks]
+    if fmt == "json":
+        return to_json(records).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(records, lang=lang, bom=bom, raw=raw).encode("utf-8")
+    raise ValueError(f"unknown export format {fmt!r}: use json, csv or xlsx")

@@ -5,6 +5,7 @@ import io
 import json
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from models.document import Document, DocumentMeta
@@ -14,6 +15,7 @@ from models.export import (
     XLSX_HEADER,
     csv_cell,
     csv_header,
+    render_export,
     sheet_name,
     task_record,
     to_csv,
@@ -26,7 +28,17 @@ CONTRACT_KEYS = {
     "task_id", "document", "source", "annex", "section", "section_title", "stt", "text", "lead", "co",
     "output", "deadline", "pages", "method", "confidence",
 }  # fmt: skip
-DOCUMENT_KEYS = {"doc_id", "file", "doc_type", "number", "issue_date", "issue_month", "issuer", "subject", "signer"}
+DOCUMENT_KEYS = {
+    "doc_id",
+    "file",
+    "doc_type",
+    "number",
+    "issue_date",
+    "issue_month",
+    "issuer",
+    "subject",
+    "signer",
+}
 DEADLINE_KEYS = {"raw", "kind", "due", "recurrence", "condition", "milestones"}
 
 
@@ -67,7 +79,9 @@ def test_task_record_has_every_contract_field() -> None:
     assert set(rec["deadline"]) == DEADLINE_KEYS
     assert rec["document"]["issue_month"] is None and rec["output"] is None  # unknown is null, not absent
     assert rec["deadline"]["due"] == "2026-01-31"
-    assert rec["deadline"]["milestones"] == [{"due": "2026-01-31", "text": "ban hành kế hoạch trong tháng 01/2026"}]
+    assert rec["deadline"]["milestones"] == [
+        {"due": "2026-01-31", "text": "ban hành kế hoạch trong tháng 01/2026"}
+    ]
     assert rec["lead"] == [{"name": "Sở Khoa học và Công nghệ", "raw": "Sở KH&CN", "kind": "agency"}]
 
 
@@ -82,7 +96,9 @@ def test_csv_flattens_one_row_per_task() -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv([task_record(task, doc)], lang="en", bom=False))))
     assert list(rows[0]) == CSV_COLUMNS
     assert rows[0]["lead"] == "Sở Khoa học và Công nghệ" and rows[0]["pages"] == "12,13"
-    assert rows[0]["deadline_kind"] == "month" and rows[0]["source"] == "table"  # English: the contract's codes
+    assert (
+        rows[0]["deadline_kind"] == "month" and rows[0]["source"] == "table"
+    )  # English: the contract's codes
 
 
 def test_csv_is_vietnamese_with_a_byte_order_mark_by_default() -> None:
@@ -94,7 +110,11 @@ def test_csv_is_vietnamese_with_a_byte_order_mark_by_default() -> None:
     assert rows[0] == csv_header("vi")
     assert rows[0][:3] == ["Mã nhiệm vụ", "Mã tệp", "Tệp"] and "Cơ quan chủ trì" in rows[0]
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Loại thời hạn"] == "tháng" and row["Nguồn"] == "bảng" and row["Cơ quan chủ trì"] == "Sở Khoa học và Công nghệ"
+    assert (
+        row["Loại thời hạn"] == "tháng"
+        and row["Nguồn"] == "bảng"
+        and row["Cơ quan chủ trì"] == "Sở Khoa học và Công nghệ"
+    )
     assert not to_csv([task_record(task, doc)], bom=False).startswith("\ufeff")
 
 
@@ -133,7 +153,9 @@ def test_xlsx_combined_sheet_filters_freezes_dates_wraps_and_prints_a4_landscape
     tasks = [
         _task(doc, 1, deadline=Deadline(raw="trước ngày 12/6/2026", kind="date", due=date(2026, 6, 12))),
         _task(doc, 2, deadline=Deadline(raw="Hằng tháng", kind="recurring", recurrence="monthly")),
-        _task(doc, 3, deadline=Deadline(raw="khi có chủ trương", kind="conditional", condition="có chủ trương")),
+        _task(
+            doc, 3, deadline=Deadline(raw="khi có chủ trương", kind="conditional", condition="có chủ trương")
+        ),
     ]
     wb = _workbook([doc], tasks)
     assert wb.sheetnames[0] == "Tất cả nhiệm vụ" and wb.active.title == "Tất cả nhiệm vụ"
@@ -141,7 +163,10 @@ def test_xlsx_combined_sheet_filters_freezes_dates_wraps_and_prints_a4_landscape
         assert ws.freeze_panes == "A2"
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)  # width fits, pages flow
+        assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (
+            1,
+            0,
+        )  # width fits, pages flow
         assert ws.print_title_rows == "$1:$1"  # the header row on every printed page
         assert all(c.font.bold for c in ws[1])
     ws = wb["Tất cả nhiệm vụ"]
@@ -151,19 +176,27 @@ def test_xlsx_combined_sheet_filters_freezes_dates_wraps_and_prints_a4_landscape
     due = ws.cell(row=2, column=header.index("Hạn (chuẩn hóa)") + 1)
     assert due.is_date and due.value.date() == date(2026, 6, 12) and due.number_format == "DD/MM/YYYY"
     issued = ws.cell(row=2, column=header.index("Ngày ban hành") + 1)
-    assert issued.is_date and issued.value.date() == date(2026, 1, 30) and issued.number_format == "DD/MM/YYYY"
+    assert (
+        issued.is_date and issued.value.date() == date(2026, 1, 30) and issued.number_format == "DD/MM/YYYY"
+    )
     text = ws.cell(row=2, column=header.index("Nhiệm vụ") + 1)
     assert text.alignment.wrap_text and ws.column_dimensions[text.column_letter].width >= 40
     kinds = [ws.cell(row=r, column=header.index("Loại thời hạn") + 1).value for r in (2, 3, 4)]
     assert kinds == ["ngày", "định kỳ", "có điều kiện"]  # words under Vietnamese headers, not codes
-    values = {c.value for row in wb.worksheets[1].iter_rows() for c in row} | {c.value for row in ws.iter_rows() for c in row}
+    values = {c.value for row in wb.worksheets[1].iter_rows() for c in row} | {
+        c.value for row in ws.iter_rows() for c in row
+    }
     assert not values & {"recurring", "conditional", "date", "month", "table", "prose"}
     assert wb["15-KH-BCĐ"].oddHeader.left.text.startswith("KẾ HOẠCH 15/KH-BCĐ, 30/01/2026")
 
 
 def test_xlsx_in_english_on_request() -> None:
     doc = _doc(1, "15/KH-BCĐ", issue_date=date(2026, 1, 30))
-    wb = _workbook([doc], [_task(doc, 1, deadline=Deadline(raw="Hằng quý", kind="recurring", recurrence="quarterly"))], "en")
+    wb = _workbook(
+        [doc],
+        [_task(doc, 1, deadline=Deadline(raw="Hằng quý", kind="recurring", recurrence="quarterly"))],
+        "en",
+    )
     assert wb.sheetnames == ["All tasks", "15-KH-BCĐ"]
     ws = wb["All tasks"]
     header = [c.value for c in ws[1]]
@@ -229,7 +262,7 @@ def _hostile_workbook(hostile: list[str]):  # type: ignore[no-untyped-def]
 
 
 def test_xlsx_never_writes_a_cell_as_a_formula() -> None:
-    doc, tasks, wb = _hostile_workbook(HOSTILE)
+    _, _, wb = _hostile_workbook(HOSTILE)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     texts = {c.value for c in cells if isinstance(c.value, str)}
@@ -258,3 +291,20 @@ def test_csv_prefixes_cells_that_start_like_formulas_unless_raw() -> None:
     assert {h for h in HOSTILE} <= {c for row in raw for c in row}
     assert csv_cell("Sở Nội vụ") == "Sở Nội vụ" and csv_cell(-1) == -1 and csv_cell(None) is None
     assert csv_cell("a=b") == "a=b"  # only the first character matters
+
+
+def test_render_export_passes_language_bom_and_raw_through() -> None:
+    doc = _doc(1, "1/KH")
+    tasks = [
+        _task(doc, 1, text="=1+1", deadline=Deadline(raw="Hằng năm", kind="recurring", recurrence="yearly"))
+    ]
+    vi = render_export("csv", [doc], tasks).decode("utf-8")
+    assert vi.startswith("\ufeffMã nhiệm vụ,") and ",'=1+1," in vi and "định kỳ" in vi and "hằng năm" in vi
+    en = render_export("csv", [doc], tasks, lang="en", bom=False, raw=True).decode("utf-8")
+    assert en.startswith("task_id,") and ",=1+1," in en and ",recurring," in en and ",yearly," in en
+    assert (
+        load_workbook(io.BytesIO(render_export("xlsx", [doc], tasks, lang="en"))).sheetnames[0] == "All tasks"
+    )
+    assert json.loads(render_export("json", [doc], tasks))[0]["text"] == "=1+1"  # JSON is data for tools
+    with pytest.raises(ValueError, match="pdf"):
+        render_export("pdf", [doc], tasks)
