@@ -383,6 +383,15 @@ def _doc_sheet_base(doc: Document, lang: str) -> str:
     return " ".join(x for x in (kind, label("xlsx.no_number", lang), when) if x)
 
 
+def _issued(doc: Document, lang: str) -> Cell:
+    """The issue date as a date cell; "06/2026" when only the month is printed (a letter left undated)."""
+    m = doc.meta
+    if m.issue_date or not m.issue_month:
+        return m.issue_date
+    year, _, month = m.issue_month.partition("-")
+    return m.issue_month if lang == "en" else f"{month}/{year}"
+
+
 def _file_kind(doc: Document) -> str:
     return doc.file.rpartition(".")[2].lower() if "." in doc.file else ""
 
@@ -447,7 +456,7 @@ def to_xlsx(docs: list[Document], tasks_by_doc: dict[str, list[Task]], *, lang: 
                 last_heading = heading
             rows.append([t.stt, t.text, _names(t.lead), _names(t.co), t.output, t.deadline.raw, t.deadline.due,
                          kind, t.annex, t.section, pages, doc_label(doc), t.task_id])  # fmt: skip
-            all_rows.append([doc_label(doc), doc.meta.issue_date, t.annex, t.section, t.stt, t.text,
+            all_rows.append([doc_label(doc), _issued(doc, lang), t.annex, t.section, t.stt, t.text,
                              _names(t.lead), _names(t.co), t.output, t.deadline.raw, t.deadline.due, kind, pages,
                              t.task_id])  # fmt: skip
         doc_sheets.append(Sheet(name, _doc_columns(lang), rows, headings, title=doc_title(doc, lang)))

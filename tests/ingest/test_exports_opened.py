@@ -201,3 +201,42 @@ def test_xlsx_printed_by_libreoffice_is_a4_landscape_with_the_header_on_every_pa
     # dates as a Vietnamese reader writes them
     assert "30/01/2026" in texts[0] and "2026-01-30" not in " ".join(texts)
     assert f"{date(2026, 3, 31):%d/%m/%Y}" in " ".join(texts)
+
+
+def test_diff_workbook_comes_from_the_same_writer(plan_registry: Path, tmp_path: Path) -> None:
+    out = tmp_path / "diff.xlsx"
+    assert (
+        main(["diff", "15/KH-BCĐ", "21/KH-BCĐ", "--db", str(plan_registry), "-f", "xlsx", "-o", str(out)])
+        == 0
+    )
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Tóm tắt", "Thay đổi", "Thêm mới", "Bị bỏ"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        assert ws.oddHeader.left.text == "15/KH-BCĐ → 21/KH-BCĐ"
+    summary = {row[0]: row[1] for row in wb["Tóm tắt"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Văn bản A"] == "15/KH-BCĐ" and summary["Nhiệm vụ thêm mới"] == 2
+    assert summary["Nhiệm vụ đổi số thứ tự"] == 5  # Vietnamese labels, not "added"/"renumbered"
+    changes = {c for row in wb["Thay đổi"].iter_rows(min_row=2, values_only=True) for c in row[2].split(", ")}
+    assert changes <= {"nội dung", "chủ trì", "phối hợp", "kết quả", "thời hạn"} and "thời hạn" in changes
+    added = wb["Thêm mới"]
+    dates = [c for c in added["G"][1:] if c.value is not None]
+    assert dates and all(c.is_date and c.number_format == "DD/MM/YYYY" for c in dates)
+    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_diff_workbook_and_report_in_english(plan_registry: Path, tmp_path: Path) -> None:
+    from ingest.diff_cmd import run_diff, to_xlsx
+    from ingest.report import render_report
+
+    with Registry(plan_registry) as reg:
+        wb = load_workbook(io.BytesIO(to_xlsx(run_diff(reg, "15/KH-BCĐ", "21/KH-BCĐ"), "en")))
+        html = render_report(reg, date(2026, 4, 15), lang="en")
+    assert wb.sheetnames == ["Summary", "Changed", "Added", "Removed"]
+    assert [c.value for c in wb["Changed"][1]][:3] == ["Position A", "Position B", "Changes"]
+    assert (
+        '<html lang="en">' in html and "Task list" in html and "Overdue" in html and "Clear filters" in html
+    )
+    for vietnamese in ("Danh sách nhiệm vụ", "Trạng thái", "Bỏ lọc", "Quá hạn", "Theo cơ quan chủ trì"):
+        assert vietnamese not in html

@@ -308,3 +308,9 @@ def test_render_export_passes_language_bom_and_raw_through() -> None:
     assert json.loads(render_export("json", [doc], tasks))[0]["text"] == "=1+1"  # JSON is data for tools
     with pytest.raises(ValueError, match="pdf"):
         render_export("pdf", [doc], tasks)
+
+
+def test_xlsx_issue_month_when_the_day_is_not_printed() -> None:
+    letter = _doc(1, "/UBND-KGVX", issue_month="2026-06")
+    assert _workbook([letter], [_task(letter, 1)])["Tất cả nhiệm vụ"]["B2"].value == "06/2026"
+    assert _workbook([letter], [_task(letter, 1)], "en")["All tasks"]["B2"].value == "2026-06"
