@@ -1,50 +1,268 @@
 """The ``theodoi`` command. Each subcommand calls one library function; exit codes are mapped here only.
 
-Data goes to stdout or the file named with ``-o``; messages go to stderr.
+Data goes to stdout or the file named with ``-o``; messages go to stderr. A mistake on the command line
+(unknown command or option, missing argument, bad value) is one line on stderr and exit code 1, never a
+traceback: typer bundles its own copy of click, so ``main`` runs the app with ``standalone_mode=False`` and
+catches that copy's ``ClickException`` (found from ``typer.BadParameter``'s bases, whichever click it is).
+
+Global options (``--version``, ``-q/--quiet``, ``-v/--verbose``, ``--lang``) may be written before or
+after the command: ``main`` moves them in front before typer parses the line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
+import sqlite3
 import sys
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import pydantic
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
-from models.errors import ExitCode, TheodoiError
+from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
+from models.labels import DEFAULT_LANG, ENV_VAR, label, resolve_lang
 
 if TYPE_CHECKING:
     from models.registry import Registry
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Track the tasks in provincial directives.")
-err = Console(stderr=True)
-out = Console()
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Track the tasks in provincial directives (theo dõi nhiệm vụ).",
+    epilog="Global options (--lang, -q, -v, --version) may also follow the command."
+    " Exit codes: 0 ok, 1 bad arguments, 2 input file unreadable, 3 missing dependency,"
+    " 4 registry error, 5 batch finished with some files failed, 130 interrupted.",
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+out = Console(highlight=False)
 
 DEFAULT_DB = Path("out/registry.sqlite")
+DB_ENV = "THEODOI_DB"
 DbOption = Annotated[
     str,
-    typer.Option("--db", envvar="THEODOI_DB", help="Registry: SQLite file path or postgresql:// URL."),
-]
+    typer.Option(
+        "--db", envvar=DB_ENV,
+        help="Registry: SQLite file or postgresql:// URL (default: out/registry.sqlite under the current folder).",
+    ),
+]  # fmt: skip
+
+# The exception base of the click copy typer uses (typer 0.29 bundles one in typer._click).
+_ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
-def _registry(db: str) -> Registry:
+@dataclass
+class GlobalOptions:
+    lang: str = DEFAULT_LANG
+    quiet: bool = False
+    verbose: int = 0
+
+
+OPTS = GlobalOptions()
+
+
+def _lang() -> str:
+    return OPTS.lang
+
+
+def _say(text: str | Text) -> None:
+    """An informational line on stderr ("wrote …", counts); silent with -q."""
+    if not OPTS.quiet:
+        err.print(text)
+
+
+# -- values ------------------------------------------------------------------------------------------
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_date(text: str) -> date:
+    """A date as a clerk writes it (30/06/2026, 30-6-2026, 30.06.2026) or as ISO (2026-06-30)."""
+    value = text.strip()
+    try:
+        if m := _DMY.fullmatch(value):
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise typer.BadParameter(label("err.bad_date", _lang(), value=text))
+
+
+def _date_option(text: str | date | None) -> date | None:
+    if text is None or isinstance(text, date):
+        return text
+    return parse_date(text)
+
+
+def date_option(help_text: str) -> Any:
+    return typer.Option(parser=_date_option, metavar="DD/MM/YYYY", help=help_text + " (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+# -- the registry ------------------------------------------------------------------------------------
+
+
+def _db_source(db: str) -> str:
+    """Why theodoi looked where it did: the default, THEODOI_DB or --db (for the error message)."""
+    env = os.environ.get(DB_ENV)
+    if env and env == db:
+        return "msg.why_env"
+    if not env and db == str(DEFAULT_DB):
+        return "msg.why_default"
+    return "msg.why_option"
+
+
+def _sqlite_path(db: str) -> Path | None:
+    if db.startswith("sqlite:///"):
+        rest = db.removeprefix("sqlite:///")
+        return None if rest in ("", ":memory:") else Path(rest)
+    return None if "://" in db else Path(db)
+
+
+def require_registry(db: str) -> None:
+    """Refuse to go on when ``db`` holds no registry yet, so that a read never creates an empty one.
+
+    Raises:
+        RegistryError: no such file, a file that is not a theodoi registry, or a database without one.
+    """
+    lang = _lang()
+    path = _sqlite_path(db)
+    if path is not None:
+        where = path.resolve()
+        if not path.is_file():
+            raise RegistryError(label("msg.no_registry", lang, path=where, why=label(_db_source(db), lang)))
+        try:
+            with sqlite3.connect(where.as_uri() + "?mode=ro", uri=True) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                ).fetchone()
+        except sqlite3.Error as e:
+            raise RegistryError(label("err.not_registry", lang, path=where, reason=e)) from e
+        if not found:
+            raise RegistryError(label("err.not_registry", lang, path=where, reason="no schema_migrations table"))
+        return
+    if "://" not in db:
+        return
+    import sqlalchemy as sa
+
+    from models.registry import database_url
+
+    engine = sa.create_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            found = sa.inspect(conn).has_table("schema_migrations")
+    except sa.exc.SQLAlchemyError as e:
+        raise RegistryError(label("err.cannot_open", lang, db=_redact(db), reason=_first_line(e))) from e
+    finally:
+        engine.dispose()
+    if not found:
+        raise RegistryError(label("msg.no_registry", lang, path=_redact(db), why=label(_db_source(db), lang)))
+
+
+def open_registry(db: str, *, create: bool = False) -> Registry:
+    """The registry at ``db``; only the commands that write (``ingest``, ``watch``) may create one."""
     from models.registry import Registry  # deferred so that `theodoi --help` stays fast
 
+    if not create:
+        require_registry(db)
     return Registry(db)
+
+
+def _redact(url: str) -> str:
+    """A URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(getattr(e, "orig", None) or e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as e:
+        raise BadArgsError(label("err.cannot_write", _lang(), path=path, reason=e.strerror or e)) from e
+    _say(label("msg.wrote", _lang(), path=path))
+
+
+# -- global options ----------------------------------------------------------------------------------
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        try:
+            version = metadata.version("theodoi")
+        except metadata.PackageNotFoundError:
+            version = "(not installed)"
+        out.print(f"theodoi {version}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_show_version, help="Print the version and exit.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and failures on stderr.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv: debug).")] = 0,
+    lang: Annotated[
+        str | None, typer.Option("--lang", envvar=ENV_VAR, metavar="vi|en", help="Language of labels (default vi).")
+    ] = None,
+) -> None:
+    try:
+        OPTS.lang = resolve_lang(lang, env={})
+    except ValueError as e:
+        raise typer.BadParameter(label("err.bad_lang", _lang(), value=lang), param_hint="--lang") from e
+    OPTS.quiet, OPTS.verbose = quiet, verbose
+    if quiet:
+        level = logging.ERROR
+    elif verbose:
+        level = logging.DEBUG if verbose > 1 else logging.INFO
+    else:
+        level = logging.getLevelName(os.environ.get("THEODOI_LOG", "WARNING").upper())
+        level = level if isinstance(level, int) else logging.WARNING
+    logging.getLogger().setLevel(level)
+
+
+def _log_level() -> int:
+    return logging.getLogger().level
+
+
+# -- commands ----------------------------------------------------------------------------------------
+
+
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+
+
+class ViewFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    ViewFormat, typer.Option("--format", "-f", help="table (terminal), json (export contract keys) or csv.")
+]
+WideOption = Annotated[bool, typer.Option("--wide", help="One line per row, nothing wrapped (for `less -S`).")]
 
 
 @app.command()
@@ -57,16 +275,15 @@ def ingest(
         "out/batch-report.json"
     ),
     workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: parse in this process).")] = 0,
-    executor: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    executor: Annotated[Executor, typer.Option(help="local (processes) or dask.")] = Executor.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (default: local).")] = None,
 ) -> None:
-    """Ingest PDF, Word and image files into the registry."""
+    """Ingest PDF, Word and image files into the registry (created if it does not exist)."""
     from ingest.cli_ingest import run_ingest
 
-    if executor not in ("local", "dask"):
-        raise click.BadParameter(f"--executor {executor!r}: choose local or dask")
     raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err,
-                                workers=workers, executor=executor, scheduler=scheduler))  # type: ignore[arg-type]  # fmt: skip
+                                workers=workers, executor=executor.value, scheduler=scheduler,
+                                quiet=OPTS.quiet))  # type: ignore[arg-type]  # fmt: skip
 
 
 @app.command()
@@ -76,6 +293,14 @@ def watch(
     poll: Annotated[bool, typer.Option(help="Poll instead of inotify (network shares).")] = False,
     once: Annotated[bool, typer.Option(help="Process what is there, then exit (cron, tests).")] = False,
     settle: Annotated[float, typer.Option(min=0, help="Seconds a file's size/mtime must stay still.")] = 2.0,
+    settle_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds a file that never looks complete (a PDF without %%EOF) is waited for after its last"
+            " change; then it is read as it is (a truncated file goes to failed/ with the reason).",
+        ),
+    ] = 120.0,
     interval: Annotated[float, typer.Option(min=0.05, help="Seconds between scans.")] = 1.0,
     workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: parse in this process).")] = 0,
 ) -> None:
@@ -83,21 +308,19 @@ def watch(
     from ingest.watch import run_watch
 
     raise typer.Exit(run_watch(inbox, db, poll=poll, once=once, settle_s=settle, interval_s=interval,
-                               workers=workers))  # fmt: skip
+                               workers=workers, settle_timeout_s=settle_timeout,
+                               log_level=_log_level()))  # fmt: skip
 
 
 @app.command()
-def documents(db: DbOption = str(DEFAULT_DB)) -> None:
-    """List the registered documents."""
-    with _registry(db) as reg:
-        table = Table("doc_id", "file", "type", "number", "date", "pages", "method", "tasks")
-        for d in reg.documents():
-            m = d.meta
-            table.add_row(
-                d.doc_id[:12], d.file, m.doc_type or "", m.number or "",
-                str(m.issue_date or m.issue_month or ""), str(d.pages), d.method, str(d.task_count),
-            )  # fmt: skip
-        out.print(table)
+def documents(db: DbOption = str(DEFAULT_DB), fmt: FormatOption = ViewFormat.table, wide: WideOption = False) -> None:
+    """List the registered documents: number, date, type, file, pages, tasks."""
+    from ingest.cli_tables import document_view, write_view
+
+    with open_registry(db) as reg:
+        docs = reg.documents()
+    write_view(document_view(docs, _lang()), fmt.value, out, _lang(), wide=wide)
+    _say(label("msg.n_documents", _lang(), n=len(docs)))
 
 
 @app.command()
@@ -105,25 +328,28 @@ def tasks(
     db: DbOption = str(DEFAULT_DB),
     doc: Annotated[str | None, typer.Option(help="Document number, doc-id prefix or file name.")] = None,
     agency: Annotated[str | None, typer.Option(help="Agency, by any alias (Sở KH&CN, CA tỉnh).")] = None,
-    due_before: Annotated[str | None, typer.Option(help="Only tasks due before YYYY-MM-DD.")] = None,
+    due_before: Annotated[date | None, date_option("Only tasks due before this date")] = None,
     overdue: Annotated[bool, typer.Option(help="Only tasks whose due date has passed.")] = False,
-    as_of: Annotated[str | None, typer.Option(help="Today's date for --overdue (YYYY-MM-DD).")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 1000,
+    as_of: Annotated[date | None, date_option("Today's date for --overdue (default: today)")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many tasks.")] = 1000,
+    fmt: FormatOption = ViewFormat.table,
+    wide: WideOption = False,
 ) -> None:
-    """Tasks as a table in the terminal."""
+    """Tasks, filtered by document, agency and due date."""
+    from ingest.cli_tables import task_csv_rows, task_view, write_view
     from ingest.queries import select_tasks
 
-    with _registry(db) as reg:
-        found = select_tasks(reg, doc=doc, agency=agency, due_before=_date(due_before), overdue=overdue,
-                             as_of=_date(as_of))  # fmt: skip
-        table = Table("doc", "annex", "sec", "stt", "task", "lead", "deadline", "due", show_lines=False)
-        for t in found[:limit]:
-            table.add_row(
-                t.doc_id[:8], t.annex or "", t.section or "", t.stt or "", t.text[:80],
-                "; ".join(a.name for a in t.lead)[:40], (t.deadline.raw or "")[:30], str(t.deadline.due or ""),
-            )  # fmt: skip
-        out.print(table)
-        err.print(f"{len(found)} task(s)")
+    with open_registry(db) as reg:
+        found = select_tasks(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of)
+        docs = {d.doc_id: d for d in reg.documents()}
+    shown = found[:limit]
+    lang = _lang()
+    write_view(task_view(shown, docs, lang), fmt.value, out, lang, wide=wide,
+               csv_rows=lambda: task_csv_rows(shown, docs, lang))  # fmt: skip
+    count = label("msg.n_tasks", lang, n=len(found))
+    if len(shown) < len(found):
+        count += " " + label("msg.shown_limit", lang, n=len(shown))
+    _say(count)
 
 
 @app.command()
@@ -133,32 +359,33 @@ def export(
     doc: Annotated[str | None, typer.Option(help="Only this document (number, doc-id prefix, file).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; stdout if absent.")] = None,
 ) -> None:
-    """Export tasks as contract JSON, flat CSV or an XLSX per document."""
+    """Export tasks as contract JSON, flat CSV or XLSX."""
     from ingest.queries import export_bytes
 
-    with _registry(db) as reg:
+    if output is None and fmt is ExportFormat.xlsx:
+        raise BadArgsError(label("err.needs_output", _lang(), fmt="xlsx"))
+    with open_registry(db) as reg:
         data = export_bytes(reg, fmt.value, doc=doc)
     if output is None:
-        if fmt is ExportFormat.xlsx:
-            raise click.UsageError("xlsx needs -o FILE")
         sys.stdout.write(data.decode("utf-8"))
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(data)
-        err.print(f"wrote {output}")
+        _write_output(output, data)
 
 
 @app.command()
 def agencies(
     db: DbOption = str(DEFAULT_DB),
     unknown: Annotated[bool, typer.Option(help="Only bodies the gazetteer does not know.")] = False,
+    fmt: FormatOption = ViewFormat.table,
+    wide: WideOption = False,
 ) -> None:
     """Agencies named in tasks, with counts; --unknown lists what the gazetteer should learn."""
-    with _registry(db) as reg:
-        table = Table("agency", "kind", "mentions")
-        for name, kind, count in reg.agency_counts("unknown" if unknown else None):
-            table.add_row(name, kind, str(count))
-        out.print(table)
+    from ingest.cli_tables import agency_view, write_view
+
+    with open_registry(db) as reg:
+        counts = reg.agency_counts("unknown" if unknown else None)
+    write_view(agency_view(counts, _lang()), fmt.value, out, _lang(), wide=wide)
+    _say(label("msg.n_agencies", _lang(), n=len(counts)))
 
 
 class DiffFormat(StrEnum):
@@ -186,70 +413,178 @@ def diff(
     """Tasks added, removed and changed (deadline, agencies, wording, output) from A to B."""
     from ingest.diff_cmd import run_diff, write_diff
 
-    with _registry(db) as reg:
+    if output is None and fmt in (DiffFormat.html, DiffFormat.xlsx):
+        raise BadArgsError(label("err.needs_output", _lang(), fmt=fmt.value))
+    # A file path given for A or B is ingested on the spot: only then may the registry be created.
+    with open_registry(db, create=Path(a).is_file() or Path(b).is_file()) as reg:
         result = run_diff(reg, a, b, by_key=by_key.value)
-    if written := write_diff(result, fmt.value, output, console=out):
-        err.print(f"wrote {written}")
+    if written := write_diff(result, fmt.value, output, console=out, lang=_lang()):
+        _say(label("msg.wrote", _lang(), path=written))
 
 
 @app.command()
 def status(
     db: DbOption = str(DEFAULT_DB),
-    as_of: Annotated[str | None, typer.Option(help="Today's date, YYYY-MM-DD (default: today).")] = None,
+    as_of: Annotated[date | None, date_option("Today's date (default: today)")] = None,
     soon_days: Annotated[int, typer.Option(min=0, help="'Due soon' window in days.")] = 14,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of tables.")] = False,
+    wide: WideOption = False,
 ) -> None:
     """Overdue and due-soon tasks per lead agency; tasks restated by a later document follow it."""
     from ingest.status import print_status
 
-    with _registry(db) as reg:
-        print_status(reg, _date(as_of) or date.today(), soon_days, console=out, as_json=json_out)
+    with open_registry(db) as reg:
+        print_status(reg, as_of or date.today(), soon_days, console=out, as_json=json_out, lang=_lang(), wide=wide)
 
 
 @app.command()
 def report(
     db: DbOption = str(DEFAULT_DB),
     output: Annotated[Path, typer.Option("-o", "--output")] = Path("out/report.html"),
-    as_of: Annotated[str | None, typer.Option(help="Today's date, YYYY-MM-DD (default: today).")] = None,
+    as_of: Annotated[date | None, date_option("Today's date (default: today)")] = None,
     soon_days: Annotated[int, typer.Option(min=0)] = 14,
     files_dir: Annotated[Path | None, typer.Option(help="Folder of the documents, for file:// page links.")] = None,
 ) -> None:
     """One self-contained HTML page: agencies, overdue counts, deadline calendar, filterable task table."""
     from ingest.report import write_report
 
-    with _registry(db) as reg:
-        err.print(f"wrote {write_report(reg, output, _date(as_of) or date.today(), soon_days=soon_days, files_dir=files_dir)}")
+    with open_registry(db) as reg:
+        written = write_report(reg, output, as_of or date.today(), soon_days=soon_days, files_dir=files_dir)
+    _say(label("msg.wrote", _lang(), path=written))
 
 
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
+# -- errors ------------------------------------------------------------------------------------------
+
+_GLOBAL_FLAGS = {"-q", "--quiet", "-v", "-vv", "-vvv", "--verbose", "--version"}
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options written after the command in front of it (``theodoi tasks -q`` works)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg in _GLOBAL_FLAGS or arg.startswith("--lang="):
+            front.append(arg)
+        elif arg == "--lang" and i + 1 < len(args):
+            front += [arg, args[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _error_line(where: str, message: str, hint: str | None = None) -> None:
+    text = " ".join(message.split())  # one line, whatever the message held
+    line = Text(f"{where}: ", style="bold red")
+    line.append(text)
+    if hint:
+        line.append(f" ({hint})", style="dim")
+    err.print(line, soft_wrap=True)
+
+
+def usage_message(e: Exception, lang: str) -> str:
+    """A click usage error in one line, in the chosen language for the common kinds."""
+    kind = type(e).__name__
+    if lang == "en":
+        return e.format_message()  # type: ignore[attr-defined]
+    param = getattr(e, "param", None)
+    hint = getattr(e, "param_hint", None)
+    if not hint and param is not None:
+        if getattr(param, "param_type_name", "") == "argument":
+            hint = (getattr(param, "name", None) or "?").upper()
+        else:
+            hint = "/".join(getattr(param, "opts", []) or [])
+    if isinstance(hint, list | tuple):
+        hint = "/".join(hint)
+    if kind == "NoSuchOption":
+        text = label("err.no_such_option", lang, option=e.option_name)  # type: ignore[attr-defined]
+        if e.possibilities:  # type: ignore[attr-defined]
+            text += "; " + label("err.did_you_mean", lang, options=", ".join(sorted(e.possibilities)))  # type: ignore[attr-defined]
+        return text
+    if kind == "MissingParameter":
+        return label("err.missing", lang, what=hint or "?")
+    if kind == "BadParameter":
+        return label("err.bad_value", lang, what=hint or "?", reason=e.message)  # type: ignore[attr-defined]
+    message = e.format_message()  # type: ignore[attr-defined]
+    if m := re.match(r"No such command '(.+?)'\.?", message):
+        return label("err.no_such_command", lang, command=m.group(1), commands=", ".join(_command_names()))
+    if m := re.match(r"Option '(.+?)' requires an argument\.?", message):
+        return label("err.needs_value", lang, option=m.group(1))
+    if m := re.match(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", message):
+        return label("err.extra_args", lang, args=m.group(1))
+    return message
+
+
+def _command_names() -> list[str]:
+    return sorted(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)  # type: ignore[union-attr]
+
+
+def _usage_error(e: Exception) -> int:
+    if type(e).__name__ == "NoArgsIsHelpError":  # `theodoi` alone: the help, as asked
+        out.print(Text(e.format_message()))  # type: ignore[attr-defined]
+        return int(ExitCode.ok)
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "theodoi"
+    hint = label("err.see_help", _lang(), command=where)
     try:
-        return date.fromisoformat(text)
-    except ValueError as e:
-        raise click.BadParameter(f"{text!r} is not a date in YYYY-MM-DD form") from e
+        message = usage_message(e, _lang())
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError):  # click's own words then
+        message = e.format_message()  # type: ignore[attr-defined]
+    _error_line(where, message, hint)
+    return int(ExitCode.bad_args)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place where exceptions become codes."""
-    logging.basicConfig(
-        level=os.environ.get("THEODOI_LOG", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    OPTS.lang, OPTS.quiet, OPTS.verbose = DEFAULT_LANG, False, 0
+    with contextlib.suppress(ValueError):  # the language of errors raised before the callback ran
+        OPTS.lang = resolve_lang(_lang_in(args))
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     try:
-        result = app(args=argv, prog_name="theodoi", standalone_mode=False)
-    except click.exceptions.Exit as e:
-        return int(e.exit_code)
-    except click.exceptions.Abort:
-        return int(ExitCode.ctrl_c)
-    except click.ClickException as e:
-        e.show()
-        return int(ExitCode.bad_args)
+        result = app(args=args, prog_name="theodoi", standalone_mode=False)
+    except _ClickException as e:
+        return _usage_error(e)
     except pydantic.ValidationError as e:
-        err.print(f"[red]invalid arguments:[/red] {e}")
+        _error_line("theodoi", str(e).splitlines()[0])
         return int(ExitCode.bad_args)
     except TheodoiError as e:
-        err.print(f"[red]error:[/red] {e}")
+        _error_line("theodoi", str(e))
         return int(e.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         return int(ExitCode.ctrl_c)
-    return int(result or 0) if isinstance(result, int) else 0
+    except BrokenPipeError:  # `theodoi tasks | head`: the reader left; nothing to report
+        _silence_stdout()
+        return int(ExitCode.ok)
+    except Exception as e:
+        if type(e).__module__.startswith("sqlalchemy"):  # a database error nobody wrapped
+            _error_line("theodoi", label("err.registry", _lang(), reason=_first_line(e)))
+            return int(ExitCode.registry_error)
+        if isinstance(e, OSError):
+            _error_line("theodoi", f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
+            return int(ExitCode.other_error)
+        if OPTS.verbose > 1:
+            raise
+        _error_line("theodoi", label("err.internal", _lang(), error=f"{type(e).__name__}: {e}"))
+        return int(ExitCode.other_error)
+    return int(result) if isinstance(result, int) else 0
+
+
+def _lang_in(args: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

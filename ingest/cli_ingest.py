@@ -1,8 +1,17 @@
-"""The body of ``theodoi ingest``: files to registry with a progress bar, one line per file and a summary."""
+"""The body of ``theodoi ingest``: files to registry with a progress bar, one line per file and a summary.
+
+On a terminal (stderr) a bar counts files and, while a scan is being read in this process, its pages
+(OCR'd pages done / pages to OCR): a 20-page scan takes a minute and should not look hung. When stderr is
+not a terminal (a log, CI, a pipe) there is no bar, only the one line per file.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -11,6 +20,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -20,7 +30,8 @@ from rich.text import Text
 from ingest.batch import BatchSummary, collect_files, ingest_parallel
 from ingest.executors import ExecutorKind, make_executor
 from ingest.pipeline import IngestResult
-from models.errors import BadArgsError, ExitCode
+from models.document import Document
+from models.errors import BadArgsError, ExitCode, RegistryError
 from models.registry import Registry
 from models.settings import IngestSettings
 
@@ -29,19 +40,26 @@ class PagesPerSecond(ProgressColumn):
     """Pages parsed per second so far (the files' page counts are only known once parsed)."""
 
     def render(self, task: Task) -> Text:
+        if "pages" not in task.fields:
+            return Text("")
         elapsed = task.elapsed or 0.0
         pages = task.fields.get("pages", 0)
         return Text(f"{pages / elapsed:5.1f} pages/s" if elapsed > 0 else "  ... pages/s", style="cyan")
 
 
-def describe(r: IngestResult) -> str:
-    """The one line printed per file."""
+def _first_line(text: str | None) -> str:
+    return (text or "").splitlines()[0] if text else ""
+
+
+def describe(r: IngestResult) -> Text:
+    """The one line printed per file (a ``Text``: a file named "[red]x.pdf" is printed as it is)."""
     if r.status == "failed":
-        first = (r.reason or "").splitlines()[0] if r.reason else ""
-        return f"[red]FAILED[/red]   {r.file}: {first}"
+        line = Text("FAILED", style="red")
+        line.append(f"   {r.file}: {_first_line(r.reason)}")
+        return line
     if r.status == "skipped":
-        return f"skipped  {r.file}: {r.reason}"
-    return f"{r.status:8} {r.file}: {r.tasks} tasks, {r.pages} pages"
+        return Text(f"skipped  {r.file}: {r.reason}")
+    return Text(f"{r.status:8} {r.file}: {r.tasks} tasks, {r.pages} pages")
 
 
 def summary_line(summary: BatchSummary) -> str:
@@ -51,6 +69,87 @@ def summary_line(summary: BatchSummary) -> str:
         f" {c['failed']} failed; {c['tasks']} tasks, {c['pages']} pages in {rate['seconds']:.1f} s"
         f" ({rate['pages_per_s']:.1f} pages/s, {rate['workers']} worker(s), {rate['executor']})"
     )
+
+
+class _RefusalNotingRegistry(Registry):
+    """The registry, remembering the writes it refused (disk full, read-only, lost connection).
+
+    A batch goes on past a refused write and lists the file as failed; the exit code must then say that the
+    registry is at fault (4), not the files (5).
+    """
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.refusals: set[str] = set()
+
+    def save_document(self, document: Document, doc_tasks: Any, *, replace: bool = False) -> None:
+        try:
+            super().save_document(document, doc_tasks, replace=replace)
+        except RegistryError as e:
+            self.refusals.add(str(e))
+            raise
+
+
+@contextlib.contextmanager
+def ocr_page_progress(on_total: Callable[[int], None], on_page: Callable[[], None]) -> Iterator[None]:
+    """Report OCR progress of files parsed in this process: ``on_total(n)`` when a file's n pages are
+    about to be OCR'd, ``on_page()`` after each page (called from OCR threads).
+
+    The pipeline has no page callback, so this wraps the OCR module's entry points for the duration of the
+    ``with`` block: ``ocr_pdf_pages`` (it receives the list of pages to OCR), ``image_prep.decode_image``
+    (a multi-page TIFF's frames) and ``ocr_page_image`` (called once per page, by both). Worker processes
+    are not reached (their files show on the file bar only).
+    """
+    from parsers import image_prep, ocr
+
+    saved = (ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image)
+    pdf_pages, page_image, decode_image = saved
+
+    def counted_pdf_pages(data: bytes, page_numbers: list[int], *args: Any, **kwargs: Any) -> Any:
+        on_total(len(page_numbers))
+        return pdf_pages(data, page_numbers, *args, **kwargs)
+
+    def counted_page_image(*args: Any, **kwargs: Any) -> Any:
+        result = page_image(*args, **kwargs)
+        on_page()
+        return result
+
+    def counted_decode(*args: Any, **kwargs: Any) -> Any:
+        images = decode_image(*args, **kwargs)
+        on_total(len(images))
+        return images
+
+    ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image = (
+        counted_pdf_pages, counted_page_image, counted_decode,
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image = saved
+
+
+class _PageBar:
+    """The "OCR k/n pages" line under the file bar, for the file being parsed in this process."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task: TaskID | None = None
+        self.lock = threading.Lock()
+
+    def start(self, total: int) -> None:
+        with self.lock:
+            self.stop()
+            self.task = self.bar.add_task("OCR", total=total)
+
+    def advance(self) -> None:
+        with self.lock:
+            if self.task is not None:
+                self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+            self.task = None
 
 
 def run_ingest(
@@ -65,10 +164,13 @@ def run_ingest(
     executor: ExecutorKind = "local",
     scheduler: str | None = None,
     progress: bool | None = None,
+    quiet: bool = False,
 ) -> int:
-    """Ingest ``inputs``; exit code ``partial_batch`` (5) when any file failed.
+    """Ingest ``inputs``; exit code ``partial_batch`` (5) when any file failed, ``registry_error`` (4) when
+    the registry refused a write.
 
     ``progress=None`` shows the bar only on a terminal, so logs and CI output stay one line per file.
+    ``quiet`` prints the failures only (no per-file lines for the others, no summary).
     """
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -77,9 +179,9 @@ def run_ingest(
         raise BadArgsError("--workers must be 0 (in this process) or more")
     files = collect_files(inputs, recursive)
     settings = IngestSettings()
-    show_bar = console.is_terminal if progress is None else progress
+    show_bar = (console.is_terminal if progress is None else progress) and not quiet
     bar = Progress(
-        TextColumn("[bold]ingest"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         PagesPerSecond(),
@@ -90,14 +192,20 @@ def run_ingest(
         disable=not show_bar,
         transient=False,
     )
-    with Registry(db) as reg, bar:
+    pages_bar = _PageBar(bar)
+    in_process = workers == 0 and executor == "local"
+    watching = ocr_page_progress(pages_bar.start, pages_bar.advance) if show_bar and in_process else None
+    with _RefusalNotingRegistry(db) as reg, bar, watching or contextlib.nullcontext():
         task_id = bar.add_task("ingest", total=len(files), pages=0)
         pages = 0
 
         def show(r: IngestResult) -> None:
             nonlocal pages
             pages += r.pages
-            bar.console.print(describe(r), highlight=False)
+            with pages_bar.lock:
+                pages_bar.stop()
+            if not quiet or r.status == "failed":
+                bar.console.print(describe(r), highlight=False, soft_wrap=True)
             bar.update(task_id, advance=1, pages=pages)
 
         pool = make_executor(settings, workers=workers, kind=executor, scheduler=scheduler)
@@ -105,11 +213,17 @@ def run_ingest(
             summary = ingest_parallel(files, reg, pool, force=force, on_result=show)
         finally:
             pool.close()
-    console.print(summary_line(summary), highlight=False)
-    for r in summary.failed:
-        console.print(f"  failed: {r.file}: {(r.reason or '').splitlines()[0]}", highlight=False)
+        refused = [r for r in summary.failed if r.reason in reg.refusals]
+    if not quiet:
+        console.print(summary_line(summary), highlight=False, soft_wrap=True)
+        for r in summary.failed:
+            console.print(Text(f"  failed: {r.file}: {_first_line(r.reason)}"), highlight=False, soft_wrap=True)
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(summary.to_json(), encoding="utf-8")
-        console.print(f"report: {report}", highlight=False)
+        if not quiet:
+            console.print(Text(f"report: {report}"), highlight=False, soft_wrap=True)
+    if refused:
+        return int(ExitCode.registry_error)
     return int(ExitCode.partial_batch) if summary.failed else int(ExitCode.ok)
+

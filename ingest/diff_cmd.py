@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -172,37 +173,64 @@ def _word_text(c: TaskChange, colour: bool) -> Text:
     return text
 
 
-def render_terminal(r: DiffResult, console: Console) -> None:
-    """Summary line, then the added, removed and changed tasks as rich tables."""
+def render_terminal(r: DiffResult, console: Console, lang: str = DEFAULT_LANG) -> None:
+    """Summary line, then the added, removed, changed and renumbered tasks as rich tables, in ``lang``.
+
+    Document text goes in as ``Text`` (never parsed as rich markup: a task reading "[/]" or
+    "[link=…]" is printed as it is); cells wrap, nothing is cut.
+    """
     d = r.diff
     n = d.counts
-    console.print(
-        f"[bold]{doc_label(r.a.document)}[/bold] → [bold]{doc_label(r.b.document)}[/bold]: "
-        f"[green]{n['added']} thêm[/green], [red]{n['removed']} bỏ[/red], [yellow]{n['changed']} thay đổi[/yellow], "
-        f"{n['unchanged']} giữ nguyên ({n['renumbered']} đổi số thứ tự); "
-        f"ghép theo {'vị trí + nội dung' if d.by_key else 'nội dung'}"
-    )
+    head = Text()
+    head.append(doc_label(r.a.document), style="bold")
+    head.append(" → ")
+    head.append(doc_label(r.b.document), style="bold")
+    head.append(": ")
+    head.append(f"{n['added']} {label('diff.added', lang)}", style="green")
+    head.append(", ")
+    head.append(f"{n['removed']} {label('diff.removed', lang)}", style="red")
+    head.append(", ")
+    head.append(f"{n['changed']} {label('diff.changed', lang)}", style="yellow")
+    head.append(f", {n['unchanged']} {label('diff.unchanged', lang)} ({n['renumbered']} {label('diff.renumbered', lang)}); "
+                f"{label('diff.paired_by', lang)} {label('diff.by_key' if d.by_key else 'diff.by_content', lang)}")  # fmt: skip
+    console.print(head, soft_wrap=True)
+
+    def table(title: str, style: str, *columns: tuple[str, int | None]) -> Table:
+        t = Table(title=Text(title, style=style), box=box.SIMPLE_HEAD)
+        for key, ratio in columns:
+            t.add_column(Text(label(key, lang), style="bold"), overflow="fold", ratio=ratio)
+        return t
+
     for title, tasks, style in (
-        ("Nhiệm vụ thêm mới", d.added, "green"),
-        ("Nhiệm vụ bị bỏ", d.removed, "red"),
+        (label("diff.title_added", lang), d.added, "green"),
+        (label("diff.title_removed", lang), d.removed, "red"),
     ):
         if not tasks:
             continue
-        table = Table("vị trí", "nhiệm vụ", "chủ trì", "thời hạn", title=title, title_style=style)
+        listed = table(title, style, ("col.position", None), ("col.task", 4), ("col.lead", 2), ("col.deadline", 2))
         for t in tasks:
-            table.add_row(key_label(t), t.text, "; ".join(a.name for a in t.lead), t.deadline.raw or "")
-        console.print(table)
+            listed.add_row(Text(key_label(t)), Text(t.text), Text("; ".join(a.name for a in t.lead)),
+                           Text(t.deadline.raw or ""))  # fmt: skip
+        console.print(listed)
     if d.changed:
-        table = Table(
-            "A → B", "thay đổi", "nhiệm vụ (từ bỏ/thêm)", "cơ quan", "thời hạn", title="Nhiệm vụ thay đổi"
-        )
+        changed = table(label("diff.title_changed", lang), "yellow", ("col.a_to_b", None), ("col.change", None),
+                        ("col.task_words", 4), ("col.agency", 2), ("col.deadline", 2))  # fmt: skip
         for c in d.changed:
             where = key_label(c.a) + (f" → {key_label(c.b)}" if c.renumbered else "")
-            body = _word_text(c, console.color_system is not None) if c.text_ops else Text(c.b.text[:160])
+            body = _word_text(c, console.color_system is not None) if c.text_ops else Text(c.b.text)
             if c.output_changed:
-                body.append(f"\nkết quả: {c.output_before or '—'} → {c.output_after or '—'}", style="yellow")
-            table.add_row(where, ", ".join(c.changes), body, agency_phrase(c), deadline_phrase(c))
-        console.print(table)
+                body.append(f"\n{label('diff.output', lang)}: {c.output_before or '—'} → {c.output_after or '—'}",
+                            style="yellow")  # fmt: skip
+            what = ", ".join(label(f"diff.change_{name}", lang) for name in c.changes)
+            changed.add_row(Text(where), Text(what), body, Text(_xlsx_agencies(c, lang)),
+                            Text(_xlsx_deadline(c, lang)))  # fmt: skip
+        console.print(changed)
+    moved = [c for c in d.unchanged if c.renumbered]
+    if moved:
+        renumbered = table(label("diff.title_renumbered", lang), "cyan", ("col.a_to_b", None), ("col.task", 4))
+        for c in moved:
+            renumbered.add_row(Text(f"{key_label(c.a)} → {key_label(c.b)}"), Text(c.b.text))
+        console.print(renumbered)
 
 
 _FILL = {"added": "E2F0D9", "removed": "F8D7DA", "changed": "FFF3CD"}
@@ -291,10 +319,10 @@ def write_diff(
     ``lang`` is the language of the HTML page and the workbook (JSON keeps the contract's codes)."""
     if fmt == "terminal":
         if output is None:
-            render_terminal(r, console)
+            render_terminal(r, console, lang)
             return None
         with output.open("w", encoding="utf-8") as fh:
-            render_terminal(r, Console(file=fh, width=160, color_system=None))
+            render_terminal(r, Console(file=fh, width=160, color_system=None), lang)
         return output
     if fmt == "json":
         data = to_json(r).encode("utf-8")

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from models.diff import DiffSettings, diff_tasks, normalise_doc_number
 from models.document import Document
+from models.labels import DEFAULT_LANG, label
 from models.registry import Registry, TaskFilter
 from models.task import Task
 
@@ -175,32 +178,66 @@ def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, 
 
 
 def print_status(
-    reg: Registry, as_of: date, soon_days: int, *, console: Console, as_json: bool = False
+    reg: Registry,
+    as_of: date,
+    soon_days: int,
+    *,
+    console: Console,
+    as_json: bool = False,
+    lang: str = DEFAULT_LANG,
+    wide: bool = False,
 ) -> None:
-    """``theodoi status``: one table per agency with overdue or due-soon tasks, or the JSON record."""
+    """``theodoi status``: one table per agency with overdue or due-soon tasks, or the JSON record.
+
+    Labels in ``lang``; cells wrap (``wide``: one line per row). Document text goes in as ``Text``, so a
+    task reading "[/]" or "[link=…]" is printed as it is, never taken for rich markup.
+    """
     report = agency_status(reg, as_of, soon_days)
     docs = {d.doc_id: d for d in reg.documents()}
     if as_json:
         console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")
         return
-    summary = Table("cơ quan chủ trì", "nhiệm vụ", "quá hạn", "sắp đến hạn",
-                    title=f"Tình hình đến ngày {as_of:%d/%m/%Y} (sắp đến hạn: {soon_days} ngày)")  # fmt: skip
+    if wide:
+        console = Console(file=console.file, width=100_000, color_system=console.color_system,
+                          force_terminal=console.is_terminal)  # fmt: skip
+
+    def table(*keys: str, title: str) -> Table:
+        t = Table(title=Text(title, style="bold"), box=box.SIMPLE_HEAD)
+        for key in keys:
+            t.add_column(Text(label(key, lang), style="bold"), overflow="fold", no_wrap=wide,
+                         ratio=5 if key == "col.task" else None)  # fmt: skip
+        return t
+
+    def date_text(d: date | None) -> str:
+        if d is None:
+            return ""
+        return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
+
+    def agency_name(name: str) -> str:
+        return label("status.no_lead", lang) if name == NO_LEAD else name
+
+    summary = table("col.lead_agency", "col.tasks", "col.overdue", "col.due_soon",
+                    title=label("status.title", lang, as_of=date_text(as_of), days=soon_days))  # fmt: skip
     for r in report.agencies:
-        summary.add_row(r.agency, str(r.total), str(len(r.overdue) or ""), str(len(r.due_soon) or ""))
+        summary.add_row(Text(agency_name(r.agency)), str(r.total), str(len(r.overdue) or ""),
+                        str(len(r.due_soon) or ""))  # fmt: skip
     console.print(summary)
     for r in report.agencies:
         if not (r.overdue or r.due_soon):
             continue
-        table = Table("văn bản", "stt", "nhiệm vụ", "thời hạn", "hạn", "tình trạng", title=r.agency)
+        tasks = table("col.doc", "col.stt", "col.task", "col.deadline", "col.due", "col.state",
+                      title=agency_name(r.agency))  # fmt: skip
         for t in [*r.overdue, *r.due_soon]:
             doc = docs.get(t.doc_id)
             due = t.deadline.due
             late = (as_of - due).days if due else 0
-            state = f"[red]quá hạn {late} ngày[/red]" if late > 0 else f"[yellow]còn {-late} ngày[/yellow]"
-            table.add_row((doc.meta.number or doc.file) if doc else t.doc_id[:8], t.stt or "", t.text[:120],
-                          t.deadline.raw or "", str(due or ""), state)  # fmt: skip
-        console.print(table)
+            state = (
+                Text(label("status.late", lang, days=late), style="red")
+                if late > 0
+                else Text(label("status.left", lang, days=-late), style="yellow")
+            )
+            tasks.add_row(Text((doc.meta.number or doc.file) if doc else t.doc_id[:8]), Text(t.stt or ""),
+                          Text(t.text), Text(t.deadline.raw or ""), date_text(due), state)  # fmt: skip
+        console.print(tasks)
     if report.superseded:
-        console.print(
-            f"{len(report.superseded)} nhiệm vụ đã được văn bản sau điều chỉnh (tính theo văn bản sau)"
-        )
+        console.print(Text(label("status.superseded", lang, n=len(report.superseded))))

@@ -1,7 +1,10 @@
 """The secretariat's inbox: every document dropped into a folder is registered once, then filed away.
 
 A file is taken only once it is complete: its size and mtime have not changed for ``settle_s`` seconds,
-its name is not a temporary one (``*.part``, ``~$*``, ``.*``), and a PDF ends with its ``%%EOF`` trailer.
+its name is not a temporary one (``*.part``, ``~$*``, ``.*``; named once in the log), and a PDF ends with
+its ``%%EOF`` trailer. A PDF that stays without its trailer is waited for ``settle_timeout_s`` (default
+``DEFAULT_SETTLE_TIMEOUT_S``, ``--settle-timeout``) after its last change, then read as it is: a truncated
+file goes to ``failed/`` with the reason. The log names every file waited for, given up on or left.
 It is parsed, written to the registry in one transaction, and only then moved to
 ``processed/YYYY-MM/``; a file that cannot be read as a document goes to ``failed/`` with
 ``NAME.error.txt`` beside it. So a crash at any point leaves either nothing registered and the file in the
@@ -43,6 +46,7 @@ PROCESSED, FAILED, STATE = "processed", "failed", ".theodoi"
 TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".swp")
 # filed: registered by an earlier run whose move to processed/ failed (or was cut short by a crash)
 WatchStatus = Literal["ingested", "filed", "duplicate", "failed", "retry"]
+DEFAULT_SETTLE_TIMEOUT_S = 120.0  # a PDF without %%EOF, unchanged this long, is read as it is
 
 
 def is_temporary(name: str) -> bool:
@@ -95,7 +99,7 @@ class Inbox:
         settle_s: float = 2.0,
         retry_s: float = 30.0,
         max_retry_s: float = 600.0,
-        incomplete_grace_s: float = 600.0,
+        settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.root = root.resolve()
@@ -104,10 +108,13 @@ class Inbox:
         self.settle_s = settle_s
         self.retry_s = retry_s
         self.max_retry_s = max_retry_s
-        self.incomplete_grace_s = incomplete_grace_s
+        self.settle_timeout_s = settle_timeout_s
         self._now = now
         self._seen: dict[str, _Seen] = {}
         self.deferred: set[str] = set()  # paths left in the inbox for a retry (``--once`` stops at them)
+        # complete-looking size/mtime but no %%EOF yet: path -> seconds since its last change
+        self.incomplete: dict[str, float] = {}
+        self._named: set[tuple[str, str]] = set()  # (path, what) already said in the log
 
     # -- finding files ---------------------------------------------------------------------------------
     def candidates(self) -> Iterator[str]:
@@ -126,8 +133,12 @@ class Inbox:
                     top = folder == os.fsencode(self.root)
                     if not name.startswith(".") and not (top and name in (PROCESSED, FAILED)):
                         stack.append(entry.path)
-                elif entry.is_file(follow_symlinks=False) and not is_temporary(name):
-                    yield os.fsdecode(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    if not is_temporary(name):
+                        yield os.fsdecode(entry.path)
+                    elif self._first_time(os.fsdecode(entry.path), "ignored"):
+                        log.info("ignored   %s: a temporary or hidden name (a copy in progress, an editor's"
+                                 " lock file); it is taken once renamed", display_name(name))  # fmt: skip
 
     def finish_interrupted_moves(self) -> int:
         """Unlink inbox names whose file is already linked into processed/ or failed/.
@@ -157,12 +168,16 @@ class Inbox:
         """Files in the inbox not yet filed (settling, ready or waiting for a retry)."""
         return sum(1 for _ in self.candidates())
 
+    def pending_paths(self) -> list[str]:
+        return list(self.candidates())
+
     def ready(self) -> tuple[list[str], int]:
         """Files complete and due now, and how many others are still settling."""
         clock = time.monotonic()
         ready: list[str] = []
         settling = 0
         present = set()
+        self.incomplete = {}
         for path in self.candidates():
             present.add(path)
             try:
@@ -176,19 +191,25 @@ class Inbox:
                 self._seen[path] = seen = _Seen(sig, clock, retry_at, delay)
             if clock < seen.retry_at:
                 continue
-            if clock - seen.since < self.settle_s or not self._looks_complete(path, st):
+            if clock - seen.since < self.settle_s:
                 settling += 1
+                continue
+            if not self._looks_complete(path, st):
+                self.incomplete[path] = time.time() - st.st_mtime
                 continue
             ready.append(path)
         for gone in set(self._seen) - present:
             del self._seen[gone]
+        self._named = {(p, what) for p, what in self._named if os.path.lexists(p)}
         return sorted(ready), settling
 
     def _looks_complete(self, path: str, st: os.stat_result) -> bool:
-        """A PDF without its %%EOF trailer is still being written, unless it has sat like that for long.
+        """A PDF without its %%EOF trailer is still being written, unless it has sat like that for
+        ``settle_timeout_s`` since its last change: then it is read as it is (and fails if truncated).
 
         An empty file is not waited for beyond the settle time: it goes to failed/ as empty (if a copy
-        was only stalled, its bytes land in failed/ and nothing is lost).
+        was only stalled, its bytes land in failed/ and nothing is lost). Waiting and giving up are
+        both logged, once per file.
         """
         try:
             with open(path, "rb") as f:
@@ -199,7 +220,27 @@ class Inbox:
                 tail = f.read()
         except OSError:
             return False
-        return b"%%EOF" in tail or time.time() - st.st_mtime > self.incomplete_grace_s
+        if b"%%EOF" in tail:
+            return True
+        name = display_name(os.path.basename(path))
+        still = time.time() - st.st_mtime
+        if still > self.settle_timeout_s:
+            log.warning("giving up waiting for %s: a PDF without its %%%%EOF trailer, unchanged for %.0f s"
+                        " (--settle-timeout %.0f s); reading it as it is", name, still,
+                        self.settle_timeout_s)  # fmt: skip
+            return True
+        if self._first_time(path, f"incomplete {st.st_size} {st.st_mtime_ns}"):
+            log.info("waiting   %s: a PDF without its %%%%EOF trailer (still being copied?); read as it is"
+                     " if unchanged for %.0f s more (--settle-timeout)", name,
+                     self.settle_timeout_s - still)  # fmt: skip
+        return False
+
+    def _first_time(self, path: str, what: str) -> bool:
+        """True the first time ``what`` is said about ``path`` (so the log names it once, not every scan)."""
+        if (path, what) in self._named:
+            return False
+        self._named.add((path, what))
+        return True
 
     # -- processing ------------------------------------------------------------------------------------
     def process(self, paths: list[str], stop: threading.Event | None = None) -> list[WatchResult]:
@@ -376,16 +417,31 @@ def watch(
                 summary.results.extend(inbox.process(ready, stop))
                 continue
             if once and (settling == 0 or time.monotonic() > give_up):
-                if settling:
-                    log.warning("%d file(s) still being written (or empty); left for the next run", settling)
+                _log_left(inbox)
                 break
             log.debug("scan: %d ready, %d settling", len(ready), settling)
-            _sleep(wake, stop, interval_s if (settling or poll or observer is None) else idle_rescan_s)
+            busy = settling or inbox.incomplete or poll or observer is None
+            _sleep(wake, stop, interval_s if busy else idle_rescan_s)
     finally:
         if observer is not None:
             observer.stop()
             observer.join(timeout=5)
     return summary
+
+
+def _log_left(inbox: Inbox) -> None:
+    """``--once`` is done: name every file it leaves in the inbox, and why."""
+    for path in sorted(inbox.pending_paths()):
+        name = display_name(os.path.basename(path))
+        if path in inbox.deferred:
+            continue  # its "retry" line was logged when it was deferred
+        if path in inbox.incomplete:
+            log.warning("left      %s: a PDF without its %%%%EOF trailer, unchanged for %.0f s; a later run reads"
+                        " it as it is once unchanged for %.0f s (--settle-timeout)", name,
+                        inbox.incomplete[path], inbox.settle_timeout_s)  # fmt: skip
+        else:
+            log.warning("left      %s: still being written (size or time changed within --settle %.1f s);"
+                        " the next run takes it", name, inbox.settle_s)  # fmt: skip
 
 
 def _sleep(wake: threading.Event, stop: threading.Event, seconds: float) -> None:
@@ -428,12 +484,14 @@ def run_watch(
     interval_s: float = 1.0,
     retry_s: float = 30.0,
     workers: int = 0,
+    settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
+    log_level: int = logging.INFO,
 ) -> int:
     """The body of ``theodoi watch``. Exit 0, or 5 (partial_batch) with ``--once`` when a file failed
     or had to stay in the inbox."""
     if not inbox.is_dir():
         raise BadArgsError(f"{inbox} is not a folder; create it or give the inbox's path")
-    _log_to_stderr()
+    _log_to_stderr(log_level)
     lock = InboxLock(inbox)
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
@@ -442,8 +500,9 @@ def run_watch(
     executor = make_executor(settings, workers=workers)
     try:
         with Registry(db) as reg:
-            box = Inbox(inbox, reg, executor, settle_s=settle_s, retry_s=retry_s)
-            log.info("watching %s (%s), registry %s", inbox, "polling" if poll else "inotify", reg.url)
+            box = Inbox(inbox, reg, executor, settle_s=settle_s, retry_s=retry_s, settle_timeout_s=settle_timeout_s)
+            log.info("watching %s (%s), registry %s; settle %.1f s, settle timeout %.0f s", inbox,
+                     "polling" if poll else "inotify", reg.url, settle_s, settle_timeout_s)  # fmt: skip
             summary = watch(box, once=once, poll=poll, interval_s=interval_s, stop=stop)
     finally:
         executor.close()
@@ -458,12 +517,13 @@ def run_watch(
     return int(ExitCode.ok)
 
 
-def _log_to_stderr() -> None:
-    """One timestamped line per file on stderr, whatever THEODOI_LOG says for the other modules."""
+def _log_to_stderr(level: int = logging.INFO) -> None:
+    """One timestamped line per file on stderr at INFO (``-q``: warnings and errors only; ``-vv``: debug),
+    whatever THEODOI_LOG says for the other modules."""
+    log.setLevel(min(level, logging.INFO) if level != logging.ERROR else logging.WARNING)
     if log.handlers:
         return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     log.addHandler(handler)
-    log.setLevel(logging.INFO)
     log.propagate = False

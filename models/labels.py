@@ -240,7 +240,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col.stt": "no.",
         "col.task": "task",
         "col.lead": "lead",
-        "col.co": "co-operating",
+        "col.co": "partners",
         "col.output": "output",
         "col.deadline": "deadline",
         "col.due": "due",
@@ -458,3 +458,44 @@ def value_label(prefix: str, value: str | None, lang: Lang = DEFAULT_LANG) -> st
     if key in LABELS.get(lang, {}) or key in LABELS[DEFAULT_LANG]:
         return label(key, lang)
     return value
+
+
+# -- the command line: errors and counts (ingest/cli.py) -------------------------------------------------
+LABELS["vi"].update({
+    "err.bad_date": "{value!r} không phải là ngày (viết dd/mm/yyyy, ví dụ 30/06/2026, hoặc 2026-06-30)",
+    "err.not_registry": "{path} không phải là sổ đăng ký của theodoi ({reason})",
+    "err.cannot_open": "không mở được sổ đăng ký {db}: {reason}",
+    "err.cannot_write": "không ghi được {path}: {reason}",
+    "err.needs_output": "--format {fmt} cần -o TỆP",
+    "err.no_such_option": "không có tùy chọn {option}",
+    "err.did_you_mean": "có phải ý bạn là {options}?",
+    "err.missing": "thiếu {what}",
+    "err.bad_value": "giá trị không hợp lệ cho {what}: {reason}",
+    "err.no_such_command": "không có lệnh {command!r}; các lệnh: {commands}",
+    "err.needs_value": "tùy chọn {option} cần một giá trị",
+    "err.extra_args": "thừa đối số: {args}",
+    "err.see_help": "xem `{command} --help`",
+    "err.registry": "sổ đăng ký báo lỗi: {reason}",
+    "err.internal": "lỗi nội bộ ({error}); chạy lại với -vv để xem chi tiết và báo cho người bảo trì",
+    "msg.shown_limit": "(hiển thị {n}, xem --limit)",
+    "err.bad_lang": "không có ngôn ngữ {value!r}: chọn vi hoặc en",
+})
+LABELS["en"].update({
+    "err.bad_date": "{value!r} is not a date (write dd/mm/yyyy, e.g. 30/06/2026, or 2026-06-30)",
+    "err.not_registry": "{path} is not a theodoi registry ({reason})",
+    "err.cannot_open": "cannot open the registry {db}: {reason}",
+    "err.cannot_write": "cannot write {path}: {reason}",
+    "err.needs_output": "--format {fmt} needs -o FILE",
+    "err.no_such_option": "no such option {option}",
+    "err.did_you_mean": "did you mean {options}?",
+    "err.missing": "missing {what}",
+    "err.bad_value": "invalid value for {what}: {reason}",
+    "err.no_such_command": "no such command {command!r}; commands: {commands}",
+    "err.needs_value": "option {option} needs a value",
+    "err.extra_args": "unexpected extra arguments: {args}",
+    "err.see_help": "see `{command} --help`",
+    "err.registry": "the registry failed: {reason}",
+    "err.internal": "internal error ({error}); run again with -vv for details and tell the maintainers",
+    "msg.shown_limit": "({n} shown, see --limit)",
+    "err.bad_lang": "no language {value!r}: choose vi or en",
+})

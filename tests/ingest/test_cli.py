@@ -102,4 +102,6 @@ def test_export_json_follows_the_contract(tmp_path: Path) -> None:
 
 def test_bad_arguments_exit_1(tmp_path: Path) -> None:
     assert main(["ingest", str(tmp_path / "missing.pdf"), "--db", str(tmp_path / "r.sqlite")]) == ExitCode.bad_args
-    assert main(["tasks", "--due-before", "30/6/2026", "--db", str(tmp_path / "r.sqlite")]) == ExitCode.bad_args
+    assert main(["tasks", "--due-before", "31/02/2026", "--db", str(tmp_path / "r.sqlite")]) == ExitCode.bad_args
+    assert main(["tasks", "--due-before", "2026-13-01", "--db", str(tmp_path / "r.sqlite")]) == ExitCode.bad_args
+    assert not (tmp_path / "r.sqlite").exists()  # refused before any registry was opened

@@ -55,4 +55,7 @@ def test_cli_tasks_command_exits_ok(reg: Registry, capsys: pytest.CaptureFixture
     db = reg.url.removeprefix("sqlite:///")
     code = main(["tasks", "--db", db, "--agency", "CA tỉnh", "--overdue", "--as-of", "2026-12-31"])
     assert code == 0
-    assert "task(s)" in capsys.readouterr().err
+    n = len(select_tasks(reg, agency="CA tỉnh", overdue=True, as_of=date(2026, 12, 31)))
+    assert n > 0 and capsys.readouterr().err == f"{n} nhiệm vụ\n"  # the count, in Vietnamese by default
+    assert main(["tasks", "--db", db, "--agency", "CA tỉnh", "--overdue", "--as-of", "31/12/2026", "--lang", "en"]) == 0
+    assert capsys.readouterr().err == f"{n} task(s)\n"  # the same tasks, the date written dd/mm/yyyy
