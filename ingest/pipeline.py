@@ -122,7 +122,7 @@ def extract_document(
     meta = metadata.extract_metadata(parsed)
     raws = tables.extract_table_tasks(parsed, settings.tables)
     if settings.directives.enabled:
-        raws += directives.extract_prose_tasks(parsed, settings.directives)
+        raws += directives.extract_prose_tasks(parsed, settings.directives, meta.doc_type)
     if not raws:
         raise NoTasksFound(
             f"{file_name}: no task table and no directive found in {len(parsed.pages)} page(s);"

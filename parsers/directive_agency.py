@@ -25,7 +25,9 @@ _AGENCY_START = (
     r"đơn vị|địa phương|giám đốc|chủ tịch|thủ trưởng|trưởng|phó trưởng|tổ trưởng|tổ công tác|trung tâm|đài|"
     r"hội(?!\s+nghị|\s+thảo)|đoàn|thanh tra|cục|chi cục|kho bạc|bảo hiểm|liên đoàn|mặt trận|hội đồng|"
     r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"
-    r"xã(?!\s+hội)|phường|huyện))\b"
+    r"xã(?!\s+hội)|phường|huyện|phòng(?!,?\s+(?:chống|ngừa|tránh))|khoa(?!\s+học)|vụ(?!\s+việc)|"
+    r"bệnh viện|tòa án|tỉnh ủy|tỉnh uỷ|huyện ủy|huyện uỷ|tỉnh đoàn|đồng chí|"
+    r"sinh viên|giảng viên|giáo viên|bộ phận|lực lượng|chủ đầu tư|nhà trường|tiểu ban))\b"
 )
 _AGENCY_START_RE = re.compile(_AGENCY_START)
 
@@ -51,6 +53,40 @@ _HEADING_SUFFIX = re.compile(r"\s+[-–]\s+.*$|\s*:$")
 
 def _tidy(span: str) -> str:
     return span.strip(" ,;:.-–")
+
+
+# "… Chủ tịch UBND tỉnh giao Sở X chủ trì …", "(giao Ban Dân tộc tỉnh thông báo)": an assignment inside a
+# sentence. "được giao", "đã giao", "nhiệm vụ giao", "bàn giao" describe an assignment made elsewhere.
+_GIAO_INSIDE = re.compile(
+    rf"(?<![Đđ]ược )(?<!đã )(?<!đang )(?<!vụ )(?<!bàn )(?<!chuyển )\b[Gg]iao\s+(?:cho\s+)?"
+    rf"(?P<agency>{_AGENCY_START}.+?){_SPAN_END}"
+)
+# "Giám đốc Sở Y tế yêu cầu Thủ trưởng …", "Bộ GDĐT đề nghị các Sở GDĐT chỉ đạo …", "Mời BHXH tỉnh cử …".
+_ASK_INSIDE = re.compile(
+    rf"(?:^|\s)(?:[Yy]êu cầu|[Đđ]ề nghị|[Mm]ời)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}"
+)
+# "… – Trường THPT Cao Lãnh 2 thực hiện.": the actor named after the task, behind a dash.
+_TRAILING_ACTOR = re.compile(
+    rf"\s[-–—]\s*(?P<agency>{_AGENCY_START}[^-–—]{{2,90}}?)\s+(?:hỗ trợ\s+|phối hợp\s+|chủ trì\s+)?thực hiện\s*[.;]?$"
+)
+
+
+def giao_inside(text: str) -> str | None:
+    """The agency of an assignment made inside a sentence: "…, Chủ tịch UBND tỉnh giao Sở X chủ trì …"."""
+    m = _GIAO_INSIDE.search(text)
+    return _tidy(m.group("agency")) if m else None
+
+
+def ask_inside(text: str) -> str | None:
+    """The addressee of "X yêu cầu/đề nghị/mời Y …" within the first clause of a paragraph."""
+    m = _ASK_INSIDE.search(text[:300])
+    return _tidy(m.group("agency")) if m else None
+
+
+def trailing_actor(text: str) -> str | None:
+    """ "Phân tích đề thi … – Trường THPT Cao Lãnh 2 thực hiện." -> "Trường THPT Cao Lãnh 2"."""
+    m = _TRAILING_ACTOR.search(text)
+    return _tidy(m.group("agency")) if m else None
 
 
 def giao_lead(text: str) -> str | None:

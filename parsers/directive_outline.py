@@ -108,7 +108,8 @@ def _page_margins(blocks: list[Block]) -> _Margins | None:
     Justified Vietnamese prose fills its lines to the right margin and indents each paragraph's first
     line, so a line that reaches the right margin runs on into the next one unless that one is indented.
     """
-    boxes = [b.bbox for b in blocks if b.bbox is not None and len(b.text) >= 20 and not b.centered]
+    # OCR marks a justified line that spans the column as centred (equal margins): keep long lines too.
+    boxes = [b.bbox for b in blocks if b.bbox is not None and len(b.text) >= 20]
     if len(boxes) < 4:
         return None
     starts = Counter(round(x0 / 4) for x0, _, _, _ in boxes)
@@ -145,7 +146,11 @@ def _layout_continues(
     """
     if previous is None or previous.bbox is None or block.bbox is None or not margins or not previous_margins:
         return None
-    if block.centered or previous.centered or previous.page != block.page:
+    if previous.page != block.page:
+        return None
+    if (block.centered and not _is_full(block, margins)) or (
+        previous.centered and not _is_full(previous, previous_margins)
+    ):
         return None
     if block.bbox[1] < previous.bbox[3] - 2:  # same printed line, split at a column gap
         return None

@@ -84,6 +84,7 @@ class _Node:
     field_paras: list[Paragraph] = field(default_factory=list)
     decl_lead: str | None = None
     decl_co: str | None = None
+    decl_verb: bool = False  # the declared lead came from an assigning verb ("Giao X:", "yêu cầu X …:")
     skip: bool = False
     standalone: bool = False
 
@@ -96,12 +97,17 @@ class _Node:
         return self.para.label if self.para else None
 
 
-def extract_prose_tasks(parsed: ParsedFile, settings: DirectiveSettings | None = None) -> list[RawTask]:
+def extract_prose_tasks(
+    parsed: ParsedFile, settings: DirectiveSettings | None = None, doc_type: str | None = None
+) -> list[RawTask]:
     """Every task assigned in the running text of a document, in document order.
 
     Args:
         parsed: any reader's output (PDF text layer, OCR or Word); tables are ignored here.
         settings: ``DirectiveSettings`` (``enabled=False`` returns no tasks).
+        doc_type: the document's type as printed ("BÁO CÁO", "TỜ TRÌNH", …) when metadata found it. A
+            report or a submission *proposes*: its "Giao Sở X …" lines are what the issuer asks its
+            superior to assign, so only what the issuer commits to itself is a task there.
 
     Returns:
         ``RawTask(source="prose")`` per directive item, with lead/co/deadline as printed.
@@ -112,13 +118,43 @@ def extract_prose_tasks(parsed: ParsedFile, settings: DirectiveSettings | None =
     paras = paragraphs(parsed)
     start, end = body_range(paras)
     root = _outline(paras[start:end], standalone_ok=parsed.kind == "docx")
+    if start > 0 and root.decl_lead is None:
+        # the lead-in that opens the list ("Giám đốc Sở Y tế yêu cầu Thủ trưởng … những công việc sau:")
+        declared = _declared_actor(paras[start - 1])
+        if declared is not None:
+            root.decl_lead, root.decl_co = declared
+            root.decl_verb = _assigns_by_verb(paras[start - 1].body)
+    proposing = bool(doc_type) and fold(doc_type or "").startswith(_PROPOSING_TYPES)
     method: Method = parsed.pages[0].method if parsed.pages else "text"
     tasks: list[RawTask] = []
     for node in _leaves(root):
-        task = _task(node, method, len(tasks))
+        task = _task(node, method, len(tasks), proposing)
         if task is not None:
             tasks.append(task)
     return tasks
+
+
+# Reports and submissions propose tasks to the body above the issuer; they do not assign them.
+_PROPOSING_TYPES = ("báo cáo", "tờ trình")
+# The verbs by which a superior assigns: a proposing document uses them for what it asks to be assigned.
+_ASSIGNING_VERB = re.compile(r"(?:^|[\s(,;:])(?:[Gg]iao|[Yy]êu cầu|[Đđ]ề nghị|[Mm]ời)\s")
+
+
+def _assigns_by_verb(text: str) -> bool:
+    return bool(_ASSIGNING_VERB.search(text[:300]))
+
+
+def _declared_actor(p: Paragraph) -> tuple[str, str | None] | None:
+    """Who a lead-in paragraph gives the list below it to, with any co-agencies it names."""
+    body = p.body
+    lead = (
+        ag.giao_lead(body)
+        or ag.ask_lead(body)
+        or ag.subject_lead(body)
+        or ag.giao_inside(body)
+        or ag.ask_inside(body)
+    )
+    return (lead, ag.co_agencies(body)) if lead else None
 
 
 def body_range(paras: list[Paragraph]) -> tuple[int, int]:
@@ -163,8 +199,7 @@ def _is_declaration(p: Paragraph) -> tuple[str, str | None] | None:
     """An unnumbered paragraph that names who does the items below it ("Giao Sở Nội vụ:")."""
     if not p.text.rstrip().endswith(":"):
         return None
-    lead = ag.giao_lead(p.body) or ag.ask_lead(p.body) or ag.subject_lead(p.body)
-    return (lead, ag.co_agencies(p.body)) if lead else None
+    return _declared_actor(p)
 
 
 # An unnumbered paragraph that opens with the verb of assignment is a directive of its own in any reader.
@@ -173,7 +208,9 @@ _OPENS_DIRECTIVE = re.compile(r"^(?:Giao|Yêu cầu|Đề nghị)\s")
 
 def _is_standalone(p: Paragraph) -> bool:
     """An unnumbered directive paragraph on its own ("Yêu cầu các sở, ban, ngành … trước 11h00’ …")."""
-    return bool(ag.giao_lead(p.body) or ag.ask_lead(p.body)) and not p.text.rstrip().endswith(":")
+    return bool(ag.giao_lead(p.body) or ag.ask_lead(p.body) or ag.giao_inside(p.body)) and not (
+        p.text.rstrip().endswith(":")
+    )
 
 
 def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
@@ -207,9 +244,25 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
         declaration = _is_declaration(p)
         if declaration is not None and not top.children:
             top.decl_lead, top.decl_co = declaration
+            top.decl_verb = _assigns_by_verb(p.body)
             top.extras.append(p)
             continue
-        if (standalone_ok or p.bold or _OPENS_DIRECTIVE.match(p.body)) and _is_standalone(p):
+        if (
+            top is not section
+            and ag.heading_lead(top.body)
+            and all(c.kind == "under_heading" for c in top.children)
+        ):
+            # "1. Phòng Giáo dục Phổ thông" / "Chủ trì, phối hợp …" / "Báo cáo …": under an agency heading
+            # each paragraph is one task of that agency.
+            node = _Node(para=p, kind="under_heading", parent=top)
+            top.children.append(node)
+            continue
+        if (
+            standalone_ok
+            or p.bold
+            or _OPENS_DIRECTIVE.match(p.body)
+            or (ag.giao_inside(p.body) and p.body[:1].isupper() and not stack)
+        ) and _is_standalone(p):
             node = _Node(para=p, kind="standalone", parent=section, standalone=True)
             section.children.append(node)
             stack = []
@@ -248,29 +301,33 @@ def _ancestors(node: _Node) -> list[_Node]:
     return out
 
 
-def _inherited(node: _Node) -> tuple[str | None, str | None]:
+def _inherited(node: _Node) -> tuple[str | None, str | None, bool]:
     """Lead and co of the nearest ancestor that names a responsible body (or of an unnumbered
-    "Giao Sở X chủ trì:" at the top of a short text that has no numbered items)."""
+    "Giao Sở X chủ trì:" at the top of a short text that has no numbered items), and whether an
+    assigning verb named it ("Giao X:", "yêu cầu X …:") rather than a heading or a subject."""
     root = node
     while root.parent is not None:
         root = root.parent
     for anc in _ancestors(node):
         if anc.decl_lead:
-            return anc.decl_lead, anc.decl_co
+            return anc.decl_lead, anc.decl_co, anc.decl_verb
         body = anc.body
         lead = ag.giao_lead(body) or ag.ask_lead(body)
         if lead:
-            return lead, ag.co_agencies(body)
+            return lead, ag.co_agencies(body), True
         lead = ag.heading_lead(body)
         if lead:
-            return lead, None
+            return lead, None, False
         if body.rstrip().endswith(":"):
             lead = ag.subject_lead(body)
             if lead:
-                return lead, ag.co_agencies(body)
+                return lead, ag.co_agencies(body), False
+            lead = ag.giao_inside(body) or ag.ask_inside(body)
+            if lead:
+                return lead, ag.co_agencies(body), True
     if root.decl_lead:
-        return root.decl_lead, root.decl_co
-    return None, None
+        return root.decl_lead, root.decl_co, root.decl_verb
+    return None, None, False
 
 
 def _section(node: _Node) -> tuple[str | None, str | None]:
@@ -294,6 +351,8 @@ def _stt(node: _Node) -> str | None:
         return f"{nums[0].label}.{index}" if nums else index
     if node.kind.startswith("num"):
         return f"{node.label}.1"
+    if node.kind == "under_heading" and node.parent is not None:
+        return node.parent.label
     if node.kind == "paren":
         return f"({node.label})"
     return node.label
@@ -308,12 +367,19 @@ def _split_lead_field(value: str) -> tuple[str, str | None]:
     return m.group("lead").strip(" ,"), co.strip(" ,.;") if co else None
 
 
-def _task(node: _Node, method: Method, order: int) -> RawTask | None:
+# "- Tỉnh Lào Cai: 1.000.000 viên …": a quantity allotted to a body, not a task given to it.
+_ALLOCATION = re.compile(r"^[^:]{3,80}:\s*\d[\d.,]*\s")
+
+
+def _task(node: _Node, method: Method, order: int, proposing: bool = False) -> RawTask | None:
     body = node.body
+    if _ALLOCATION.match(body):
+        return None
     extras = " ".join(p.text for p in node.extras)
     text = clean_cell(f"{body} {extras}")
     lead: str | None = None
     co: str | None = None
+    by_verb = False
     raw_cells: dict[str, str] = {}
 
     enumerated = ag.enumerated_leads(text)
@@ -324,6 +390,7 @@ def _task(node: _Node, method: Method, order: int) -> RawTask | None:
         lead, co = _split_lead_field(node.fields["lead"])
     else:
         lead = ag.giao_lead(body) or ag.ask_lead(body)
+        by_verb = lead is not None
         if lead is None and node.kind != "dash":
             m = _AGENCY_COLON.match(body)
             if m and ag.heading_lead(m.group("agency") + ":"):
@@ -338,10 +405,20 @@ def _task(node: _Node, method: Method, order: int) -> RawTask | None:
             if heading:
                 lead, text = heading, clean_cell(extras)
         if lead is None:
-            lead = node.decl_lead
-    inherited_lead, inherited_co = _inherited(node)
-    lead = lead or inherited_lead
+            lead = ag.trailing_actor(text)
+        if lead is None and node.decl_lead:
+            lead, by_verb = node.decl_lead, node.decl_verb
+    inherited_lead, inherited_co, inherited_by_verb = _inherited(node)
+    if lead is None:
+        lead, by_verb = inherited_lead, inherited_by_verb
+    if lead is None:
+        # an assignment inside the sentence ("…, Chủ tịch UBND tỉnh giao Sở X chủ trì …") names the lead
+        # only where nothing above does: under "Giao Sở X:" a bullet's "giao cơ quan chủ trì …" describes.
+        lead = ag.giao_inside(body) or ag.ask_inside(body)
+        by_verb = lead is not None
     if lead is None or _ISSUER_LEADERS.match(lead):
+        return None
+    if proposing and by_verb:
         return None
     if "co" in node.fields:
         raw_cells["co"] = node.fields["co"]

@@ -190,8 +190,13 @@ def _date(header: list[_Line]) -> tuple[str | None, date | None, str | None]:
         year = int(m.group("y"))
         month = int(m.group("m")) if m.group("m") else None
         day = int(m.group("d")) if m.group("d") else None
+        if month is not None and not 1 <= month <= 12:  # a handwritten or misread month: not a date
+            month = day = None
         issue_month = f"{year:04d}-{month:02d}" if month else None
-        issue_date = date(year, month, day) if month and day else None
+        try:
+            issue_date = date(year, month, day) if month and day else None
+        except ValueError:  # "ngày 35 tháng 3": OCR misread the handwritten day; the month still holds
+            issue_date = None
         return clean_cell(m.group("place")), issue_date, issue_month
     return None, None, None
 
