@@ -86,7 +86,7 @@ PLACE_MAX_TOKENS = 6
 _LIST_GLUE = frozenset({",", ";", ":", "và", "-", "/", ".", "+", "với", "các", "cùng"})
 _QUALIFIERS = (" liên quan",)
 _ITEM_START = frozenset({",", ";", ":", "và"})
-_PIECE_BREAK = frozenset({";", "(", ")"})
+_PIECE_BREAK = frozenset({";", "(", ")", "|"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "-", "/", ".", "+", "*", "(", ")", '"', "'", "…", "“", "”"})
 _CODE_GLUE = frozenset({"-", "/"})
 # Where a leftover may split into two bodies, if the next piece starts one.
@@ -118,7 +118,7 @@ _CHAR_MAP = {
     "＆": "&",
 }
 # Punctuation that never belongs to a word: spaced out so that "-(Cơ quan" and "GDĐH;Viện" tokenise.
-_SPACED = frozenset("();")
+_SPACED = frozenset("();|")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
 _REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
 
@@ -196,6 +196,9 @@ class _Structure:
     shorts: dict[int, set[str]]  # start -> heads of the short forms starting there
     capitalised: set[int]  # tokens printed with a capital first letter (the doc itself is lower case)
     title_ends: set[int] = field(default_factory=set)  # tokens right after a person title
+    title_tokens: set[int] = field(default_factory=set)  # tokens of person titles
+    compound_tails: set[int] = field(default_factory=set)  # "sở" of "cơ sở", "bộ" of "cán bộ"
+    break_tokens: set[int] = field(default_factory=set)  # tokens of the sentence's verbs ("tổng hợp")
 
 
 def _build_key(text: str) -> _Key:
@@ -347,6 +350,9 @@ class Gazetteer:
         ):
             keys = {self._token_key(w) for w in words}
             self._words.add(label, [self._nlp.make_doc(k) for k in sorted(keys) if k])
+        self._compounds = PhraseMatcher(vocab, attr="ORTH")
+        compounds = {self._token_key(w) for w in data.compounds}
+        self._compounds.add("C", [self._nlp.make_doc(k) for k in sorted(compounds) if k])
         self._not_heads_skel = PhraseMatcher(vocab, attr="ORTH")
         not_heads = {self._token_key(w) for w in data.not_heads}
         self._not_heads_skel.add(
@@ -363,6 +369,16 @@ class Gazetteer:
             for form in {*_variants(place.name), *(v for a in place.aliases for v in _variants(a))}:
                 self._words.add(f"P{index}", [self._nlp.make_doc(self._token_key(form))])
         self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
+        self._abbreviations = dict(data.abbreviations)
+        self._abbrev_re = (
+            re.compile(
+                r"(?<![\w.])("
+                + "|".join(re.escape(a) for a in sorted(self._abbreviations, key=len, reverse=True))
+                + r")(?!\w)"
+            )
+            if self._abbreviations
+            else None
+        )
 
     @classmethod
     def from_yaml_texts(cls, texts: Sequence[str]) -> "Gazetteer":
@@ -469,9 +485,17 @@ class Gazetteer:
         e = self.entries[entry]
         return AgencyRef(name=e.name, raw=raw, kind=e.kind, score=round(score, 3))
 
+    def _expand(self, name: str) -> str:
+        """An unknown body's name with the usual abbreviations written out ("Trung tâm CNTT Tây Bắc" ->
+        "Trung tâm Công nghệ thông tin Tây Bắc", "Đại học Quốc gia Tp. HCM" -> "… Thành phố Hồ Chí
+        Minh"), so that two spellings of one body get one name; ``raw`` keeps the print."""
+        if self._abbrev_re is None:
+            return name
+        return self._abbrev_re.sub(lambda m: self._abbreviations[m.group(1)], name)
+
     def _found_ref(self, f: _Found, raw: str) -> AgencyRef:
         if f.entry < 0:
-            return _unknown(raw, f.name)
+            return _unknown(raw, self._expand(f.name or raw))
         e = self.entries[f.entry]
         return AgencyRef(
             name=f.name or e.name,
@@ -494,6 +518,8 @@ class Gazetteer:
                 table[s] = max(table.get(s, s), e)
                 if kind == "H":
                     st.head_ends.add(e)
+                elif kind == "B":
+                    st.break_tokens.update(range(s, e))
             elif kind == "X":
                 st.not_heads.add(s)
             elif kind in "UP":
@@ -505,6 +531,7 @@ class Gazetteer:
             if strings[match_id] == "T":
                 st.titles.setdefault(s, []).append(e)
                 st.title_ends.add(e)
+                st.title_tokens.update(range(s, e))
             else:
                 st.fillers.update(range(s, e))
         for match_id, s, _ in self._short(doc):
@@ -512,16 +539,20 @@ class Gazetteer:
         # "phòng, chỗng ma túy": OCR slips in the marks of a not-a-body phrase still make it one
         for _, s, _ in self._not_heads_skel(self._skeleton_doc(doc)):
             st.not_heads.add(s)
+        # "cơ sở", "cán bộ", "dịch vụ": a head noun that ends a word of the sentence starts nothing
+        for _, s, e in self._compounds(doc):
+            st.not_heads.update(range(s + 1, e))
+            st.compound_tails.update(range(s + 1, e))
         return st
 
-    def _candidates(self, doc: Doc, prose: bool) -> list[_Cand]:
+    def _candidates(self, doc: Doc, prose: bool, compound_tails: set[int]) -> list[_Cand]:
         strings = self._nlp.vocab.strings
         skel_doc = self._skeleton_doc(doc)
         skel_min = PROSE_SKELETON_MIN if prose else CELL_SKELETON_MIN
         best: dict[tuple[int, int, int, str], _Cand] = {}
 
         def keep(c: _Cand) -> None:
-            if _code_like(doc, c.start, c.end):
+            if _code_like(doc, c.start, c.end) or c.start in compound_tails:
                 return
             k = (c.start, c.end, c.entry, c.role)
             if k not in best or best[k].score < c.score:
@@ -549,7 +580,7 @@ class Gazetteer:
         """Longest non-overlapping gazetteer matches, with short forms checked against their list, then
         the places that follow them, the place lists of groups and the plural "các Sở X"."""
         spans: dict[tuple[int, int], list[_Cand]] = {}
-        for c in self._candidates(doc, prose):
+        for c in self._candidates(doc, prose, st.compound_tails):
             spans.setdefault((c.start, c.end), []).append(c)
         taken = [False] * len(doc)
         chosen: list[tuple[int, int]] = []
@@ -566,7 +597,12 @@ class Gazetteer:
             alts = sorted(
                 spans[(s, e)], key=lambda c: ({"full": 0, "marker": 1, "short": 2}[c.role], -c.score)
             )
-            glue_ok = all(t.text in _LIST_GLUE or t.i in noise for t in doc[prev.end if prev else 0 : s])
+            between = doc[prev.end if prev else 0 : s]
+            # titles and list words may sit between list items; a verb of the sentence may not ("Sở GDĐT
+            # tổng hợp và xây dựng báo cáo" lists no Sở Xây dựng)
+            glue_ok = all(
+                t.text in _LIST_GLUE or (t.i in noise and t.i not in st.break_tokens) for t in between
+            )
             ends_ok = e == len(doc) or e in starts or doc[e].text in _LIST_GLUE or doc[e].text in "()"
             starts_item = s == 0 or doc[s - 1].text in _ITEM_START
             for c in alts:
@@ -585,7 +621,7 @@ class Gazetteer:
         self._place_tails(doc, key, st, found)
         found = self._place_lists(doc, key, st, found)
         self._plural_bodies(doc, key, found)
-        return found
+        return self._group_links(doc, key, found)
 
     def _distribute_qualifier(self, doc: Doc, found: list[_Found]) -> None:
         """A trailing "liên quan" qualifies every group of its list, as the printed phrase means.
@@ -752,6 +788,31 @@ class Gazetteer:
             f.first = f.start
             f.raw_start = key.span(doc, f.start, f.end)[0]
 
+    def _group_links(self, doc: Doc, key: _Key, found: list[_Found]) -> list[_Found]:
+        """A group linked to the body it belongs to is one group: "Các Sở, ban, ngành thuộc UBND tỉnh",
+        "các đơn vị trực thuộc Sở Y tế" (not the group plus UBND tỉnh / Sở Y tế as second bodies)."""
+        out: list[_Found] = []
+        skip: set[int] = set()
+        for n, f in enumerate(found):
+            if n in skip:
+                continue
+            nxt = found[n + 1] if n + 1 < len(found) else None
+            if (
+                f.entry >= 0
+                and nxt is not None
+                and nxt.entry >= 0
+                and (f.kind or self.entries[f.entry].kind) == "group"
+            ):
+                between = tuple(t.text for t in doc[f.end : nxt.start])
+                if between in _LINKS:
+                    name = f.name or self.entries[f.entry].name
+                    f.name = f"{name} {' '.join(between)} {self._found_ref(nxt, '').name}"
+                    f.kind = "group"
+                    f.end, f.raw_end = nxt.end, nxt.raw_end
+                    skip.add(n + 1)
+            out.append(f)
+        return out
+
     # -- leftovers -------------------------------------------------------------------------------------
 
     def _drop_channels(self, doc: Doc, found: list[_Found]) -> list[_Found]:
@@ -791,8 +852,9 @@ class Gazetteer:
             if i == 0:
                 return i in st.groups  # a cell that starts "ngành, địa phương"
             return doc[i - 1].text in _ITEM_START | {"/"} or i in st.title_ends
-        if doc[i].text in _PLURAL and i + 1 < len(doc) and i + 1 not in st.not_heads:
-            return i + 1 in st.heads or i + 1 in st.groups or i + 1 in st.plurals
+        if doc[i].text in _PLURAL and i + 1 < len(doc):
+            nxt = i + 1
+            return (nxt in st.heads and nxt not in st.not_heads) or nxt in st.groups or nxt in st.plurals
         return False
 
     def _generic(self, doc: Doc, st: _Structure, i: int) -> bool:
@@ -803,14 +865,20 @@ class Gazetteer:
         return i in st.groups or doc[i].text in _PLURAL or (i in st.heads and i not in st.capitalised)
 
     def _continues_group(self, doc: Doc, st: _Structure, first: int, nxt: int) -> bool:
-        """Whether ``nxt`` (after a comma) goes on with the generic group that starts at ``first``: "các tổ
-        chức, đoàn thể" (bare group words), "huyện uỷ, thành uỷ, đảng uỷ" (head nouns in lower case)."""
-        if first >= len(doc) or (nxt in st.capitalised and nxt in st.heads):
+        """Whether ``nxt`` (after "," or "và") goes on with the generic group that starts at ``first``:
+        "các tổ chức, đoàn thể" (bare group words), "huyện uỷ, thành uỷ, đảng uỷ" and "các bệnh viện và
+        trung tâm y tế" (head nouns in lower case). A capitalised head is a body of its own ("Sinh viên và
+        Khoa …" no, "Kho bạc, Hội Doanh nhân trẻ" two)."""
+        if first >= len(doc) or nxt in st.capitalised:
             return False
+        lower_head = nxt in st.heads
+        bare_group = (nxt in st.groups or nxt in st.plurals) and not lower_head
         if first in st.heads and first not in st.capitalised:
-            return nxt in st.heads
-        if first in st.groups or doc[first].text in _PLURAL:
-            return (nxt in st.groups or nxt in st.plurals) and nxt not in st.heads
+            return lower_head
+        if doc[first].text in _PLURAL:
+            return lower_head or bare_group if first + 1 in st.heads else bare_group
+        if first in st.groups:
+            return bare_group
         return False
 
     def _titled_start(self, doc: Doc, st: _Structure, i: int, end: int) -> bool:
@@ -820,7 +888,9 @@ class Gazetteer:
 
     def _skip_titles(self, doc: Doc, st: _Structure, i: int, end: int) -> int:
         """Skip person titles and filler words before a body, but never into it: "Trưởng Ban Dân tộc
-        tỉnh" -> "Ban Dân tộc tỉnh" (the title "Trưởng ban" would eat the body's "Ban")."""
+        tỉnh" -> "Ban Dân tộc tỉnh" (the title "Trưởng ban" would eat the body's "Ban"). A whole title
+        followed by a person's name ("Phó Chánh Văn phòng Nguyễn Đình Mạnh") is skipped entirely: the
+        "Văn phòng" inside it names no body."""
         while i < end:
             ends = [e for e in st.titles.get(i, []) if e <= end]
             good = [e for e in ends if e == end or self._body_start(doc, st, e)]
@@ -828,6 +898,9 @@ class Gazetteer:
                 i = max(good)
                 continue
             if self._body_start(doc, st, i):
+                inside = [e for s0, es in st.titles.items() if s0 < i for e in es if i < e <= end]
+                if inside and _person_name(doc, st, max(inside), end):
+                    return end
                 break
             if i in st.noise or doc[i].text in _EDGE_PUNCT:
                 i += 1
@@ -835,45 +908,51 @@ class Gazetteer:
             break
         return i
 
-    def _segments(self, doc: Doc, key: _Key, st: _Structure, piece: list[int]) -> list[list[int]]:
+    def _segments(self, doc: Doc, key: _Key, st: _Structure, piece: list[int]) -> list[tuple[list[int], str]]:
         """Split a leftover piece where a new body starts: at a verb of the sentence ("chủ trì", "phối
         hợp với"), and at ",", "và", "/" when the next words start a body or a short form. A comma inside
         a body's name ("Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh") does not split it; a comma
         before a preposition ends it ("Trường Đại học Việt Đức, trên cơ sở …"). A group goes on over its
         bare group words ("các tổ chức, đoàn thể" is one group, as "Các cơ quan, đơn vị" is)."""
         segs: list[list[int]] = [[]]
+        hows = ["start"]
         k = 0
         end = piece[-1] + 1
         while k < len(piece):
             i = piece[k]
-            if i in st.breaks and i not in st.head_ends and st.breaks[i] <= end:
+            after_plural = i > 0 and doc[i - 1].text in _PLURAL  # "các tổ chức" is a noun, not a verb
+            if i in st.breaks and i not in st.head_ends and not after_plural and st.breaks[i] <= end:
                 stop = st.breaks[i]
                 segs.append([])
+                hows.append("break")
                 while k < len(piece) and piece[k] < stop:
                     k += 1
                 continue
             if doc[i].text in _DATE_WORDS:  # "UBND ngày 15/7/2025 …": a date is never part of a name
                 segs.append([])
+                hows.append("break")
                 k += 1
                 continue
             nxt = i + 1
             if doc[i].text in _SOFT_SPLIT and nxt < end and segs[-1]:
                 if doc[i].text == "," and (nxt in st.breaks or doc[nxt].text in _ENDS_NAME):
                     segs.append([])
+                    hows.append("soft")
                     k += 1
                     continue
                 first = self._skip_titles(doc, st, segs[-1][0], end)
-                if not (doc[i].text == "," and self._continues_group(doc, st, first, nxt)) and (
+                if not (doc[i].text in {",", "và"} and self._continues_group(doc, st, first, nxt)) and (
                     self._titled_start(doc, st, nxt, end)
                     or nxt in st.shorts
                     or _acronym_at(doc, nxt, end, key)
                 ):
                     segs.append([])
+                    hows.append("soft")
                     k += 1
                     continue
             segs[-1].append(i)
             k += 1
-        return [s for s in segs if s]
+        return [(seg, how) for seg, how in zip(segs, hows, strict=True) if seg]
 
     def _leftovers(self, doc: Doc, key: _Key, st: _Structure, found: list[_Found]) -> list[_Found]:
         """Read what the gazetteer did not match: fuzzy alias if close, an unknown body if it starts like
@@ -919,10 +998,20 @@ class Gazetteer:
                 glued = None
             prev = by_end.get(piece[0])
             segs = self._segments(doc, key, st, piece)
-            for n, seg in enumerate(segs):
-                item = self._leftover_body(doc, key, st, seg, prev if n == 0 else None)
+            sentence = False  # the last segment was words of a sentence, not a body
+            for n, (seg, how) in enumerate(segs):
+                item = None
+                if not (sentence and how == "soft"):
+                    # after sentence words, a comma goes on with the sentence: "… phù hợp với từng
+                    # ngành, từng cấp" names no body "Từng cấp"
+                    # only the piece's first words can go on with the list of the body before it
+                    item = self._leftover_body(doc, key, st, seg, prev if n == 0 and how == "start" else None)
                 if item is None:
+                    sentence = sentence or any(not _junk(doc[i].text) for i in seg)
+                    if how == "break":
+                        sentence = any(not _junk(doc[i].text) for i in seg)
                     continue
+                sentence = False
                 nxt = glued if n == len(segs) - 1 and seg[-1] == piece[-1] else None
                 if item.entry < 0 and nxt is not None and self._unit_of(doc, nxt):
                     # "Thanh tra Sở KH&CN", "Đoàn kiểm tra của Bộ GDĐT": one body, the known one's unit
@@ -950,8 +1039,11 @@ class Gazetteer:
         start = self._skip_titles(doc, st, seg[0], end)
         seg = [i for i in seg if i >= start]
         linked = any(tuple(t.text for t in doc[end - len(w) : end]) == w for w in _LINKS)
-        # a trailing link ("thuộc", "trực thuộc") is kept: it joins the unit to the body after it
-        seg = _trim(doc, seg, set() if linked else st.noise)
+        titled = any(i in st.title_tokens for i in range(seg_start, start))
+        # a trailing link ("thuộc", "trực thuộc") is kept: it joins the unit to the body after it; a
+        # leading "các" that makes a group is kept too ("Các bệnh viện")
+        lead_noise = set() if seg and self._body_start(doc, st, seg[0]) else st.noise
+        seg = _trim(doc, seg, lead_noise, set() if linked else st.noise)
         if not seg:
             return None
         s, e = seg[0], seg[-1] + 1
@@ -959,8 +1051,12 @@ class Gazetteer:
         if fuzzy is not None:
             return fuzzy
         text = doc[s:e].text
-        exact_short = text in self._short_by_key and any(
-            self.entries[i].kind == "agency" for i in self._short_by_key[text]
+        # a short form alone ("Tư pháp") is a body whose head the cell does not say; printed in lower case
+        # it is a verb or noun of a sentence ("… tổng hợp và xây dựng báo cáo")
+        exact_short = (
+            s in st.capitalised
+            and text in self._short_by_key
+            and any(self.entries[i].kind == "agency" for i in self._short_by_key[text])
         )
         after_head = prev is not None and bool(st.shorts.get(s, set()) & prev.heads)
         if (
@@ -971,7 +1067,7 @@ class Gazetteer:
         ):
             heads = {doc[s].text} if s in st.heads else set()
             item = _Found(s, e, -1, 0.0, *key.span(doc, s, e), heads=heads)
-            if s > seg_start and self._generic(doc, st, s) and doc[s].text not in _PLURAL:
+            if titled and self._generic(doc, st, s) and doc[s].text not in _PLURAL:
                 # a title over a generic noun means every such body: "Thủ trưởng đơn vị thuộc …" ->
                 # "Các đơn vị thuộc …", "Các đồng chí bí thư huyện uỷ, thành uỷ" -> "Các huyện uỷ, thành uỷ"
                 item.name = "Các " + key.printed(doc, s, e)
@@ -1031,6 +1127,13 @@ def _short_ok(
     return (glue_ok or starts_item) and ends_ok
 
 
+def _person_name(doc: Doc, st: _Structure, start: int, end: int) -> bool:
+    """Tokens ``start:end`` read as a person's name: 2-4 capitalised words, no head noun ("Nguyễn Đình
+    Mạnh")."""
+    words = range(start, end)
+    return 2 <= len(words) <= 4 and all(i in st.capitalised and i not in st.heads for i in words)
+
+
 def _code_like(doc: Doc, start: int, end: int) -> bool:
     """True for a one-token alias glued into a document number: "CP" in "71/NQ-CP", "TTg" in "464/TTg-CĐS"."""
     if end - start != 1:
@@ -1048,14 +1151,21 @@ def _acronym_at(doc: Doc, i: int, end: int, key: _Key) -> bool:
     return bool(_ACRONYM.match(key.printed(doc, i, i + 1)))
 
 
-def _trim(doc: Doc, piece: list[int], noise: set[int]) -> list[int]:
-    """Drop punctuation, titles and filler words from both ends of a leftover piece."""
+def _trim(doc: Doc, piece: list[int], noise: set[int], tail_noise: set[int] | None = None) -> list[int]:
+    """Drop punctuation, titles and filler words from both ends of a leftover piece (``tail_noise``, when
+    given, is what may go at the end)."""
+    tail = noise if tail_noise is None else tail_noise
     lo, hi = 0, len(piece)
-    while lo < hi and (doc[piece[lo]].text in _EDGE_PUNCT or piece[lo] in noise):
+    while lo < hi and (_junk(doc[piece[lo]].text) or piece[lo] in noise):
         lo += 1
-    while hi > lo and (doc[piece[hi - 1]].text in _EDGE_PUNCT or piece[hi - 1] in noise):
+    while hi > lo and (_junk(doc[piece[hi - 1]].text) or piece[hi - 1] in tail):
         hi -= 1
     return piece[lo:hi]
+
+
+def _junk(token: str) -> bool:
+    """Punctuation, and the marks OCR leaves at a cell's edge ("¬", "__", "|")."""
+    return token in _EDGE_PUNCT or not any(c.isalnum() for c in token)
 
 
 def _capitalise(text: str) -> str:

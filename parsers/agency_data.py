@@ -111,6 +111,8 @@ class _FileModel(Frozen):
     plural_words: list[str] = []
     not_heads: list[str] = []
     breaks: list[str] = []
+    compounds: list[str] = []
+    abbreviations: dict[str, str] = {}
     units: list[Unit] = []
     places: list[Place] = []
     entries: list[GazetteerEntry] = []
@@ -119,8 +121,8 @@ class _FileModel(Frozen):
 class GazetteerData(Frozen):
     """All files merged: entries in load order (later files merged in place), and the word lists.
 
-    ``titles``, ``fillers``, ``heads``, ``group_words``, ``plural_words``, ``not_heads``, ``breaks``, ``units``
-    and ``places`` are unioned over the files; ``home`` (the province the canonical names imply) is the
+    ``titles``, ``fillers``, ``heads``, ``group_words``, ``plural_words``, ``not_heads``, ``breaks``,
+    ``compounds``, ``abbreviations``, ``units`` and ``places`` are unioned over the files; ``home`` (the province the canonical names imply) is the
     last file's that declares one.
     """
 
@@ -133,6 +135,8 @@ class GazetteerData(Frozen):
     plural_words: list[str] = []
     not_heads: list[str] = []
     breaks: list[str] = []
+    compounds: list[str] = []
+    abbreviations: dict[str, str] = {}  # as printed -> written out, for unknown bodies' names
     units: list[Unit] = []
     places: list[Place] = []
     home: list[str] = []
@@ -182,10 +186,11 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
     titles: dict[str, str] = {}
     fillers: dict[str, str] = {}
     words: dict[str, dict[str, str]] = {
-        k: {} for k in ("heads", "group_words", "plural_words", "not_heads", "breaks")
+        k: {} for k in ("heads", "group_words", "plural_words", "not_heads", "breaks", "compounds")
     }
     units: dict[str, Unit] = {}
     places: dict[str, Place] = {}
+    abbreviations: dict[str, str] = {}
     home: list[str] = []
     sources: list[str] = []
     for number, text in enumerate(texts, start=1):
@@ -214,6 +219,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
         for name, bucket in words.items():
             for word in getattr(model, name):
                 bucket.setdefault(alias_text(word), word)
+        abbreviations.update(model.abbreviations)
         for unit in model.units:
             units[alias_text(unit.name)] = unit
         for place in model.places:
@@ -226,6 +232,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
         fillers=list(fillers.values()),
         sources=sources,
         **{name: list(bucket.values()) for name, bucket in words.items()},
+        abbreviations=abbreviations,
         units=list(units.values()),
         places=list(places.values()),
         home=home,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers.agency import VERSION, Gazetteer, GazetteerError, split_agencies, unknown_agencies
+from parsers.agency import DEFAULT_FILES, VERSION, Gazetteer, GazetteerError, split_agencies, unknown_agencies
 from parsers.text import nfc
 from tests.shared_paths import SEEDS, needs_shared
 
@@ -564,3 +564,439 @@ def test_cell_raw_is_the_whole_list_item(gz: Gazetteer, cell: str, raws: list[st
 def test_prose_raw_is_the_name_only(gz: Gazetteer) -> None:
     spans = gz.find_spans("Giao Giám đốc Sở Tài chính theo dõi, báo cáo")
     assert [s.ref.raw for s in spans] == ["Sở Tài chính"]
+
+
+# --- issue 10, item 4: agencies without inventions -------------------------------------------------------
+# The shipped stack (central, national, home province), as the ingest layer loads it. Cells are short
+# spellings typed from the real documents in ../shared/real (issuer and file in the comment).
+
+
+@pytest.fixture(scope="module")
+def gz_all() -> Gazetteer:
+    return Gazetteer.from_yaml_texts(
+        [(GAZETTEER_DIR / name).read_text(encoding="utf-8") for name in DEFAULT_FILES]
+    )
+
+
+def test_ingest_loads_the_national_layer_between_central_and_the_province() -> None:
+    from ingest.resources import gazetteer_files
+
+    assert DEFAULT_FILES == ("central.yaml", "vietnam.yaml", "daklak.yaml")
+    assert [p.name for p in gazetteer_files()[:3]] == list(DEFAULT_FILES)
+
+
+@pytest.mark.parametrize(("cell", "expected"), PLAN_CELLS)
+def test_plan_cells_unchanged_with_the_national_layer(
+    gz_all: Gazetteer, cell: str, expected: list[str]
+) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(("cell", "want"), _normalisation_cases())
+def test_normalisation_table_unchanged_with_the_national_layer(
+    gz_all: Gazetteer, cell: str, want: list[list[str]]
+) -> None:
+    assert [[r.name, r.raw, r.kind] for r in split_agencies(cell, gz_all)] == want
+
+
+MINISTRIES_2025 = [
+    "Bộ Quốc phòng",
+    "Bộ Công an",
+    "Bộ Ngoại giao",
+    "Bộ Nội vụ",
+    "Bộ Tư pháp",
+    "Bộ Tài chính",
+    "Bộ Công Thương",
+    "Bộ Nông nghiệp và Môi trường",
+    "Bộ Xây dựng",
+    "Bộ Văn hóa, Thể thao và Du lịch",
+    "Bộ Khoa học và Công nghệ",
+    "Bộ Giáo dục và Đào tạo",
+    "Bộ Y tế",
+    "Bộ Dân tộc và Tôn giáo",
+    "Ngân hàng Nhà nước Việt Nam",
+    "Thanh tra Chính phủ",
+    "Văn phòng Chính phủ",
+]
+DEPARTMENTS_2025 = [
+    NV,
+    TP,
+    TC,
+    "Sở Công Thương",
+    "Sở Xây dựng",
+    NNMT,
+    KHCN,
+    GDDT,
+    YT,
+    VHTTDL,
+    "Sở Dân tộc và Tôn giáo",
+    "Sở Ngoại vụ",
+    "Thanh tra tỉnh",
+    VP,
+    CA,
+    "Bộ Chỉ huy Quân sự tỉnh",
+    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    "Bảo hiểm xã hội tỉnh",
+    "Kho bạc Nhà nước khu vực",
+]
+DEPARTMENTS_BEFORE_2025 = [
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Giao thông vận tải",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Tài nguyên và Môi trường",
+    "Ban Dân tộc tỉnh",
+]
+
+
+def test_national_layer_names_every_ministry_department_and_province(gz_all: Gazetteer) -> None:
+    names = {e.name for e in gz_all.entries}
+    assert set(MINISTRIES_2025 + DEPARTMENTS_2025 + DEPARTMENTS_BEFORE_2025) <= names
+    current = [p for p in gz_all.places if not p.former]
+    assert len(current) == 34
+    assert sum(p.unit == "thành phố" for p in current) == 6
+    assert {"Lâm Đồng", "Quảng Ngãi", "Đồng Tháp", "Hồ Chí Minh", "Huế"} <= {p.name for p in current}
+    assert {"Bắc Giang", "Kiên Giang", "Bình Dương", "Ninh Thuận"} <= {
+        p.name for p in gz_all.places if p.former
+    }
+    assert gz_all.home == {"đắk lắk"}
+
+
+def test_national_layer_has_no_alias_owned_by_two_entries(gz_all: Gazetteer) -> None:
+    owners: dict[str, set[str]] = {}
+    for entry in gz_all.entries:
+        for alias in [entry.name, *entry.aliases]:
+            owners.setdefault(gz_all._token_key(alias), set()).add(entry.name)
+    assert {alias: names for alias, names in owners.items() if len(names) > 1} == {}
+
+
+def test_a_later_file_overrides_an_entry_but_keeps_the_national_spellings() -> None:
+    national = "entries:\n  - {name: Sở Y tế, kind: agency, level: province, aliases: [SYT, Sở YT]}\n"
+    province = "entries:\n  - {name: Sở Y tế, kind: agency, level: party, aliases: [Sở Y tế Lâm Đồng]}\n"
+    gz = Gazetteer.from_yaml_texts([national, province])
+    (entry,) = gz.entries
+    assert entry.level == "party"  # the later file's fields win
+    assert [gz.lookup(a).name for a in ("SYT", "Sở YT", "Sở Y tế Lâm Đồng")] == ["Sở Y tế"] * 3
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # ministries and central bodies, with the abbreviations documents print
+        ("Bộ GD&ĐT, BGDĐT", ["Bộ Giáo dục và Đào tạo"]),
+        (
+            "Bộ GDĐT; Bộ KH&CN; Bộ NN&MT",
+            ["Bộ Giáo dục và Đào tạo", "Bộ Khoa học và Công nghệ", "Bộ Nông nghiệp và Môi trường"],
+        ),
+        ("Bộ Dân tộc và Tôn giáo, Bộ VHTTDL", ["Bộ Dân tộc và Tôn giáo", "Bộ Văn hóa, Thể thao và Du lịch"]),
+        (
+            "VKSND tối cao, TAND tối cao, Kiểm toán nhà nước, BHXH Việt Nam",
+            [
+                "Viện Kiểm sát nhân dân tối cao",
+                "Tòa án nhân dân tối cao",
+                "Kiểm toán nhà nước",
+                "Bảo hiểm xã hội Việt Nam",
+            ],
+        ),
+        ("Ủy ban Trung ương MTTQ Việt Nam", ["Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam"]),
+        (
+            "Văn phòng Chính phủ, Thanh tra Chính phủ, NHNN",
+            ["Văn phòng Chính phủ", "Thanh tra Chính phủ", "Ngân hàng Nhà nước Việt Nam"],
+        ),
+        # ministries of before 2025 are their own bodies, never their successors
+        (
+            "Bộ KH&ĐT; Bộ TT&TT; Bộ LĐ-TB&XH",
+            ["Bộ Kế hoạch và Đầu tư", "Bộ Thông tin và Truyền thông", "Bộ Lao động - Thương binh và Xã hội"],
+        ),
+        # departments, old and new, as 37 (Quảng Ngãi), 57 and 08 (Lâm Đồng) print them
+        (
+            "Sở LĐ-TB&XH, Sở KH&ĐT, Sở VHTT&DL",
+            ["Sở Lao động - Thương binh và Xã hội", "Sở Kế hoạch và Đầu tư", VHTTDL],
+        ),
+        (
+            "Sở NN&PTNT, Sở GTVT, Sở TT&TT",
+            [
+                "Sở Nông nghiệp và Phát triển nông thôn",
+                "Sở Giao thông vận tải",
+                "Sở Thông tin và Truyền thông",
+            ],
+        ),
+        ("Sở Kế hoạch - Đầu tư, Sở Tài chính", ["Sở Kế hoạch và Đầu tư", TC]),
+        ("Sở Văn hóa Thể thao Du lịch", [VHTTDL]),
+        (
+            "Giao Ban Dân tộc tỉnh, Sở Lao động - Thương binh và Xã hội",
+            ["Ban Dân tộc tỉnh", "Sở Lao động - Thương binh và Xã hội"],
+        ),
+        (
+            "Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh",
+            ["Viện Kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"],
+        ),
+        (
+            "Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch",
+            ["Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"],
+        ),
+        ("Chi cục Hải quan khu vực XIII", ["Chi cục Hải quan khu vực"]),
+        ("Ngân hàng Nhà nước Chi nhánh Khu vực 10", ["Ngân hàng Nhà nước chi nhánh khu vực"]),
+        # commune and district groups
+        ("UBND các xã, phường, đặc khu; UBND cấp xã", ["UBND các xã, phường, đặc khu", XP]),
+        ("UBND các huyện, thị xã, thành phố", ["UBND các huyện, thị xã, thành phố"]),
+        ("Ủy ban nhân dân các huyện, thị xã", ["UBND các huyện, thị xã"]),
+        # units of a ministry by their abbreviations (35, 36: Bộ GDĐT's tracking exports)
+        (
+            "Vụ GDĐH; Viện KHGDVN; Cục KTKĐ",
+            [
+                "Vụ Giáo dục Đại học",
+                "Viện Khoa học Giáo dục Việt Nam",
+                "Cục Khảo thí và Kiểm định chất lượng giáo dục",
+            ],
+        ),
+    ],
+)
+def test_national_layer_resolves_real_spellings(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    refs = split_agencies(cell, gz_all)
+    assert _names(refs) == expected
+    assert all(r.kind != "unknown" for r in refs)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Sở Lao động — Thương binh và Xã hội",  # em dash (a scanned conclusion)
+        "Sở Lao động – Thương binh và Xã hội",  # en dash
+        "Sở Lao động ‐ Thương binh và Xã hội",  # hyphen U+2010
+        "Sở Lao động−Thương binh và Xã hội",  # minus, no spaces
+        "Sở Lao động-Thương binh và Xã hội",
+        "Sở Lao động Thương binh và Xã hội",  # dash left out
+    ],
+)
+def test_every_dash_is_one_dash(gz_all: Gazetteer, cell: str) -> None:
+    (ref,) = split_agencies(cell, gz_all)
+    assert (ref.name, ref.kind, ref.raw) == ("Sở Lao động - Thương binh và Xã hội", "agency", cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # phrases that reached lead/co cells from prose in issue 10: no body is named
+        ("Trong công tác huy động nguồn lực", []),
+        ("Căn cứ Kế hoạch này", []),
+        ("Trưởng", []),
+        ("phòng, chỗng ma túy cho học sinh", []),  # OCR's "chỗng": still "phòng, chống", not a Phòng
+        ("dịch vụ công quốc gia", []),
+        ("là cơ quan thường trực", []),
+        ("sở, khu dân cư làm trọng tâm", []),  # a head noun in lower case inside a sentence
+        ("Phó Chánh Văn phòng Nguyễn Đình Mạnh", []),  # a person, the "Văn phòng" is part of the title
+        ("Nguyễn Sinh Thành", []),
+        # leftovers among bodies: only what starts like a body stays
+        ("Sở Tài chính, theo chức năng, nhiệm vụ", [TC]),
+        ("Công an tỉnh là cơ quan thường trực", [CA]),
+        (
+            "các tổ chức, đoàn thể trong việc tuyên truyền các nội dung phù hợp với từng ngành, từng cấp",
+            ["?Các tổ chức, đoàn thể"],
+        ),
+        ("Sở GDĐT tổng hợp và xây dựng Báo cáo", [GDDT]),  # "xây dựng" is the verb, not Sở Xây dựng
+        (
+            "Vụ TCCB; Vụ GDĐH; Cao Tien; Phó Chánh Văn phòng Nguyễn Đình Mạnh",
+            ["Vụ Tổ chức cán bộ", "Vụ Giáo dục Đại học"],
+        ),
+        # compounds: "cơ sở", "cán bộ", "tổng cục" hide no Sở, Bộ, Cục
+        ("Các cơ sở y tế trong tỉnh", ["?Các cơ sở y tế"]),
+        ("cán bộ Tư pháp xã", []),
+        ("Tổng cục Thuế", ["?Tổng cục Thuế"]),
+    ],
+)
+def test_leftovers_become_bodies_only_by_structure(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a comma inside a body's name never splits it; unknown bodies are kept whole
+        (
+            "Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh",
+            ["?Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh"],
+        ),
+        (
+            "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh",
+            ["?Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh"],  # unknown to central + daklak
+        ),
+        ("Trường Đại học Việt Đức, trên cơ sở", ["?Trường Đại học Việt Đức"]),  # the sentence goes on
+        # a list splits where the next piece starts a body
+        ("Văn phòng Sở và Phòng Kế hoạch - Tài chính", ["?Văn phòng Sở", "?Phòng Kế hoạch - Tài chính"]),
+        (
+            "Phòng Giáo dục Phổ thông chủ trì, phối hợp Phòng Kế hoạch - Tài chính",
+            ["?Phòng Giáo dục Phổ thông", "?Phòng Kế hoạch - Tài chính"],
+        ),
+        ("Sinh viên và khoa chuyên môn", ["?Sinh viên", "?Khoa chuyên môn"]),
+        (
+            "Hội LHPN tỉnh; BQL dự án ĐTXD các công trình DD&CN tỉnh",
+            ["Hội Liên hiệp Phụ nữ tỉnh", "?BQL dự án ĐTXD các công trình DD&CN tỉnh"],
+        ),
+        ("NLNT", ["?NLNT"]),  # a unit's abbreviation in a tracking export
+        ("Tổ thẩm định", ["?Tổ thẩm định"]),
+        # a unit glued to the body it belongs to is one body, named with the body's canonical name
+        ("Thanh tra Sở KH&CN", ["?Thanh tra Sở Khoa học và Công nghệ"]),
+        ("Đoàn kiểm tra của Bộ GDĐT", ["?Đoàn kiểm tra của Bộ Giáo dục và Đào tạo"]),
+        ("Phòng Kế hoạch tài chính Sở Y tế", ["?Phòng Kế hoạch tài chính Sở Y tế"]),
+        # a group that belongs to a body stays one group
+        ("Các Sở, ban, ngành thuộc UBND tỉnh", ["Các sở, ban, ngành thuộc UBND tỉnh"]),
+        # usual abbreviations are written out in an unknown body's name (raw keeps the print)
+        ("Trung tâm CNTT Tây Bắc", ["?Trung tâm Công nghệ thông tin Tây Bắc"]),
+        ("Đại học Quốc gia Tp. HCM", ["?Đại học Quốc gia Thành phố Hồ Chí Minh"]),
+    ],
+)
+def test_unknown_bodies_are_kept_whole(gz: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected", "raws"),
+    [
+        ("Giám đốc Sở Giao thông vận tải", ["Sở Giao thông vận tải"], ["Giám đốc Sở Giao thông vận tải"]),
+        (
+            "Chủ tịch UBND các huyện, thị xã, thành phố",
+            ["UBND các huyện, thị xã, thành phố"],
+            ["Chủ tịch UBND các huyện, thị xã, thành phố"],
+        ),
+        (
+            "Trưởng Ban Dân tộc tỉnh",
+            ["Ban Dân tộc tỉnh"],
+            ["Trưởng Ban Dân tộc tỉnh"],
+        ),  # "Trưởng ban" ≠ "Ban"
+        ("Lãnh đạo Sở Công Thương", ["Sở Công Thương"], ["Lãnh đạo Sở Công Thương"]),
+        # a title over a generic noun means every such body
+        (
+            "Thủ trưởng đơn vị thuộc, trực thuộc Sở Y tế",
+            ["?Các đơn vị thuộc, trực thuộc Sở Y tế"],
+            ["đơn vị thuộc, trực thuộc Sở Y tế"],
+        ),
+        (
+            "Các đồng chí bí thư huyện uỷ, thành uỷ, đảng uỷ trực thuộc",
+            ["?Các huyện uỷ, thành uỷ, đảng uỷ trực thuộc"],
+            ["huyện uỷ, thành uỷ, đảng uỷ trực thuộc"],
+        ),
+    ],
+)
+def test_person_titles_before_a_body_are_stripped(
+    gz_all: Gazetteer, cell: str, expected: list[str], raws: list[str]
+) -> None:
+    refs = split_agencies(cell, gz_all)
+    assert (_names(refs), [r.raw for r in refs]) == (expected, raws)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a role in parentheses keeps the body and adds nothing (57)
+        ("Sở Nông nghiệp và PTNT -(Cơ quan Thường trực về PCTT)", ["Sở Nông nghiệp và Phát triển nông thôn"]),
+        (
+            "Sở Nông nghiệp và Phát triển nông thôn -(Cơ quan Thường trực về Phòng, chống thiên tai)",
+            ["Sở Nông nghiệp và Phát triển nông thôn"],
+        ),
+        # a sub-unit in parentheses is a second entry, after the body (31, 08)
+        (
+            "Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh)",
+            [VP, "Trung tâm Phục vụ hành chính công tỉnh"],
+        ),
+        # a channel is not a body of the cell (47)
+        ("UBND tỉnh (qua Văn phòng UBND tỉnh)", ["UBND tỉnh"]),
+        ("Sở Y tế (thông qua Sở Nội vụ)", [YT]),
+    ],
+)
+def test_parenthesis_after_a_body(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (
+            "các Sở: Giao thông vận tải, Kế hoạch và Đầu tư, Tài chính",  # 57
+            ["Sở Giao thông vận tải", "Sở Kế hoạch và Đầu tư", TC],
+        ),
+        (
+            "lãnh đạo các Sở, ngành: Kế hoạch và Đầu tư, Tài chính, Lao động - Thương binh và Xã hội",  # 37
+            ["Sở Kế hoạch và Đầu tư", TC, "Sở Lao động - Thương binh và Xã hội"],
+        ),
+        ("các Sở Tài chính, Xây dựng", [TC, "Sở Xây dựng"]),
+        # without a list, "các Sở GDĐT" is every province's Sở (43: Bộ GDĐT to the provinces)
+        ("các Sở GDĐT", ["Các Sở Giáo dục và Đào tạo"]),
+    ],
+)
+def test_factored_lists_with_the_national_entries(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("UBND tỉnh Lào Cai", ["UBND tỉnh Lào Cai"]),
+        ("Ủy ban nhân dân thành phố Hà Nội", ["UBND thành phố Hà Nội"]),
+        ("Công an tỉnh Lâm Đồng", ["Công an tỉnh Lâm Đồng"]),
+        ("SỞ GDĐT Ninh Thuận", ["Sở Giáo dục và Đào tạo Ninh Thuận"]),  # 35
+        ("Vụ GDTrH; Sở GDĐT TP Hà Nội", ["Vụ Giáo dục Trung học", "Sở Giáo dục và Đào tạo Hà Nội"]),  # 36
+        ("Sở Y tế tỉnh Đắk Lắk", [YT]),  # the home province is implied
+        ("Phó Chủ tịch UBND tỉnh Võ Phiên", ["UBND tỉnh"]),  # 37: a person, not a province
+        ("Lãnh đạo UBND xã Đức Trọng", ["UBND xã Đức Trọng"]),  # 06
+        ("Lãnh đạo UBND Phường 3 Bảo Lộc", ["UBND phường 3 Bảo Lộc"]),
+        ("Lãnh đạo UBND phường Xuân Hương - Đà Lạt", ["UBND phường Xuân Hương - Đà Lạt"]),
+        ("Uỷ ban nhân dân phường Hồng Ngự", ["UBND phường Hồng Ngự"]),  # 38
+        ("UBND huyện Trà Bồng", ["UBND huyện Trà Bồng"]),  # 37
+        (
+            "Ủy ban nhân dân các tỉnh: Lào Cai, Phú Thọ, Bắc Kạn và Bộ Y tế",  # 44
+            ["UBND tỉnh Lào Cai", "UBND tỉnh Phú Thọ", "UBND tỉnh Bắc Kạn", "Bộ Y tế"],
+        ),
+    ],
+)
+def test_place_after_a_body_is_part_of_its_name(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    refs = split_agencies(cell, gz_all)
+    assert _names(refs) == expected
+    assert all(r.kind == "agency" for r in refs)
+
+
+def test_place_after_a_body_in_prose(gz_all: Gazetteer) -> None:
+    sentence = "UBND huyện Trà Bồng tiếp tục chỉ đạo; báo cáo UBND tỉnh Quảng Ngãi và Sở Y tế tỉnh Đắk Lắk"
+    spans = gz_all.find_spans(sentence)
+    assert [s.ref.name for s in spans] == ["UBND huyện Trà Bồng", "UBND tỉnh Quảng Ngãi", YT]
+    assert [s.ref.raw for s in spans] == [
+        "UBND huyện Trà Bồng",
+        "UBND tỉnh Quảng Ngãi",
+        "Sở Y tế tỉnh Đắk Lắk",
+    ]
+
+
+def test_second_province_file_keeps_the_place_in_the_base_stack(tmp_path: Path) -> None:
+    # the same cell as test_second_province_file_adds_and_overrides, through the shipped stack
+    gz = Gazetteer.from_yaml_texts(
+        [(GAZETTEER_DIR / name).read_text(encoding="utf-8") for name in DEFAULT_FILES]
+    )
+    assert _names(split_agencies("Sở Du lịch, Tư pháp; Công an tỉnh Lâm Đồng", gz)) == [
+        "Sở Du lịch",
+        TP,
+        "Công an tỉnh Lâm Đồng",
+    ]
+
+
+def test_old_departments_are_not_their_successors(gz_all: Gazetteer) -> None:
+    assert gz_all.lookup("Sở KH&ĐT").name == "Sở Kế hoạch và Đầu tư"
+    assert gz_all.lookup("Sở TT&TT").name == "Sở Thông tin và Truyền thông"
+    assert gz_all.lookup("Sở NN&PTNT").name == "Sở Nông nghiệp và Phát triển nông thôn"
+    assert gz_all.lookup("Sở NN&MT").name == NNMT
+
+
+def test_fuzzy_match_never_crosses_heads(gz: Gazetteer) -> None:
+    # central.yaml knows Bộ Thông tin và Truyền thông, 93% alike as a string; a Sở is not a Bộ
+    assert "Bộ Thông tin và Truyền thông" in {e.name for e in gz.entries}
+    assert _names(split_agencies("Sở Thông tin và Truyền thông", gz)) == ["?Sở Thông tin và Truyền thông"]
+    assert _names(split_agencies("Sở Tài chínhh", gz)) == [TC]  # a letter slip still resolves
+
+
+def test_national_stack_is_fast_enough_for_batches(gz_all: Gazetteer) -> None:
+    cells = [c for c, _ in PLAN_CELLS + OTHER_CELLS if c]
+    started = time.perf_counter()
+    for cell in cells:
+        split_agencies(cell, gz_all)
+    per_second = len(cells) / (time.perf_counter() - started)
+    assert per_second > 200, f"{per_second:.0f} cells/s"
