@@ -55,7 +55,9 @@ class DiffResult:
 
 def find_by_number(reg: Registry, ref: str) -> list[Document]:
     """Documents whose number, file name or doc-id prefix matches; numbers compared normalised."""
-    found = reg.find_documents(ref)
+    from ingest.queries import find_documents  # no SQL LIKE: "%" and "_" are characters here
+
+    found = find_documents(reg, ref)
     if found:
         return found
     key = normalise_doc_number(ref)

@@ -6,16 +6,34 @@ from datetime import date
 
 from ingest.resources import load_gazetteer
 from models import export
+from models.document import Document
 from models.errors import BadArgsError
 from models.registry import Registry, TaskFilter
 from models.task import Task
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def find_documents(reg: Registry, ref: str) -> list[Document]:
+    """Documents whose number or file name is ``ref``, or whose doc id starts with it (6 hex digits or more).
+
+    Compared here, not with SQL ``LIKE``: "%" and "_" in what a user types are characters, never wildcards
+    (``--doc "%%%%%%"`` matches nothing).
+    """
+    ref = ref.strip()
+    prefix = ref.lower() if len(ref) >= 6 and set(ref.lower()) <= _HEX else None
+    return [
+        d
+        for d in reg.documents()
+        if ref in (d.meta.number, d.file) or (prefix is not None and d.doc_id.startswith(prefix))
+    ]
 
 
 def resolve_doc_ids(reg: Registry, doc: str | None) -> list[str] | None:
     """A document reference (number, doc-id prefix, file name) to doc ids; None means all documents."""
     if doc is None:
         return None
-    found = reg.find_documents(doc)
+    found = find_documents(reg, doc)
     if not found:
         raise BadArgsError(f"no registered document matches {doc!r} (try `theodoi documents`)")
     return [d.doc_id for d in found]

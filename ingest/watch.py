@@ -79,6 +79,7 @@ class _Seen:
 @dataclass
 class WatchSummary:
     results: list[WatchResult] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # ``--once``: names left in the inbox, still incomplete
 
     def counts(self) -> dict[str, int]:
         out = {"ingested": 0, "filed": 0, "duplicate": 0, "failed": 0, "retry": 0}
@@ -417,7 +418,7 @@ def watch(
                 summary.results.extend(inbox.process(ready, stop))
                 continue
             if once and (settling == 0 or time.monotonic() > give_up):
-                _log_left(inbox)
+                summary.left = _log_left(inbox)
                 break
             log.debug("scan: %d ready, %d settling", len(ready), settling)
             busy = settling or inbox.incomplete or poll or observer is None
@@ -429,12 +430,15 @@ def watch(
     return summary
 
 
-def _log_left(inbox: Inbox) -> None:
-    """``--once`` is done: name every file it leaves in the inbox, and why."""
+def _log_left(inbox: Inbox) -> list[str]:
+    """``--once`` is done: name every file it leaves in the inbox (other than those deferred for a retry,
+    named when they were deferred), and why; returns their names."""
+    left = []
     for path in sorted(inbox.pending_paths()):
         name = display_name(os.path.basename(path))
         if path in inbox.deferred:
-            continue  # its "retry" line was logged when it was deferred
+            continue
+        left.append(name)
         if path in inbox.incomplete:
             log.warning("left      %s: a PDF without its %%%%EOF trailer, unchanged for %.0f s; a later run reads"
                         " it as it is once unchanged for %.0f s (--settle-timeout)", name,
@@ -442,6 +446,7 @@ def _log_left(inbox: Inbox) -> None:
         else:
             log.warning("left      %s: still being written (size or time changed within --settle %.1f s);"
                         " the next run takes it", name, inbox.settle_s)  # fmt: skip
+    return left
 
 
 def _sleep(wake: threading.Event, stop: threading.Event, seconds: float) -> None:
@@ -488,7 +493,7 @@ def run_watch(
     log_level: int = logging.INFO,
 ) -> int:
     """The body of ``theodoi watch``. Exit 0, or 5 (partial_batch) with ``--once`` when a file failed
-    or had to stay in the inbox."""
+    or had to stay in the inbox (deferred for a retry, or still incomplete)."""
     if not inbox.is_dir():
         raise BadArgsError(f"{inbox} is not a folder; create it or give the inbox's path")
     _log_to_stderr(log_level)
@@ -509,10 +514,11 @@ def run_watch(
         lock.release()
     counts = summary.counts()
     log.info(
-        "done: %d ingested, %d filed, %d duplicate, %d failed, %d left for retry",
+        "done: %d ingested, %d filed, %d duplicate, %d failed, %d left for retry, %d left incomplete",
         counts["ingested"], counts["filed"], counts["duplicate"], counts["failed"], counts["retry"],
+        len(summary.left),
     )  # fmt: skip
-    if once and (counts["failed"] or counts["retry"]):
+    if once and (counts["failed"] or counts["retry"] or summary.left):
         return int(ExitCode.partial_batch)
     return int(ExitCode.ok)
 

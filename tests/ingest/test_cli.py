@@ -1,8 +1,16 @@
 """The CLI end to end on the real sample PDFs and on bad input: one line per file, nothing half-written."""
 
+import csv
+import io
 import json
+import os
+import re
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,8 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from ingest.cli import main
+from models.document import Document, DocumentMeta
 from models.errors import ExitCode
 from models.registry import Registry
+from models.task import AgencyRef, Deadline, RawTask, Task
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "samples" / "kh15_plan.pdf"
@@ -105,3 +115,288 @@ def test_bad_arguments_exit_1(tmp_path: Path) -> None:
     assert main(["tasks", "--due-before", "31/02/2026", "--db", str(tmp_path / "r.sqlite")]) == ExitCode.bad_args
     assert main(["tasks", "--due-before", "2026-13-01", "--db", str(tmp_path / "r.sqlite")]) == ExitCode.bad_args
     assert not (tmp_path / "r.sqlite").exists()  # refused before any registry was opened
+
+
+# -- what the terminal commands print (issue 11 items 3-5, 8; issue 14 markup and wildcards) --------------
+
+V2 = ROOT / "samples" / "kh15_plan_v2.pdf"
+SCAN_1 = ROOT / "samples" / "scans" / "cv_kgvx_letter_p4_300dpi.pdf"
+SCAN_3 = ROOT / "samples" / "scans" / "kh15_p06-08_200dpi.pdf"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def cli(args: list[str], cwd: Path, columns: int = 80, **env: str) -> subprocess.CompletedProcess[str]:
+    """``theodoi ARGS`` as a user runs it, stdout not a terminal (so rich uses COLUMNS for the width)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("THEODOI_") and k != "FORCE_COLOR"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        env={**clean, "PYTHONPATH": str(ROOT), "COLUMNS": str(columns), **env},
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("samples") / "registry.sqlite"
+    args = ["ingest", str(PLAN), str(V2), str(LETTER), "--db", str(db), "--report", str(db.parent / "b.json")]
+    assert main(args) == ExitCode.ok
+    return db
+
+
+def column(lines: list[str], head: str, next_head: str | None) -> str:
+    """The text of one table column, read by the position of its header on the header line
+    (``next_head=None``: the last column)."""
+    header = next(line for line in lines if f" {head}" in line and (next_head is None or f" {next_head}" in line))
+    start = header.index(f" {head}") + 1
+    end = header.index(f" {next_head}") + 1 if next_head else None
+    body = lines[lines.index(header) + 2 :]
+    return "".join(line[start:end] for line in body)
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_tasks_wrap_at_80_columns_and_nothing_is_cut(samples_db: Path, tmp_path: Path) -> None:
+    done = cli(["tasks", "--db", str(samples_db), "--doc", "15/KH-BCĐ"], tmp_path)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in done.stdout
+    with Registry(samples_db) as reg:
+        plan = [t for t in reg.tasks() if t.doc_id == reg.find_documents("15/KH-BCĐ")[0].doc_id]
+    text_column = squeeze(column(lines, "nhiệm vụ", "chủ trì"))
+    for t in plan:  # every task's whole text, in order, in its column (wrapped, never cut)
+        assert squeeze(t.text) in text_column, t.text
+    deadline_column = squeeze(column(lines, "thời hạn", None))
+    for t in plan:  # the deadline as printed, whole ("Hoàn thành trước ngày 20/01/2026" keeps its year)
+        assert squeeze(t.deadline.raw or "") in deadline_column, t.deadline.raw
+    assert "15/KH-BCĐ" in done.stdout and "30/01/2026" in done.stdout  # number and date, not a hash
+    assert plan[0].doc_id[:8] not in done.stdout
+    assert done.stderr == f"{len(plan)} nhiệm vụ\n"
+
+
+def test_documents_by_number_and_date_at_80_columns(samples_db: Path, tmp_path: Path) -> None:
+    done = cli(["documents", "--db", str(samples_db)], tmp_path)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and max(len(line) for line in lines) <= 80
+    rows = {line.split()[0]: line for line in lines if line.split() and "/" in line.split()[0]}
+    assert "15/KH-BCĐ" in rows and "30/01/2026" in rows["15/KH-BCĐ"]
+    assert "21/KH-BCĐ" in rows and "16/03/2026" in rows["21/KH-BCĐ"]
+    assert "/UBND-KGVX" in rows and "06/2026" in rows["/UBND-KGVX"]
+    assert not re.search(r"[0-9a-f]{10}", done.stdout)  # no hash in the table
+    wide = cli(["documents", "--db", str(samples_db), "--wide"], tmp_path)
+    with Registry(samples_db) as reg:
+        docs = reg.documents()
+    for d in docs:  # --wide: one line per document, with its full id
+        assert any(d.file in line and d.doc_id in line and str(d.task_count) in line for line in wide.stdout.splitlines())
+
+
+def test_wide_keeps_each_task_on_one_line(samples_db: Path, tmp_path: Path) -> None:
+    done = cli(["tasks", "--db", str(samples_db), "--doc", "21/KH-BCĐ", "--wide"], tmp_path)
+    with Registry(samples_db) as reg:
+        v2 = [t for t in reg.tasks() if t.doc_id == reg.find_documents("21/KH-BCĐ")[0].doc_id]
+    lines = done.stdout.splitlines()
+    assert all(any(t.text in line for line in lines) for t in v2 if "\n" not in t.text)
+
+
+def test_formats_json_and_csv_hold_every_value_whole(samples_db: Path, tmp_path: Path) -> None:
+    with Registry(samples_db) as reg:
+        everything = reg.tasks()
+    as_json = json.loads(cli(["tasks", "--db", str(samples_db), "-f", "json"], tmp_path).stdout)
+    assert [r["task_id"] for r in as_json] == [t.task_id for t in everything]
+    assert {r["text"] for r in as_json} == {t.text for t in everything}
+    assert {"document", "deadline", "lead", "co"} <= set(as_json[0])  # the export contract's record
+    rows = list(csv.reader(io.StringIO(cli(["tasks", "--db", str(samples_db), "-f", "csv"], tmp_path).stdout)))
+    assert rows[0][:3] == ["số hiệu", "ngày", "phụ lục"] and len(rows) == len(everything) + 1
+    by_id = {r[-2]: r for r in rows[1:]}
+    assert all(by_id[t.task_id][5] == t.text for t in everything)
+    english = next(csv.reader(io.StringIO(cli(["tasks", "--db", str(samples_db), "-f", "csv", "--lang", "en"],
+                                              tmp_path).stdout)))  # fmt: skip
+    assert english[:3] == ["number", "date", "annex"]
+    agencies = json.loads(cli(["agencies", "--db", str(samples_db), "-f", "json"], tmp_path).stdout)
+    assert {"name", "kind", "mentions"} == set(agencies[0]) and agencies[0]["mentions"] >= agencies[-1]["mentions"]
+    docs = json.loads(cli(["documents", "--db", str(samples_db), "-f", "json"], tmp_path).stdout)
+    assert sorted(d["number"] for d in docs) == ["/UBND-KGVX", "15/KH-BCĐ", "21/KH-BCĐ"]
+
+
+def test_one_language_per_screen(samples_db: Path, tmp_path: Path) -> None:
+    vi = cli(["documents", "--db", str(samples_db)], tmp_path, columns=200)
+    assert "số hiệu" in vi.stdout and "number" not in vi.stdout and "lớp chữ" in vi.stdout
+    for en in (cli(["documents", "--db", str(samples_db), "--lang", "en"], tmp_path, columns=200),
+               cli(["documents", "--db", str(samples_db)], tmp_path, columns=200, THEODOI_LANG="en")):  # fmt: skip
+        assert "number" in en.stdout and "số hiệu" not in en.stdout and "lớp chữ" not in en.stdout
+        assert "text layer" in en.stdout and en.stderr == "3 document(s)\n"
+    status_en = cli(["status", "--db", str(samples_db), "--as-of", "15/04/2026", "--lang", "en"], tmp_path, 200)
+    assert "Status on 2026-04-15" in status_en.stdout and "quá hạn" not in status_en.stdout
+    assert "days late" in status_en.stdout and "lead agency" in status_en.stdout
+    status_vi = cli(["status", "--db", str(samples_db), "--as-of", "2026-04-15"], tmp_path, 200)
+    assert "Tình hình đến ngày 15/04/2026" in status_vi.stdout and "days late" not in status_vi.stdout
+    diff_en = cli(["diff", "15/KH-BCĐ", "21/KH-BCĐ", "--db", str(samples_db), "--lang", "en"], tmp_path, 200)
+    assert "2 added, 1 removed, 9 changed, 123 unchanged (5 renumbered)" in diff_en.stdout
+    assert "thêm" not in diff_en.stdout and "Tasks renumbered" in diff_en.stdout
+
+
+def test_dates_in_either_form_give_the_same_tasks(samples_db: Path, tmp_path: Path) -> None:
+    outputs = {
+        form: cli(["tasks", "--db", str(samples_db), "-f", "json", "--due-before", form], tmp_path).stdout
+        for form in ("30/06/2026", "30/6/2026", "2026-06-30", "30.06.2026")
+    }
+    assert len(set(outputs.values())) == 1
+    due = [r["deadline"]["due"] for r in json.loads(outputs["30/06/2026"])]
+    assert due and all(d < "2026-06-30" for d in due)
+
+
+def test_doc_wildcards_are_characters(samples_db: Path, tmp_path: Path) -> None:
+    for ref in ("%%", "%%%%%%", "______", "%"):
+        done = cli(["tasks", "--db", str(samples_db), "--doc", ref], tmp_path)
+        assert done.returncode == ExitCode.bad_args and "no registered document matches" in done.stderr
+        assert done.stdout == ""
+        diff = cli(["diff", ref, "21/KH-BCĐ", "--db", str(samples_db)], tmp_path)
+        assert diff.returncode == ExitCode.bad_args
+    with Registry(samples_db) as reg:
+        plan = reg.find_documents("15/KH-BCĐ")[0]
+    by_prefix = cli(["tasks", "--db", str(samples_db), "--doc", plan.doc_id[:8], "-f", "json"], tmp_path)
+    assert {r["document"]["doc_id"] for r in json.loads(by_prefix.stdout)} == {plan.doc_id}
+
+
+HOSTILE = "Rà soát [/] hồ sơ [link=http://evil.example]bấm vào đây[/link] [bold red]khẩn[/]"
+EVIL_AGENCY = "Sở [link=http://evil.example]Giả[/link] [/]"
+
+
+def hostile_registry(db: Path) -> None:
+    """Two documents whose number, file name, task text, section, agency and deadline hold rich markup."""
+
+    def task(doc_id: str, stt: int, text: str, due: date) -> Task:
+        return Task(
+            task_id=f"{doc_id[:4]}{stt:012d}", doc_id=doc_id, source="table", annex="I", section="[/]",
+            stt=str(stt), text=text, lead=[AgencyRef(name=EVIL_AGENCY, raw=EVIL_AGENCY, kind="unknown")],
+            deadline=Deadline(raw=f"trước ngày [/] {due:%d/%m/%Y}", kind="date", due=due), pages=[1], order=stt,
+            raw=RawTask(source="table", text=text, pages=[1]),
+        )  # fmt: skip
+
+    a = Document(doc_id="a" * 64, file="[red]a[/].pdf", meta=DocumentMeta(number="1/KH-[/]", issue_date=date(2026, 1, 5)))
+    b = Document(doc_id="b" * 64, file="b.pdf", meta=DocumentMeta(number="2/KH-X", issue_date=date(2026, 2, 5)))
+    with Registry(db) as reg:
+        reg.save_document(a, [task(a.doc_id, 1, HOSTILE, date(2026, 1, 10)),
+                              task(a.doc_id, 2, "Nhiệm vụ bị bỏ [/] [link=http://evil.example]z[/link]", date(2026, 3, 1))])  # fmt: skip
+        reg.save_document(b, [task(b.doc_id, 1, HOSTILE + " ngay", date(2026, 1, 20)),
+                              task(b.doc_id, 3, "Nhiệm vụ mới [link=http://evil.example]y[/link] [/]", date(2026, 2, 9))])  # fmt: skip
+
+
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(
+    ("args", "literal"),
+    [
+        (["tasks"], "[link=http://evil.example]bấm vào đây[/link]"),
+        (["tasks", "--wide"], HOSTILE),
+        (["documents"], "1/KH-[/]"),
+        (["agencies"], EVIL_AGENCY),
+        (["status", "--as-of", "01/02/2026"], "[link=http://evil.example]bấm vào đây[/link]"),
+        (["diff", "1/KH-[/]", "2/KH-X", "--by-key", "yes"], "[link=http://evil.example]y[/link]"),
+    ],
+    ids=lambda a: a[0] if isinstance(a, list) else "",
+)
+def test_document_text_is_never_rich_markup(args: list[str], literal: str, tmp_path: Path) -> None:
+    db = tmp_path / "hostile.sqlite"
+    hostile_registry(db)
+    done = cli([*args, "--db", str(db)], tmp_path, columns=400, FORCE_COLOR="1", TERM="xterm-256color")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b]8;" not in done.stdout  # no live terminal hyperlink
+    plain = ANSI.sub("", done.stdout)
+    assert literal in plain
+    assert "[/]" in plain
+
+
+def test_quiet_shows_failures_only_and_ingest_lines_are_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in [red]x"  # names that are rich markup, and a long path
+    folder.mkdir()
+    shutil.copy(LETTER, folder / ("công văn " * 12 + ".pdf"))
+    (folder / "hỏng [bold].pdf").write_bytes(b"%PDF-1.4 broken")
+    db, report = tmp_path / "r.sqlite", tmp_path / "b.json"
+    assert main(["-q", "ingest", str(folder), "--db", str(db), "--report", str(report)]) == ExitCode.partial_batch
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("FAILED") and "in [red]x/hỏng [bold].pdf" in err[0]
+    assert main(["ingest", str(folder), "--db", str(db), "--report", str(report), "--force"]) == ExitCode.partial_batch
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("replaced") and "công văn " * 12 in line for line in err)  # one line each
+    assert not any("\x1b[" in line for line in err)
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """``folder`` on a read-only file system (a tmpfs remounted ro as root; modes otherwise)."""
+    if os.geteuid() != 0:
+        for p in folder.iterdir():
+            p.chmod(0o444)
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    saved = {p.name: p.read_bytes() for p in folder.iterdir()}
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"cannot mount a tmpfs at {folder} ({done.stderr.strip()}): run the tests as root (CI does)")
+    try:
+        for name, data in saved.items():
+            (folder / name).write_bytes(data)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.mark.issue(14)
+def test_a_registry_that_refuses_the_write_exits_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    db = store / "r.sqlite"
+    assert main(["ingest", str(LETTER), "--db", str(db), "--report", str(tmp_path / "a.json")]) == ExitCode.ok
+    capsys.readouterr()
+    with read_only(store):
+        code = main(["ingest", str(PLAN), "--db", str(db), "--report", str(tmp_path / "b.json")])
+        err = capsys.readouterr().err
+        with Registry(db) as reg:
+            assert [d.file for d in reg.documents()] == ["cv_kgvx_letter.pdf"]
+    assert code == ExitCode.registry_error, err
+    assert "refused the write" in err and "Traceback" not in err
+
+
+def test_ocr_page_progress_counts_every_page_and_puts_the_ocr_back() -> None:
+    from ingest.cli_ingest import ocr_page_progress
+    from ingest.pipeline import parse_bytes
+    from models.settings import IngestSettings
+    from parsers import image_prep, ocr
+
+    before = (ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image)
+    totals: list[int] = []
+    done: list[int] = []
+    with ocr_page_progress(totals.append, lambda: done.append(1)):
+        parsed = parse_bytes(SCAN_3.read_bytes(), SCAN_3.name, IngestSettings())
+    assert parsed.document.pages == 3 and parsed.document.method == "ocr"
+    assert totals == [3] and len(done) == 3
+    assert (ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image) == before
+
+
+def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from ingest.cli_ingest import run_ingest
+
+    screen = io.StringIO()
+    code = run_ingest([SCAN_3], str(tmp_path / "t.sqlite"), force=False, recursive=False, report=None,
+                      console=Console(file=screen, force_terminal=True, width=100))  # fmt: skip
+    assert code == ExitCode.ok
+    shown = ANSI.sub("", screen.getvalue())
+    assert re.search(r"OCR\b.*\b[0-3]/3\b", shown), shown  # pages done / pages to OCR, while it runs
+    assert "3 pages" in shown
+    log = io.StringIO()
+    code = run_ingest([SCAN_1], str(tmp_path / "l.sqlite"), force=False, recursive=False, report=None,
+                      console=Console(file=log, width=100))  # fmt: skip
+    assert code == ExitCode.ok
+    assert "\x1b" not in log.getvalue() and "OCR" not in log.getvalue()
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("ingested") and lines[1].startswith("1 file(s)")

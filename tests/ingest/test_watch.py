@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime
@@ -20,6 +23,7 @@ from models.settings import IngestSettings
 from tests.ingest.conftest import corrupt_pdf, files_under, variant
 
 JUNE = datetime(2026, 6, 15, 9, 30)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_inbox(root: Path, reg: Registry, *, settle_s: float = 0.0) -> Inbox:
@@ -264,3 +268,85 @@ def test_hostile_names_never_write_outside_the_inbox(
         assert "\n" not in p.name and len(os.fsencode(p.name)) <= 255
     assert len(reg.documents()) == 3
     assert all(d.file == display_name(d.file) for d in reg.documents())
+
+
+# -- what the watcher waits for, gives up on, ignores and leaves: every file named (issue 11 item 9) -------
+
+
+def watch_once(inbox: Path, db: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``theodoi watch INBOX --once`` as cron runs it; its log is stderr."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "watch", str(inbox), "--once", "--db", str(db), *extra],
+        capture_output=True, text=True, timeout=120, cwd=inbox.parent,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("THEODOI_")}, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    return done, time.monotonic() - started
+
+
+def cut_short(data: bytes) -> bytes:
+    """A PDF whose copy stopped half-way: no %%EOF trailer."""
+    half = data[: len(data) // 2]
+    assert b"%%EOF" not in half
+    return half
+
+
+@pytest.mark.issue(11)
+def test_once_names_a_pdf_without_eof_and_does_not_wait_for_it(tmp_path: Path, tiny_bytes: bytes) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "cắt ngang.pdf").write_bytes(cut_short(tiny_bytes))
+    (inbox / "tốt.pdf").write_bytes(tiny_bytes)
+    done, took = watch_once(inbox, tmp_path / "r.sqlite", "--settle", "0.5", "--settle-timeout", "300")
+    assert took < 15, f"--once waited {took:.0f} s for a file that will not change"  # was 30 s and more
+    assert done.returncode == ExitCode.partial_batch  # a file had to stay in the inbox
+    [left] = [line for line in done.stderr.splitlines() if line.split()[2:3] == ["left"]]
+    assert "cắt ngang.pdf" in left and "%%EOF" in left and "--settle-timeout" in left
+    assert any("waiting" in line and "cắt ngang.pdf" in line for line in done.stderr.splitlines())
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["cắt ngang.pdf"]
+    assert [p.name for p in (inbox / "processed").rglob("*.pdf")] == ["tốt.pdf"]
+
+
+@pytest.mark.issue(11)
+def test_past_the_settle_timeout_it_is_read_as_it_is_and_filed_with_the_reason(
+    tmp_path: Path, tiny_bytes: bytes
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    stalled = inbox / "cắt ngang.pdf"
+    stalled.write_bytes(cut_short(tiny_bytes))
+    ten_minutes_ago = time.time() - 600
+    os.utime(stalled, (ten_minutes_ago, ten_minutes_ago))
+    done, _ = watch_once(inbox, tmp_path / "r.sqlite", "--settle", "0", "--settle-timeout", "60")
+    assert done.returncode == ExitCode.partial_batch
+    gave_up = [line for line in done.stderr.splitlines() if "giving up waiting for cắt ngang.pdf" in line]
+    assert gave_up and re.search(r"unchanged for 6\d\d s", gave_up[0]) and "--settle-timeout 60 s" in gave_up[0]
+    failed = [line for line in done.stderr.splitlines() if line.split()[2:3] == ["failed"]]
+    assert len(failed) == 1 and "cắt ngang.pdf" in failed[0] and "failed/" in failed[0]
+    assert sorted(p.name for p in (inbox / "failed").iterdir()) == ["cắt ngang.pdf", "cắt ngang.pdf.error.txt"]
+    assert (inbox / "failed" / "cắt ngang.pdf.error.txt").read_text(encoding="utf-8").strip()
+    # the same file 30 s old, under the default timeout (120 s): waited for, not read
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "x.pdf").write_bytes(cut_short(tiny_bytes))
+    os.utime(again / "x.pdf", (time.time() - 30,) * 2)
+    done, _ = watch_once(again, tmp_path / "r2.sqlite", "--settle", "0")
+    assert any(line.split()[2:4] == ["left", "x.pdf:"] for line in done.stderr.splitlines())
+    assert not (again / "failed").exists() and (again / "x.pdf").exists()
+
+
+@pytest.mark.issue(14)
+def test_temporary_and_hidden_names_are_named_once_in_the_log(tmp_path: Path, tiny_bytes: bytes) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("cv.pdf.part", "~$cv.pdf", ".cv.pdf"):
+        (inbox / name).write_bytes(tiny_bytes)
+    done, _ = watch_once(inbox, tmp_path / "r.sqlite", "--settle", "0")
+    assert done.returncode == ExitCode.ok, done.stderr
+    ignored = [line for line in done.stderr.splitlines() if " ignored " in line]
+    assert sorted(line.split(" ignored ")[1].split(":")[0].strip() for line in ignored) == [
+        ".cv.pdf", "cv.pdf.part", "~$cv.pdf"
+    ]
+    quiet, _ = watch_once(inbox, tmp_path / "r.sqlite", "--settle", "0", "-q")
+    assert quiet.stderr == ""  # -q: warnings and errors only
