@@ -358,14 +358,16 @@ def export(
     db: DbOption = str(DEFAULT_DB),
     doc: Annotated[str | None, typer.Option(help="Only this document (number, doc-id prefix, file).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; stdout if absent.")] = None,
+    no_bom: Annotated[bool, typer.Option("--no-bom", help="CSV without the byte-order mark Excel needs (for tools).")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="CSV cells as stored: no ' before = + - @ (for tools).")] = False,
 ) -> None:
-    """Export tasks as contract JSON, flat CSV or XLSX."""
+    """Export tasks as contract JSON, CSV (for Excel: BOM, labels in --lang) or XLSX."""
     from ingest.queries import export_bytes
 
     if output is None and fmt is ExportFormat.xlsx:
         raise BadArgsError(label("err.needs_output", _lang(), fmt="xlsx"))
     with open_registry(db) as reg:
-        data = export_bytes(reg, fmt.value, doc=doc)
+        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw)
     if output is None:
         sys.stdout.write(data.decode("utf-8"))
     else:

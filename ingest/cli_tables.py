@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from models.document import Document
-from models.export import document_record, task_record
+from models.export import csv_cell, document_record, task_record
 from models.labels import label, value_label
 from models.task import Task
 
@@ -248,8 +248,10 @@ def write_view(
 
 
 def to_csv(header: list[str], rows: list[list[str]]) -> str:
+    """CSV for tools (no byte-order mark; ``theodoi export -f csv`` is the one for Excel); a cell that
+    starts like a formula gets a leading ``'`` (``models.export.csv_cell``), as in the export."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buf.getvalue()

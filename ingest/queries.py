@@ -8,6 +8,7 @@ from ingest.resources import load_gazetteer
 from models import export
 from models.document import Document
 from models.errors import BadArgsError
+from models.labels import DEFAULT_LANG
 from models.registry import Registry, TaskFilter
 from models.task import Task
 
@@ -63,7 +64,17 @@ def select_tasks(
     return reg.tasks(where)
 
 
-def export_bytes(reg: Registry, fmt: str, *, doc: str | None = None) -> bytes:
+def export_bytes(
+    reg: Registry,
+    fmt: str,
+    *,
+    doc: str | None = None,
+    lang: str = DEFAULT_LANG,
+    bom: bool = True,
+    raw: bool = False,
+) -> bytes:
+    """The export in ``fmt`` (json, csv, xlsx). JSON keeps the contract's keys and codes whatever ``lang``;
+    CSV and XLSX speak ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed."""
     doc_ids = resolve_doc_ids(reg, doc)
     docs = [d for d in reg.documents() if doc_ids is None or d.doc_id in doc_ids]
     by_id = {d.doc_id: d for d in docs}
@@ -72,10 +83,10 @@ def export_bytes(reg: Registry, fmt: str, *, doc: str | None = None) -> bytes:
         grouped: dict[str, list[Task]] = {}
         for t in found:
             grouped.setdefault(t.doc_id, []).append(t)
-        return export.to_xlsx(docs, grouped)
+        return export.to_xlsx(docs, grouped, lang=lang)
     records = [export.task_record(t, by_id[t.doc_id]) for t in found]
     if fmt == "json":
         return export.to_json(records).encode("utf-8")
     if fmt == "csv":
-        return export.to_csv(records).encode("utf-8")
+        return export.to_csv(records, lang=lang, bom=bom, raw=raw).encode("utf-8")
     raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx")

@@ -400,3 +400,33 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert "\x1b" not in log.getvalue() and "OCR" not in log.getvalue()
     lines = log.getvalue().splitlines()
     assert len(lines) == 2 and lines[0].startswith("ingested") and lines[1].startswith("1 file(s)")
+
+
+def test_export_csv_for_excel_by_default_and_for_tools_on_request(samples_db: Path, tmp_path: Path) -> None:
+    excel = cli(["export", "-f", "csv", "--db", str(samples_db)], tmp_path)
+    assert excel.stdout.startswith("\ufeff") and excel.stdout.splitlines()[0].lstrip("\ufeff").startswith("Mã nhiệm vụ")
+    tools = cli(["export", "-f", "csv", "--db", str(samples_db), "--no-bom", "--lang", "en"], tmp_path)
+    assert tools.stdout.startswith("task_id,doc_id,")
+    with Registry(samples_db) as reg:
+        n = len(reg.tasks())
+    assert len(list(csv.reader(io.StringIO(tools.stdout)))) == n + 1
+
+
+@pytest.mark.issue(14)
+def test_terminal_csv_never_hands_a_spreadsheet_a_formula(tmp_path: Path) -> None:
+    db = tmp_path / "f.sqlite"
+    formula = '=HYPERLINK("http://x.example","bấm") tổng hợp'
+    doc = Document(doc_id="c" * 64, file="f.pdf", meta=DocumentMeta(number="3/KH-F"))
+    task = Task(task_id="c" * 16, doc_id=doc.doc_id, source="table", text=formula, pages=[1],
+                lead=[AgencyRef(name="@SUM(1+1)", raw="@SUM(1+1)", kind="unknown")],
+                raw=RawTask(source="table", text=formula, pages=[1]))  # fmt: skip
+    with Registry(db) as reg:
+        reg.save_document(doc, [task])
+    rows = list(csv.reader(io.StringIO(cli(["tasks", "--db", str(db), "-f", "csv"], tmp_path).stdout)))
+    assert "'" + formula in rows[1] and "'@SUM(1+1)" in rows[1]
+    agencies = list(csv.reader(io.StringIO(cli(["agencies", "--db", str(db), "-f", "csv"], tmp_path).stdout)))
+    assert agencies[1][0] == "'@SUM(1+1)"
+    for flags, cell in (([], "'" + formula), (["--raw"], formula)):
+        out = cli(["export", "-f", "csv", "--db", str(db), "--no-bom", "--lang", "en", *flags], tmp_path).stdout
+        [row] = list(csv.DictReader(io.StringIO(out)))
+        assert row["text"] == cell
