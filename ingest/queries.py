@@ -77,16 +77,8 @@ def export_bytes(
     CSV and XLSX speak ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed."""
     doc_ids = resolve_doc_ids(reg, doc)
     docs = [d for d in reg.documents() if doc_ids is None or d.doc_id in doc_ids]
-    by_id = {d.doc_id: d for d in docs}
-    found = reg.tasks(TaskFilter(doc_ids=list(by_id)))
-    if fmt == "xlsx":
-        grouped: dict[str, list[Task]] = {}
-        for t in found:
-            grouped.setdefault(t.doc_id, []).append(t)
-        return export.to_xlsx(docs, grouped, lang=lang)
-    records = [export.task_record(t, by_id[t.doc_id]) for t in found]
-    if fmt == "json":
-        return export.to_json(records).encode("utf-8")
-    if fmt == "csv":
-        return export.to_csv(records, lang=lang, bom=bom, raw=raw).encode("utf-8")
-    raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx")
+    found = reg.tasks(TaskFilter(doc_ids=[d.doc_id for d in docs]))
+    try:
+        return export.render_export(fmt, docs, found, lang=lang, bom=bom, raw=raw)
+    except ValueError as e:
+        raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx") from e
