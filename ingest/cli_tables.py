@@ -96,7 +96,7 @@ def task_view(tasks: Sequence[Task], docs: dict[str, Document], lang: str) -> Vi
         if doc is not None:
             records.append(task_record(t, doc))
     columns = [
-        Col("col.doc", min_width=10), Col("col.position", min_width=5, ratio=1), Col("col.task", min_width=16, ratio=6),
+        Col("col.doc", min_width=10), Col("col.position", min_width=5, ratio=2), Col("col.task", min_width=16, ratio=6),
         Col("col.lead", min_width=7, ratio=2), Col("col.co", min_width=7, ratio=2),
         Col("col.deadline", min_width=10, ratio=2),
     ]  # fmt: skip
