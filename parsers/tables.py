@@ -1,17 +1,26 @@
-"""Turn the task matrices of a document's annexes into ``RawTask``s.
+"""Turn the task tables of a document (annex matrices, plan tables, tracking exports) into ``RawTask``s.
 
 Works on ``PageText.tables`` (``TableGrid``) and ``PageText.blocks`` only, so grids from the text layer,
-from OCR and from Word files go through the same logic. Steps:
+from OCR and from Word files go through the same logic. Everything is decided from the structure of the
+table (which columns exist, which cells are filled, merged or empty, how rows are numbered), never from
+one document's wording. Steps:
 
 1. Walk each page's blocks and grids in top-to-bottom order. A block "Phụ lục I" / "PHỤ LỤC II" /
    "Phụ lục số 01" / "Phụ lục" opens an annex; grids before any annex heading belong to the body
    (annex None).
-2. A grid whose first rows map (``parsers.header_map``) to Nhiệm vụ + chủ trì or thời gian starts a task
-   matrix. A grid without such a header continues the open matrix when it has the same column count and
-   no annex heading came between (a table running over pages); otherwise it is not a task matrix and is
-   ignored (the layout table of the letterhead, a statistics table).
-3. Rows are classified in order: repeated header, column-number row "(1) (2) ...", section heading,
-   continuation of the row above (cut by a page break), task.
+2. A grid whose first non-blank rows map (``parsers.header_map``, by meaning classes) to a task column plus
+   an actor (lead/co) or deadline column starts a task table. One or two header rows ("Cơ quan thực hiện"
+   over "Chủ trì" | "Phối hợp"; "ST" over "T") are combined. A grid without such a header continues the open
+   table when it has the same column count and no text came between (a table running over pages);
+   otherwise it is ignored (letterhead and signature layout tables, indicator tables, school lists,
+   comments tables whose text column is "Nội dung góp ý").
+3. Once every grid of a table is known: an unlabelled first column holding row numbers is the STT column
+   ("", "TỊ" in OCR); a status column that is empty in every row while a neighbouring unnamed column holds
+   a small set of repeated values takes that column (a tracking export whose header row is shifted). A table
+   with no actor column is a task table only when its rows are numbered and its times are not an agenda's
+   clock times ("8h30 - 8h35").
+4. Rows are classified in order: repeated header, column-number row "(1) (2) ...", section heading, group
+   row, sub-row of a merged task, continuation of the row above (cut by a page break), task.
 
 Section headings (decisions, documented here because documents differ):
     * A Roman numeral STT ("II", "III.") with empty agency/result/deadline cells, or a row merged across
@@ -24,12 +33,28 @@ Section headings (decisions, documented here because documents differ):
     * An upper-case prefix of three or more words fused into a task's cell before a normal sentence
       ("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH, TỔ CHỨC THỰC HIỆN Quán triệt...") is split off as the section title;
       its section is the Roman numeral after the current one ("I" at the start of a matrix).
+    * A group row without a numeral — one cell merged across the row, or a text cell with no STT and no
+      other cell filled, followed by a numbered row (unit names in a tracking report whose STT restarts per
+      unit) — is a section whose ``section`` and ``section_title`` are its text.
     * A row with an empty STT is a continuation of the task above only when it is the first row of a
       grid (page break) and the previous item is a task; right after a section heading it is a task
       with ``stt`` None.
 
+Merged task cells: a row whose task cell is merged from the row above (``None`` from Word's vMerge or
+pdfplumber), or, inside a grid, empty while its other cells start new values, is a sub-row: one more task
+with the same STT and text and its own lead, co, output and deadline (cells merged from above are shared).
+The task ids stay distinct because ``normalise`` counts occurrences of the same key.
+
+Actors: a lead column that names lead and co together ("Đơn vị chủ trì/phối hợp"), or the only actor
+column of the table, is split: "X chủ trì, Y phối hợp", "Chủ trì: X; Phối hợp: Y", "X phối hợp với Y",
+"X (chủ trì), Y" and, in a single actor column, "X và Y" where Y starts a new body ("Sinh viên và khoa
+chuyên môn") give lead X and co Y. A table without an actor column takes the lead from the subject of each
+task cell ("Sinh viên nộp đề cương …"), else from a heading just above the table naming a body ("a) Sở
+Nội vụ chủ trì"); a bare head noun ("Khoa") is the issuing unit of that kind named in the letterhead.
+
 Annex labels: Roman numerals as printed ("I"), Arabic numbers without leading zeros ("Phụ lục số 01" ->
 "1"), and "Phụ lục" for an unnumbered annex (the body is None, so an unnumbered annex must not be None).
+STT values are kept as printed ("01" stays "01"; a trailing dot is dropped).
 """
 
 import re
@@ -40,9 +65,9 @@ from models.page import Block, ParsedFile, TableGrid
 from models.settings import TableSettings
 from models.task import RawTask
 from parsers.header_map import HeaderMap, combine_header_rows, key, map_header
-from parsers.text import clean_cell, collapse_ws, strip_diacritics
+from parsers.text import clean_cell, collapse_ws, fold, strip_diacritics
 
-VERSION = "tables.v1"
+VERSION = "tables.v2"
 
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_LEAD = re.compile(r"^\s*([IVXLC]{1,6})\s*[.):\-–]?\s+(\S.*)$", re.DOTALL)
@@ -55,13 +80,24 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:trang\s*)?\d{0,4}(?:\s*(?:tren|of)?\s*\d{1,4})?$"
 )  # "", "2", "trang 2 tren 9"
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
-_TASK_FIELDS = ("text", "lead", "co", "output", "deadline")
+# A row number as printed: "1", "01", "2.3", "II", "a", "a)"; OCR adds edge junk ("- 03", "27 —").
+_STT_VALUE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXLC]{1,6}|[a-zđ])[.)]?$")
+_OCR_EDGE = re.compile(r"^[^\wÀ-ỹ]+|[^\wÀ-ỹ.]+$")
+# Specks OCR reads at a cell's edges ("Sở Y tế : —", "_Xây dựng", "Tổ thẩm định |", "SYT, … ¬ | ¬ '").
+_OCR_EDGE_CELL = re.compile(r"^[\s_`'|¬~:;,.\-–—]+|(?:\s+[_`'|¬~:;,\-–—]+)+\s*$|[_`|¬~]+$")
+_OCR_EDGE_TEXT = re.compile(r"^[\s_`|¬~]+|(?:\s+[_`|¬~]+)+\s*$|[_`|¬~]+$")  # a task cell may start with "- "
+# An agenda's clock time: "8h30 - 8h35", "14 giờ", "08:00-10:00" with no day, month or date.
+_CLOCK = re.compile(r"\b\d{1,2}\s*(?:h|giờ|g|:)\s*\d{0,2}\b", re.IGNORECASE)
+_DATE_WORDS = re.compile(r"\d{1,2}/\d{1,2}|\bngày\b|\btháng\b|\bquý\b|\bnăm\b|\btuần\b", re.IGNORECASE)
+_TASK_FIELDS = ("text", "lead", "co", "output", "deadline", "status")
 _SIDE_FIELDS = ("lead", "co", "output", "deadline")
-_HEADER_SHARE = 0.8  # share of a header row's non-empty cells that must name a field
+_EXTRA_FIELDS = ("progress", "note")  # kept in raw_cells only
+_HEADER_SHARE = 0.5  # share of a header row's non-empty cells that must name a class
+_HEADER_ROWS_SCANNED = 4  # a title row and a blank row may come before the header
 
 
 def extract_table_tasks(parsed: ParsedFile, settings: TableSettings) -> list[RawTask]:
-    """Extract every task row of the document's task matrices, with annex, section and provenance.
+    """Extract every task row of the document's task tables, with annex, section and provenance.
 
     Args:
         parsed: pages of blocks and grids from any reader (text layer, OCR, Word).
@@ -76,9 +112,12 @@ def extract_table_tasks(parsed: ParsedFile, settings: TableSettings) -> list[Raw
         stt="52", lead_raw="Sở Nội vụ", deadline_raw="Quý II/2026", ...)``.
     """
     del settings  # no knobs yet: header wording and row rules are fixed by the documents' conventions
+    issuer_lines = _letterhead(parsed)
     tasks: list[RawTask] = []
     for matrix in _matrices(parsed):
-        tasks.extend(_matrix_tasks(matrix, start=len(tasks)))
+        if not _finalise(matrix):
+            continue
+        tasks.extend(_matrix_tasks(matrix, start=len(tasks), issuer_lines=issuer_lines))
     return tasks
 
 
@@ -88,6 +127,7 @@ def extract_table_tasks(parsed: ParsedFile, settings: TableSettings) -> list[Raw
 @dataclass
 class _Row:
     cells: dict[str, str]  # field -> cleaned cell text ("" when empty or merged away)
+    merged: set[str]  # fields whose cell is merged from the row above (None in the grid; not OCR)
     raw: list[str | None]
     stt: str
     page: int
@@ -98,10 +138,20 @@ class _Row:
 
 
 @dataclass
+class _Part:
+    """The data rows of one grid that belong to a matrix."""
+
+    grid: TableGrid
+    start: int
+
+
+@dataclass
 class _Matrix:
     annex: str | None
     header: HeaderMap
     ncols: int
+    heading: list[str]  # the text blocks just above the table (nearest last)
+    parts: list[_Part] = field(default_factory=list)
     rows: list[_Row] = field(default_factory=list)
 
 
@@ -137,37 +187,56 @@ def _events(parsed: ParsedFile) -> Iterator[Block | TableGrid]:
 
 
 def _find_header(rows: Sequence[Sequence[str | None]]) -> tuple[HeaderMap, int] | None:
-    """Header map and the number of header rows (1 or 2) if the grid starts with a task-matrix header."""
-    for start in range(min(3, len(rows))):
-        single = map_header(rows[start])
-        if _looks_like_header(rows[start], single):
-            if start + 1 < len(rows):
-                double_cells = combine_header_rows(rows[start], rows[start + 1])
-                double = map_header(double_cells)
-                if _looks_like_header(rows[start + 1], map_header(rows[start + 1]), partial=True) and len(
-                    double.fields
-                ) > len(single.fields):
-                    return double, start + 2
-            return single, start + 1
+    """Header map and the index of the first data row if the grid starts with a task-table header.
+
+    Blank rows and a title merged across the table ("DANH SÁCH NHIỆM VỤ …") may come first.
+    """
+    candidates = [i for i in range(len(rows)) if any(rows[i])][:_HEADER_ROWS_SCANNED]
+    for start in candidates:
+        row = rows[start]
+        if len(row) > 1 and row[0] and all(c is None or not c for c in row[1:]):
+            continue  # a title merged across
+        single = map_header(row)
+        if _looks_like_header(row, single, partial=True):
+            nxt = start + 1
+            if nxt < len(rows):
+                double = map_header(combine_header_rows(row, rows[nxt]))
+                if (
+                    double.is_task_matrix
+                    and _looks_like_header(rows[nxt], map_header(rows[nxt]), partial=True, short_ok=True)
+                    and len(double.fields) >= len(single.fields)
+                    and (double != single or not single.is_task_matrix)
+                ):
+                    return double, nxt + 1
+            if single.is_task_matrix:
+                return single, start + 1
+        if single.is_task_matrix is False and _looks_like_header(row, single, partial=True):
+            return None  # a header row of another kind of table
     return None
 
 
-def _looks_like_header(cells: Sequence[str | None], header: HeaderMap, partial: bool = False) -> bool:
-    filled = [c for c in cells if c]
+def _looks_like_header(
+    cells: Sequence[str | None], header: HeaderMap, partial: bool = False, short_ok: bool = False
+) -> bool:
+    """Most non-empty cells name a class; a second header row may hold only short fragments ("T", "Chủ trì")."""
+    filled = [i for i, c in enumerate(cells) if c and c.strip()]
     if not filled:
         return False
-    named = sum(1 for i, c in enumerate(cells) if c and i in header.columns)
-    if named < _HEADER_SHARE * len(filled):
+    named = sum(1 for i in filled if i in header.columns)
+    if short_ok and all(len(key(cells[i])) <= 3 or i in header.columns for i in filled):
+        return True
+    if named < max(1, _HEADER_SHARE * len(filled)) or (not partial and not header.is_task_matrix):
         return False
-    return partial or header.is_task_matrix
+    return named >= 2 or len(filled) == 1
 
 
 def _matrices(parsed: ParsedFile) -> list[_Matrix]:
-    """Group grids into task matrices: a table continues over pages until an annex heading, running text
+    """Group grids into task tables: a table continues over pages until an annex heading, running text
     (a heading or paragraph between two tables; page numbers do not count) or a non-task table."""
     matrices: list[_Matrix] = []
     annex: str | None = None
     current: _Matrix | None = None
+    above: list[str] = []  # text blocks since the last grid
     for item in _events(parsed):
         if isinstance(item, Block):
             label = annex_label(item.text)
@@ -176,8 +245,10 @@ def _matrices(parsed: ParsedFile) -> list[_Matrix]:
                 current = None  # a new annex never continues the previous table
             elif not _PAGE_FURNITURE.match(key(item.text)):
                 current = None  # text between two tables: the next one is a new table
+                above.append(item.text)
             continue
         grid = item
+        heading, above = above[-3:], []
         if not grid.rows:
             continue
         ncols = max(len(r) for r in grid.rows)
@@ -185,41 +256,135 @@ def _matrices(parsed: ParsedFile) -> list[_Matrix]:
         if found is not None:
             header, skip = found
             if current is None or current.header != header or current.ncols != ncols:
-                current = _Matrix(annex=annex, header=header, ncols=ncols)
+                current = _Matrix(annex=annex, header=header, ncols=ncols, heading=heading)
                 matrices.append(current)
             # else: the header repeated on a new page of the same table
         elif current is not None and current.ncols == ncols:
             skip = 0
         else:
-            current = None  # not a task matrix: ignored, and it breaks any running table
+            current = None  # not a task table: ignored, and it breaks any running table
             continue
-        data_rows = [
-            _make_row(grid, i, current.header) for i in range(skip, len(grid.rows)) if any(grid.rows[i])
-        ]
-        for j, row in enumerate(data_rows):
-            row.first_on_grid = j == 0
-        current.rows.extend(data_rows)
+        current.parts.append(_Part(grid=grid, start=skip))
     return matrices
+
+
+# --- step 3: whole-table decisions -----------------------------------------------------------------
+
+
+def _column(matrix: _Matrix, index: int) -> list[str]:
+    return [
+        clean_cell(row[index]) if index < len(row) else ""
+        for part in matrix.parts
+        for row in part.grid.rows[part.start :]
+        if any(row)
+    ]
+
+
+def _stt_like(value: str, ocr: bool) -> bool:
+    value = _OCR_EDGE.sub("", value) if ocr else value
+    return bool(_STT_VALUE.match(value.strip()))
+
+
+def _infer_stt(matrix: _Matrix) -> None:
+    """An unlabelled (or unreadable) first column holding row numbers is the STT column."""
+    header = matrix.header
+    if "stt" in header.fields or 0 in header.columns:
+        return
+    ocr = any(p.grid.method == "ocr" for p in matrix.parts)
+    first_header = [p.grid.rows[p.start - 1][0] if p.start else None for p in matrix.parts[:1]]
+    if first_header and first_header[0] and len(key(first_header[0]).replace(" ", "")) > 4:
+        return  # a named first column that is not a number column
+    values = [v for v in _column(matrix, 0) if v]
+    if values and sum(_stt_like(v, ocr) for v in values) >= max(2, 0.5 * len(values)):
+        matrix.header = HeaderMap(columns={0: "stt", **header.columns}, combined=header.combined)
+
+
+def _categorical(values: list[str]) -> bool:
+    """Short values repeated over the rows (a status vocabulary), not free notes."""
+    filled = [v for v in values if v]
+    if len(filled) < 2 or any(len(v) > 60 for v in filled):
+        return False
+    return len(set(filled)) <= max(2, len(filled) // 2)
+
+
+def _fix_status_shift(matrix: _Matrix) -> None:
+    """A status column empty in every row while a neighbouring unnamed column holds a status vocabulary."""
+    header = matrix.header
+    col = header.col("status")
+    if col is None or any(_column(matrix, col)):
+        return
+    for other in (col - 1, col + 1):
+        if other < 0 or header.columns.get(other) not in (None, "other", "comment"):
+            continue
+        values = _column(matrix, other)
+        if sum(1 for v in values if v) >= 0.5 * len(values) and _categorical(values):
+            columns = {i: f for i, f in header.columns.items() if i not in (col, other)}
+            columns[other] = "status"
+            matrix.header = HeaderMap(columns=dict(sorted(columns.items())), combined=header.combined)
+            return
+
+
+def _is_agenda(matrix: _Matrix) -> bool:
+    """Times of day with no date: a meeting's programme, not task deadlines."""
+    col = matrix.header.col("deadline")
+    if col is None:
+        return False
+    values = [v for v in _column(matrix, col) if v]
+    clock = [v for v in values if _CLOCK.search(v) and not _DATE_WORDS.search(v)]
+    return bool(values) and len(clock) >= 0.6 * len(values)
+
+
+def _finalise(matrix: _Matrix) -> bool:
+    """Decide the columns from the whole table and build its rows; False when it is not a task table."""
+    _infer_stt(matrix)
+    _fix_status_shift(matrix)
+    if not matrix.header.has_actor and ("stt" not in matrix.header.fields or _is_agenda(matrix)):
+        return False  # no actor, no numbering (a programme, a list): not a task table
+    for part in matrix.parts:
+        indices = [i for i in range(part.start, len(part.grid.rows)) if any(part.grid.rows[i])]
+        data = [_make_row(part.grid, i, matrix.header) for i in indices]
+        for j, row in enumerate(data):
+            row.first_on_grid = j == 0
+        matrix.rows.extend(data)
+    return True
+
+
+def _ocr_tidy(name: str, value: str) -> str:
+    if name == "stt":
+        return value
+    return (_OCR_EDGE_TEXT if name == "text" else _OCR_EDGE_CELL).sub("", value)
 
 
 def _make_row(grid: TableGrid, index: int, header: HeaderMap) -> _Row:
     raw = grid.rows[index]
     cells = {name: clean_cell(raw[i]) if i < len(raw) else "" for i, name in header.columns.items()}
-    for name in _TASK_FIELDS:
+    merged = {
+        name
+        for i, name in header.columns.items()
+        if grid.method != "ocr" and i < len(raw) and raw[i] is None and name in (*_TASK_FIELDS, "stt")
+    }
+    for name in _TASK_FIELDS + _EXTRA_FIELDS:
         cells.setdefault(name, "")
     confidences: list[float] = []
     if grid.cell_confidence is not None and index < len(grid.cell_confidence):
         confidences = [c for c in grid.cell_confidence[index] if c is not None]
+    if grid.method == "ocr":
+        cells = {name: _ocr_tidy(name, value) for name, value in cells.items()}
     stt = cells.get("stt", "")
+    if grid.method == "ocr" and stt:
+        stt = _OCR_EDGE.sub("", stt).strip()
+        stt = stt if _STT_VALUE.match(stt) else ""
     merged_across = len(raw) > 1 and bool(raw[0]) and all(c is None for c in raw[1:])
     if merged_across:  # "II. TUYÊN TRUYỀN..." in one cell spanning the row: split number and title
         whole = clean_cell(raw[0])
         m = _NUMBER_LEAD.match(whole)
         stt, cells["text"] = (m.group(1), clean_cell(m.group(2))) if m else ("", whole)
-        for name in _SIDE_FIELDS:
+        for name in (*_SIDE_FIELDS, "status"):
             cells[name] = ""
+        merged = set()
     return _Row(
         cells=cells,
+        merged=merged,
         raw=list(raw),
         stt=stt,
         page=grid.page,
@@ -230,7 +395,7 @@ def _make_row(grid: TableGrid, index: int, header: HeaderMap) -> _Row:
     )
 
 
-# --- step 3: rows -> tasks -------------------------------------------------------------------------
+# --- step 4: rows -> tasks -------------------------------------------------------------------------
 
 
 @dataclass
@@ -246,26 +411,36 @@ class _Pending:
     confidences: list[float]
     method: str
     fused_title: str | None = None
+    last: dict[str, str] = field(default_factory=dict)  # the cells of its last physical row
 
 
-def _matrix_tasks(matrix: _Matrix, start: int) -> list[RawTask]:
+def _matrix_tasks(matrix: _Matrix, start: int, issuer_lines: list[str]) -> list[RawTask]:
     rows = [r for r in matrix.rows if not _is_noise(r, matrix.header)]
     has_roman = any(_ROMAN.match((_section_of(r) or ("", ""))[0] or "") for r in rows)
+    has_stt = "stt" in matrix.header.fields
     section: str | None = None
     title: str | None = None
     tasks: list[_Pending] = []
     last_was_task = False
     for i, row in enumerate(rows):
+        following = rows[i + 1 :]
         heading = _section_of(row)
-        if heading is None and _is_arabic_heading(row, rows[i + 1 :]):
+        if heading is None and _is_arabic_heading(row, following):
             number = row.stt.rstrip(".")
             heading = (_roman(int(number)) if has_roman else number, row.cells["text"])
         if heading is not None and heading[0] is not None and heading[0].isdigit() and has_roman:
             heading = (_roman(int(heading[0])), heading[1])
+        if heading is None and has_stt and _is_group_row(row, following, last_was_task, tasks):
+            heading = (row.cells["text"], row.cells["text"])
         if heading is not None:
+            if heading[0] is None and not has_roman:
+                heading = (heading[1], heading[1])  # an unnumbered group merged across the table
             section = heading[0] if heading[0] is not None else section
             title = heading[1]
             last_was_task = False
+            continue
+        if last_was_task and _is_sub_row(row, tasks[-1]):
+            tasks.append(_sub_task(tasks[-1], row))
             continue
         if not row.stt and last_was_task and (row.first_on_grid or not row.cells["text"]):
             _append(tasks[-1], row)
@@ -275,11 +450,14 @@ def _matrix_tasks(matrix: _Matrix, start: int) -> list[RawTask]:
             stt_printed=row.stt,
             section=section,
             section_title=title,
-            cells={name: [row.cells[name]] for name in _TASK_FIELDS},
+            cells={
+                name: [_inherit(row, name, tasks, last_was_task)] for name in _TASK_FIELDS + _EXTRA_FIELDS
+            },
             pages=[row.page],
             confidences=list(row.confidences),
             method=row.method,
         )
+        pending.last = {name: parts[0] for name, parts in pending.cells.items()}
         fused = _split_fused_heading(row.cells["text"])
         if fused is not None:
             section = _next_roman(section)
@@ -287,7 +465,21 @@ def _matrix_tasks(matrix: _Matrix, start: int) -> list[RawTask]:
             pending.section, pending.section_title, pending.fused_title = section, title, fused[0]
         tasks.append(pending)
         last_was_task = True
-    return [_finish(p, matrix.annex, start + n) for n, p in enumerate(tasks)]
+    context = _ActorContext(matrix.header, _heading_lead(matrix.heading, issuer_lines))
+    pairs = [_actors(p, _joined(p), context) for p in tasks]
+    names = {piece for pair in pairs for value in pair if value for piece in value.split("; ")}
+    pairs = [tuple(_resolve_bare(v, names, issuer_lines) for v in pair) for pair in pairs]
+    return [
+        _finish(p, matrix.annex, start + n, pair)
+        for n, (p, pair) in enumerate(zip(tasks, pairs, strict=True))
+    ]
+
+
+def _inherit(row: _Row, name: str, tasks: list[_Pending], last_was_task: bool) -> str:
+    """A side cell merged down from the task above (Word vMerge, pdfplumber None) carries its value."""
+    if name in row.merged and name in (*_SIDE_FIELDS, "status") and last_was_task and tasks:
+        return tasks[-1].last.get(name, "")
+    return row.cells[name]
 
 
 def _is_noise(row: _Row, header: HeaderMap) -> bool:
@@ -301,12 +493,12 @@ def _is_noise(row: _Row, header: HeaderMap) -> bool:
     return again.columns == header.columns and _looks_like_header(row.raw, again)
 
 
-def _section_of(row: _Row) -> tuple[str, str] | None:
+def _section_of(row: _Row) -> tuple[str | None, str] | None:
     """(section, title) if the row is a section heading: Roman STT with only a title, or a merged row."""
     side_empty = not any(row.cells[f] for f in _SIDE_FIELDS)
     stt = row.stt.rstrip(".").strip()
     if row.merged_across:
-        return (stt or None, row.cells["text"])  # type: ignore[return-value]
+        return (stt or None, row.cells["text"])
     if stt and _ROMAN.match(stt) and side_empty and row.cells["text"]:
         return stt, row.cells["text"]
     if not stt and side_empty:  # "I. CÔNG TÁC CHỈ ĐẠO" written in the Nhiệm vụ cell, STT empty
@@ -314,6 +506,72 @@ def _section_of(row: _Row) -> tuple[str, str] | None:
         if m and _ROMAN.match(m.group(1)) and _is_upper_text(m.group(2)):
             return m.group(1), clean_cell(m.group(2))
     return None
+
+
+def _is_group_row(row: _Row, following: Sequence[_Row], last_was_task: bool, tasks: list[_Pending]) -> bool:
+    """A text cell alone (no STT, no other cell) over numbered rows: a group such as a unit's name.
+
+    At the top of a new grid after a task it is a group only when the numbering restarts below it
+    (otherwise it is the rest of a task cut by the page break).
+    """
+    if row.stt or row.merged or not row.cells["text"] or any(row.cells[f] for f in (*_SIDE_FIELDS, "status")):
+        return False
+    if len(row.cells["text"]) > 200:
+        return False
+    nxt = next((r for r in following if r.stt or r.cells["text"]), None)
+    if nxt is None or not nxt.stt:
+        return False
+    if row.first_on_grid and last_was_task:
+        restart = nxt.stt.rstrip(".)").lstrip("0") in {"1", ""} or nxt.stt.rstrip(".)").lower() == "a"
+        return restart and row.cells["text"][:1].isupper() and bool(tasks)
+    return True
+
+
+_CONTINUES = re.compile(r"(?:[,;:/&+\-–]|\bvà|\bvới|\bcác)$", re.IGNORECASE)
+
+
+def _is_sub_row(row: _Row, parent: _Pending) -> bool:
+    """A row under a task whose task cell is merged from it (None) or, inside a grid, left empty while the
+    other cells start new values: one more task with the same STT and text."""
+    if row.merged_across or row.cells["text"]:
+        return False
+    own = [f for f in _SIDE_FIELDS if row.cells[f] and f not in row.merged]
+    if not own:
+        return False
+    if "text" in row.merged:
+        return True
+    if row.stt or row.first_on_grid or row.method == "ocr":
+        return False
+    for f in own:  # fresh values: not the lower-case rest of a cell, and the cell above was complete
+        if not row.cells[f][:1].isupper() and not row.cells[f][:1].isdigit():
+            return False
+        if not parent.last.get(f) or _CONTINUES.search(parent.last[f]):
+            return False
+    return True
+
+
+def _sub_task(parent: _Pending, row: _Row) -> _Pending:
+    cells: dict[str, list[str]] = {}
+    for name in _TASK_FIELDS + _EXTRA_FIELDS:
+        if name == "text":
+            cells[name] = list(parent.cells["text"])
+        elif name in row.merged:
+            cells[name] = [parent.last.get(name, "")]
+        else:
+            cells[name] = [row.cells[name]]
+    sub = _Pending(
+        stt=parent.stt if not row.stt or "stt" in row.merged else row.stt.rstrip(".") or None,
+        stt_printed=parent.stt_printed if not row.stt or "stt" in row.merged else row.stt,
+        section=parent.section,
+        section_title=parent.section_title,
+        cells=cells,
+        pages=sorted({*parent.pages[-1:], row.page}),
+        confidences=list(row.confidences),
+        method=row.method,
+        fused_title=parent.fused_title,
+    )
+    sub.last = {name: parts[-1] for name, parts in cells.items()}
+    return sub
 
 
 def _is_upper_text(text: str) -> bool:
@@ -356,16 +614,265 @@ def _is_upper_word(word: str) -> bool:
 
 
 def _append(task: _Pending, row: _Row) -> None:
-    for name in _TASK_FIELDS:
-        if row.cells[name]:
+    for name in _TASK_FIELDS + _EXTRA_FIELDS:
+        if row.cells[name] and name not in row.merged:
             task.cells[name].append(row.cells[name])
+            task.last[name] = row.cells[name]
     if row.page not in task.pages:
         task.pages.append(row.page)
     task.confidences.extend(row.confidences)
 
 
-def _finish(task: _Pending, annex: str | None, order: int) -> RawTask:
-    joined = {name: " ".join(p for p in parts if p) for name, parts in task.cells.items()}
+# --- actors: one column for lead and co, subjects of task cells, headings above a table ---------------
+
+# Words a body or an actor starts with (lower case, with diacritics so that "Số hóa" is not "Sở"). Verbs
+# and nouns spelled like a head noun are excluded by what follows ("tổ chức", "báo cáo", "ban hành").
+_HEADS = (
+    "ủy ban nhân dân", "ubnd", "hđnd", "ban chỉ đạo", "ban quản lý", "bộ chỉ huy", "văn phòng", "trung tâm",
+    "thanh tra", "công an", "chi cục", "tổng cục", "cục", "vụ", "viện", "học viện", "đại học", "trường",
+    "khoa", "phòng", "sở", "ban", "bộ", "hội đồng", "hội", "đoàn", "tổ", "đài", "báo", "kho bạc",
+    "ngân hàng", "bảo hiểm xã hội", "bhxh", "bệnh viện", "công ty", "tòa án", "tỉnh ủy", "huyện ủy",
+    "đảng ủy", "mặt trận", "liên đoàn", "cơ quan", "đơn vị", "địa phương", "sinh viên", "giảng viên",
+    "giáo viên", "học sinh", "nhà trường", "lãnh đạo", "giám đốc", "chủ tịch", "thủ trưởng", "hiệu trưởng",
+    "trưởng phòng", "thư ký", "bộ phận", "chủ đầu tư", "doanh nghiệp", "cán bộ", "chuyên viên", "gvhd",
+    "tiểu ban", "tổ công tác",
+)  # fmt: skip
+_NOT_HEADS = (
+    "tổ chức", "báo cáo", "ban hành", "hội nghị", "hội thảo", "đoàn kết", "phòng chống", "phòng, chống",
+    "phòng ngừa", "trường hợp", "khoa học", "vụ việc", "bộ sung", "đơn vị tính", "cơ quan báo chí",
+    "đại học", "bộ chỉ số", "bộ tiêu chí", "bộ hồ sơ", "bộ thủ tục", "tổ hợp",
+)  # fmt: skip
+_HEAD_RE = re.compile(r"^(?:các\s+)?(?:" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")(?!\w)")
+_NOT_HEAD_RE = re.compile(r"^(?:các\s+)?(?:" + "|".join(_NOT_HEADS) + r")(?!\w)")
+# Lower-case words that stay inside a body's name ("UBND tỉnh", "Khoa chuyên môn", "các cơ quan liên quan").
+_NAME_WORDS = frozenset(
+    ("tỉnh", "huyện", "xã", "phường", "quận", "thị", "thành", "phố", "đặc", "khu", "trung", "ương", "liên",
+     "quan", "chuyên", "môn", "trực", "thuộc", "cấp", "ngành", "địa", "phương", "cơ", "đơn", "vị")
+)  # fmt: skip
+_BULLET = re.compile(r"^\s*(?:[-–+•*]|(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])\s*[.):])\s*")
+_HEADING_OPENERS = re.compile(
+    r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu|mời|trách nhiệm của|nhiệm vụ của|đối với)\s+"
+)
+_CO_WORDS = r"(?:phoi hop|tham gia|ho tro)"
+
+
+def _low(text: str) -> str:
+    """Lower case with one tone-mark placement, same length as ``text`` (for slicing the original)."""
+    low = fold(text)
+    return low if len(low) == len(text) else text.lower()
+
+
+def _fold_chars(text: str) -> str:
+    """Per-character fold (same length as ``text``): lower case, no diacritics, "đ" -> "d"."""
+    out = []
+    for ch in text:
+        folded = strip_diacritics(ch)
+        out.append(folded[0] if len(folded) == 1 else ch.lower())
+    return "".join(out)
+
+
+def _head(text: str) -> str | None:
+    """The head noun ``text`` starts with (lower case), or None."""
+    low = _low(text.strip())
+    m = _HEAD_RE.match(low)
+    if m is None or _NOT_HEAD_RE.match(low):
+        return None
+    return m.group(0)
+
+
+def leading_actor(text: str) -> str | None:
+    """The actor a sentence or cell starts with, as printed: "Sinh viên nộp đề cương …" -> "Sinh viên",
+    "Sở Y tế tổ chức …" -> "Sở Y tế", "Phòng Đào tạo và Khoa lập …" -> "Phòng Đào tạo và Khoa".
+
+    The name runs over capitalised words, one lower-case syllable after each ("Y tế", "Đào tạo"), the
+    words of a place or qualifier ("tỉnh", "chuyên môn", "liên quan") and "và"/"," before another
+    capitalised word or head noun; None when the text does not start with a head noun.
+    """
+    text = collapse_ws(text)
+    head = _head(text)
+    if head is None:
+        return None
+    tokens = text.split(" ")
+    n_head = len(head.split())
+    out = tokens[:n_head]
+    prev_upper = False  # the last word taken was a capitalised name word (not the head noun)
+    for i in range(n_head, len(tokens)):
+        tok = tokens[i]
+        bare = tok.strip(',;:.()"“”')
+        low = _low(bare)
+        rest = " ".join(tokens[i:])
+        nxt = " ".join(tokens[i + 1 :])
+        if not bare or out[-1].endswith((";", ":")) or (out[-1].endswith(".") and not out[-1][:-1].isupper()):
+            break
+        if out[-1].endswith(",") and not (bare[:1].isupper() or _head(rest)):
+            break
+        joins = low == "và" and bool(nxt[:1].isupper() or _head(nxt))
+        if bare[:1].isupper() or bare[:1].isdigit():
+            prev_upper = True
+        elif joins or low in _NAME_WORDS or (prev_upper and low.isalpha()):
+            prev_upper = False
+        else:
+            break
+        out.append(tok)
+    return " ".join(out).strip(" ,;:.-–()") or None
+
+
+def _letterhead(parsed: ParsedFile) -> list[str]:
+    """Upper-case lines at the top of the first page (the issuing body and its parents), left column only."""
+    if not parsed.pages:
+        return []
+    lines = []
+    for block in parsed.pages[0].blocks[:14]:
+        text = re.split(r"\s(?:CỘNG HÒA|CỘNG HOÀ|Độc lập)\b", block.text)[0].strip(" -")
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.9 * len(letters):
+            lines.append(text)
+    return lines
+
+
+def _issuer_unit(actor: str, issuer_lines: list[str]) -> str:
+    """A bare head noun ("Khoa", "Phòng", "Sở") is the issuing unit of that kind named in the letterhead."""
+    head = _head(actor)
+    if head is None or head != _low(actor) or head.startswith("các "):
+        return actor
+    for line in issuer_lines:
+        low = _low(line)
+        if low.startswith(head + " ") and len(low) > len(head) + 2:
+            rest = line[len(head) :].split()
+            name = [rest[0][:1].upper() + rest[0][1:].lower()] + [w.lower() for w in rest[1:]]
+            return " ".join([actor, *name])
+    return actor
+
+
+def _heading_lead(heading: list[str], issuer_lines: list[str]) -> str | None:
+    """The body a heading just above a table names: "a) Sở Nội vụ chủ trì", "2. Phòng Đào tạo:"."""
+    for text in reversed(heading[-2:]):
+        body = _BULLET.sub("", collapse_ws(text), count=1)
+        m = _HEADING_OPENERS.match(_low(body))
+        if m:
+            body = body[m.end() :]
+        if len(body) > 200:
+            continue
+        actor = leading_actor(body)
+        if actor:
+            return actor
+    return None
+
+
+def split_actor_cell(text: str, *, combined: bool, single: bool) -> tuple[str | None, str | None]:
+    """Lead and co of one actor cell: "X chủ trì, Y phối hợp" -> (X, Y); "Chủ trì: X; Phối hợp: Y" -> (X, Y);
+    "X (chủ trì); Y" -> (X, Y); "X phối hợp với Y" -> (X, Y). Without markers, a column that names both
+    (``combined``) gives the first body of a ";" list as lead and the rest as co, and the only
+    actor column of a table (``single``) splits "X và Y" when Y starts a new body.
+    """
+    text = text.strip()
+    if not text:
+        return None, None
+    folded = _fold_chars(text)
+    lead_m = re.search(r"\bchu tri\b", folded)
+    co_m = re.search(rf"\b{_CO_WORDS}\b", folded)
+    if lead_m is not None:
+        before, after = text[: lead_m.start()], text[lead_m.end() :]
+        before_f = _fold_chars(before).strip(" -+•*(:,;.\n")
+        if not before_f or re.fullmatch(r"(?:don vi|co quan|nguoi)", before_f):  # "Chủ trì: X; Phối hợp: Y"
+            rest = after.lstrip(" :)\n")
+            m = re.search(
+                rf"[;,.\n]?\s*\(?\s*\b(?:don vi\s+|co quan\s+)?{_CO_WORDS}\b\s*(?:voi\b)?\s*:?",
+                _fold_chars(rest),
+            )
+            if m:
+                return _tidy_actor(rest[: m.start()]), _tidy_actor(rest[m.end() :])
+            return _tidy_actor(rest), None
+        return _tidy_actor(before), _tidy_actor(_strip_co_mark(after))
+    if co_m is not None:
+        before, after = text[: co_m.start()], text[co_m.end() :]
+        if not _fold_chars(before).strip(" -+•*(\n"):  # "Phối hợp: Y" alone
+            return None, _tidy_actor(_strip_co_mark(text))
+        if re.match(r"^\s*voi\b", _fold_chars(after)):  # "X phối hợp với Y"
+            return _tidy_actor(before), _tidy_actor(re.sub(r"^\s*\S+", "", after, count=1))
+        if not _fold_chars(after).strip(" ).;,\n"):  # "X; Y phối hợp": Y is the last piece
+            pieces = before.rstrip(" (").split(";")
+            if len(pieces) > 1:
+                return _tidy_actor(";".join(pieces[:-1])), _tidy_actor(pieces[-1])
+    if combined:
+        pieces = [p for p in re.split(r"\s*;\s*", text) if p.strip()]
+        if len(pieces) > 1:
+            return _tidy_actor(pieces[0]), _tidy_actor("; ".join(pieces[1:]))
+    if single or combined:
+        flat = collapse_ws(text)
+        for m in re.finditer(r"\s+và\s+", flat):
+            left, right = flat[: m.start()], flat[m.end() :]
+            if _head(right) and _head(left) and leading_actor(left) == _tidy_actor(left):
+                return _tidy_actor(left), _tidy_actor(right)
+    return text, None  # no marker: the cell as printed
+
+
+def _strip_co_mark(text: str) -> str:
+    """Drop the co marker around a co list: ", phối hợp với Y" -> "Y", "; Y phối hợp" -> "Y"."""
+    f = _fold_chars(text)
+    m = re.match(rf"^[\s,;:.()\-]*(?:cac\s+)?(?:don vi\s+|co quan\s+)?{_CO_WORDS}(?:\s+voi)?[\s:]*", f)
+    if m:
+        text, f = text[m.end() :], f[m.end() :]
+    m = re.search(rf"[\s,(]*{_CO_WORDS}(?:\s+thuc hien)?[\s).;]*$", f)
+    if m:
+        text = text[: m.start()]
+    return text
+
+
+def _tidy_actor(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = collapse_ws(text.replace("\n", " ")).strip(" ,;:.-–+•*()")
+    return text[:1].upper() + text[1:] if text else None  # a piece of a split cell starts a name
+
+
+@dataclass(frozen=True)
+class _ActorContext:
+    header: HeaderMap
+    heading_lead: str | None
+
+
+def _resolve_bare(value: str | None, names: set[str], issuer_lines: list[str]) -> str | None:
+    """Each "; " piece that is a bare head noun ("Khoa") becomes the one fuller name of that kind the table
+    uses ("Khoa chuyên môn"), else the issuing unit of that kind in the letterhead."""
+    if not value:
+        return value
+    out = []
+    for piece in value.split("; "):
+        head = _head(piece)
+        if head is not None and head == _low(piece) and not head.startswith("các "):
+            fuller = {n for n in names if _low(n).startswith(head + " ") and _head(n) == head}
+            piece = fuller.pop() if len(fuller) == 1 else _issuer_unit(piece, issuer_lines)
+        out.append(piece)
+    return "; ".join(out)
+
+
+def _actors(task: _Pending, joined: dict[str, str], actors: _ActorContext) -> tuple[str | None, str | None]:
+    header = actors.header
+    lead_col = header.col("lead")
+    co_col = header.col("co")
+    if not header.has_actor:
+        return leading_actor(joined["text"]) or actors.heading_lead, None
+    lead_text = joined["lead"]
+    co_text = joined["co"] or None
+    if lead_col is None:
+        return None, co_text
+    lead, co_in_lead = split_actor_cell(
+        lead_text, combined=lead_col in header.combined, single=co_col is None
+    )
+    if co_in_lead and co_text:
+        co_text = f"{co_in_lead}; {co_text}"
+    elif co_in_lead:
+        co_text = co_in_lead
+    return lead, co_text
+
+
+def _joined(task: _Pending) -> dict[str, str]:
+    return {name: " ".join(p for p in parts if p) for name, parts in task.cells.items()}
+
+
+def _finish(task: _Pending, annex: str | None, order: int, actors: tuple[str | None, ...]) -> RawTask:
+    joined = _joined(task)
     raw_cells = {name: "\n".join(p for p in parts if p) for name, parts in task.cells.items()}
     raw_cells = {name: value for name, value in raw_cells.items() if value}
     if task.stt_printed:
@@ -374,6 +881,7 @@ def _finish(task: _Pending, annex: str | None, order: int) -> RawTask:
     if task.fused_title is not None:
         fused = _split_fused_heading(text)
         text = fused[1] if fused else text
+    lead, co = actors
     confidence = sum(task.confidences) / len(task.confidences) if task.confidences else 1.0
     return RawTask(
         source="table",
@@ -382,10 +890,11 @@ def _finish(task: _Pending, annex: str | None, order: int) -> RawTask:
         section_title=task.section_title,
         stt=task.stt,
         text=text,
-        lead_raw=joined["lead"] or None,
-        co_raw=joined["co"] or None,
+        lead_raw=lead,
+        co_raw=co,
         output_raw=joined["output"] or None,
         deadline_raw=joined["deadline"] or None,
+        status_raw=joined["status"] or None,
         pages=sorted(task.pages),
         method=task.method,  # type: ignore[arg-type]
         confidence=confidence,

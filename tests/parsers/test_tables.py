@@ -329,7 +329,7 @@ def test_generated_pdf(name: str) -> None:
     assert got(tasks) == expected
     assert [t.order for t in tasks] == list(range(len(tasks)))
     assert all(t.source == "table" and t.method == "text" and t.confidence == 1.0 for t in tasks)
-    assert all(t.parser_version == "tables.v1" for t in tasks)
+    assert all(t.parser_version == "tables.v2" for t in tasks)
 
 
 def test_raw_cells_keep_the_pieces_before_joining_and_splitting() -> None:
