@@ -77,6 +77,21 @@ def giao_inside(text: str) -> str | None:
     return _tidy(m.group("agency")) if m else None
 
 
+def assignment_clause(text: str) -> str:
+    """The clause that carries an in-sentence assignment, from its subject on.
+
+    "Theo đề nghị của Bộ …, Chủ tịch UBND tỉnh giao Sở X chủ trì …" -> "Chủ tịch UBND tỉnh giao Sở X chủ
+    trì …": the preamble before the last comma ahead of "giao" says why, not what.
+    """
+    m = _GIAO_INSIDE.search(text)
+    if m is None:
+        return text
+    cut = text.rfind(", ", 0, m.start())
+    if cut < 0 or m.start() - cut > 60:
+        return text
+    return text[cut + 2 :]
+
+
 def ask_inside(text: str) -> str | None:
     """The addressee of "X yêu cầu/đề nghị/mời Y …" within the first clause of a paragraph."""
     m = _ASK_INSIDE.search(text[:300])

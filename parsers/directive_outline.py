@@ -18,7 +18,11 @@ MarkerKind = Literal["roman", "num", "letter", "paren", "dash", "none"]
 
 _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     ("roman", re.compile(r"^(?P<label>[IVX]{1,5})\s*[.:]\s*(?P<body>\S.*)$")),
+    # "Phần II MỘT SỐ CÔNG TÁC TRỌNG TÂM …" (a report's parts; OCR reads II as "H")
+    ("roman", re.compile(r"^Phần\s+(?P<label>[IVX]{1,4}|H)\b\.?\s*(?P<body>\S.*)$")),
     ("num", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<body>\S.*)$")),
+    # the Party's "1- Các đồng chí bí thư …" (a capital after the hyphen: "2-3 ngày" is no item)
+    ("num", re.compile(r"^(?P<label>\d{1,2})\s?-\s+(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
     ("paren", re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")),
     ("dash", re.compile(r"^[-–—•+]\s*(?P<body>[^\s\d-].*)$")),
@@ -61,6 +65,8 @@ def split_marker(text: str) -> tuple[MarkerKind, str | None, str]:
         m = pattern.match(text)
         if m:
             label = m.groupdict().get("label")
+            if label == "H":  # "Phần H": OCR's reading of "Phần II"
+                label = "II"
             return kind, label, m.group("body")
     return "none", None, text
 

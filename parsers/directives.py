@@ -29,7 +29,7 @@ from models.task import RawTask
 from parsers import directive_agency as ag
 from parsers.directive_deadline import find_deadline_raw
 from parsers.directive_outline import Paragraph, paragraphs
-from parsers.text import clean_cell, fold
+from parsers.text import clean_cell, fold, strip_diacritics
 
 VERSION = "directives.v1"
 
@@ -118,7 +118,7 @@ def extract_prose_tasks(
     paras = paragraphs(parsed)
     start, end = body_range(paras)
     root = _outline(paras[start:end], standalone_ok=parsed.kind == "docx")
-    if start > 0 and root.decl_lead is None:
+    if start > 0 and root.decl_lead is None and _TASK_LIST_INTRO.search(paras[start - 1].text):
         # the lead-in that opens the list ("Giám đốc Sở Y tế yêu cầu Thủ trưởng … những công việc sau:")
         declared = _declared_actor(paras[start - 1])
         if declared is not None:
@@ -134,6 +134,11 @@ def extract_prose_tasks(
     return tasks
 
 
+# An opening that introduces a list of tasks ("… triển khai ngay những công việc sau:"), not a report's
+# "Sở Nội vụ báo cáo … như sau:": only such a lead-in gives the list its actor.
+_TASK_LIST_INTRO = re.compile(
+    r"(?:nội dung|nhiệm vụ|công việc|việc)(?:\s+\S+){0,4}\s+sau(?:\s+đây)?\s*:\s*$", re.IGNORECASE
+)
 # Reports and submissions propose tasks to the body above the issuer; they do not assign them.
 _PROPOSING_TYPES = ("báo cáo", "tờ trình")
 # The verbs by which a superior assigns: a proposing document uses them for what it asks to be assigned.
@@ -147,14 +152,24 @@ def _assigns_by_verb(text: str) -> bool:
 def _declared_actor(p: Paragraph) -> tuple[str, str | None] | None:
     """Who a lead-in paragraph gives the list below it to, with any co-agencies it names."""
     body = p.body
+    # the actor may be the subject of the lead-in's last sentence, after an adverbial ("Ngoài các nhiệm
+    # vụ thường xuyên …. Trong tháng 11-2017, Sở Y tế tập trung chỉ đạo thực hiện một số nhiệm vụ sau:")
+    last = _SENTENCE_END.split(body)[-1]
+    clause = _ADVERBIAL.sub("", last)
     lead = (
         ag.giao_lead(body)
         or ag.ask_lead(body)
         or ag.subject_lead(body)
+        or ag.subject_lead(clause)
         or ag.giao_inside(body)
         or ag.ask_inside(body)
     )
     return (lead, ag.co_agencies(body)) if lead else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
+# a leading adverbial of time or purpose closed by a comma ("Trong tháng 11-2017, ", "Để …, ")
+_ADVERBIAL = re.compile(r"^(?:Trong|Từ|Đến|Để|Nhằm|Sau khi|Trước)\b[^,]{0,120},\s*")
 
 
 def body_range(paras: list[Paragraph]) -> tuple[int, int]:
@@ -168,8 +183,17 @@ def body_range(paras: list[Paragraph]) -> tuple[int, int]:
         start = next((p.index for p in paras if p.kind in ("roman", "num")), None)
     if start is None:  # a short text with neither: it starts at its first "Giao …"/"Yêu cầu …" sentence
         start = next((p.index for p in paras if _is_declaration(p) or _is_standalone(p)), len(paras))
-    end = next((p.index for p in paras[start:] if _CLOSING.match(p.text)), len(paras))
+    end = next((p.index for p in paras[start:] if _is_closing(p.text)), len(paras))
     return start, end
+
+
+def _is_closing(text: str) -> bool:
+    """The closing of the body: "Nơi nhận" and friends, also as OCR misreads them ("Nởơi nhận:")."""
+    return bool(_CLOSING.match(text) or _CLOSING_SKELETON.match(strip_diacritics(fold(text[:20]))))
+
+
+# "noi nhan" with one or two letters misread around the o ("Nởơi nhận", "Nơï nhận")
+_CLOSING_SKELETON = re.compile(r"^\W{0,2}n\w{1,3}\s?nhan\s*:")
 
 
 def _kind_key(p: Paragraph) -> str:
@@ -416,6 +440,8 @@ def _task(node: _Node, method: Method, order: int, proposing: bool = False) -> R
         # only where nothing above does: under "Giao Sở X:" a bullet's "giao cơ quan chủ trì …" describes.
         lead = ag.giao_inside(body) or ag.ask_inside(body)
         by_verb = lead is not None
+        if lead is not None and node.standalone:
+            text = clean_cell(f"{ag.assignment_clause(body)} {extras}")
     if lead is None or _ISSUER_LEADERS.match(lead):
         return None
     if proposing and by_verb:
