@@ -66,6 +66,7 @@ class WatchResult:
     pages: int = 0
     moved_to: str | None = None
     reason: str | None = None
+    registry_refused: bool = False  # left for a retry because the registry refused the write
 
 
 @dataclass
@@ -291,8 +292,8 @@ class Inbox:
         if not isinstance(outcome, ParsedDocument):
             return self._file_failure(path, doc_id, str(outcome))
         saved = save_parsed(Path(path), doc_id, outcome, self.registry, force=False)
-        if saved.status == "failed":
-            return self._defer(path, doc_id, f"{name}: {saved.reason}")
+        if saved.status == "failed":  # the parse succeeded: only the registry can have refused it
+            return self._defer(path, doc_id, f"{name}: {saved.reason}", registry_refused=True)
         try:
             target = self._move(path, self._processed_dir())
         except (OSError, ValueError) as e:
@@ -347,7 +348,9 @@ class Inbox:
         log.error("failed    %s: %s -> %s", name, reason.splitlines()[0], self._rel(target))
         return WatchResult(name, "failed", doc_id, moved_to=self._rel(target), reason=reason)
 
-    def _defer(self, path: str, doc_id: str | None, reason: str) -> WatchResult:
+    def _defer(
+        self, path: str, doc_id: str | None, reason: str, *, registry_refused: bool = False
+    ) -> WatchResult:
         """Leave the file where it is and try again later, waiting longer each time (up to max_retry_s)."""
         seen = self._seen.get(path)
         if seen is not None:
@@ -358,7 +361,8 @@ class Inbox:
             delay = 0.0
         self.deferred.add(path)
         log.error("retry     %s; it stays in the inbox, next try in %.0f s", reason, delay)
-        return WatchResult(display_name(os.path.basename(path)), "retry", doc_id, reason=reason)
+        return WatchResult(display_name(os.path.basename(path)), "retry", doc_id, reason=reason,
+                           registry_refused=registry_refused)  # fmt: skip
 
     def _processed_dir(self) -> Path:
         return self.root / PROCESSED / self._now().strftime("%Y-%m")
@@ -492,8 +496,9 @@ def run_watch(
     settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
     log_level: int = logging.INFO,
 ) -> int:
-    """The body of ``theodoi watch``. Exit 0, or 5 (partial_batch) with ``--once`` when a file failed
-    or had to stay in the inbox (deferred for a retry, or still incomplete)."""
+    """The body of ``theodoi watch``. Exit 0; with ``--once``, 4 (registry_error) when the registry refused
+    a write (the file stays in the inbox for the next run), else 5 (partial_batch) when a file failed or
+    had to stay in the inbox (deferred for a retry, or still incomplete)."""
     if not inbox.is_dir():
         raise BadArgsError(f"{inbox} is not a folder; create it or give the inbox's path")
     _log_to_stderr(log_level)
@@ -518,6 +523,8 @@ def run_watch(
         counts["ingested"], counts["filed"], counts["duplicate"], counts["failed"], counts["retry"],
         len(summary.left),
     )  # fmt: skip
+    if once and any(r.registry_refused for r in summary.results):
+        return int(ExitCode.registry_error)
     if once and (counts["failed"] or counts["retry"] or summary.left):
         return int(ExitCode.partial_batch)
     return int(ExitCode.ok)

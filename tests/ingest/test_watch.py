@@ -350,3 +350,21 @@ def test_temporary_and_hidden_names_are_named_once_in_the_log(tmp_path: Path, ti
     ]
     quiet, _ = watch_once(inbox, tmp_path / "r.sqlite", "--settle", "0", "-q")
     assert quiet.stderr == ""  # -q: warnings and errors only
+
+
+@pytest.mark.issue(14)
+def test_a_registry_refusal_keeps_the_file_and_exits_4(tmp_path: Path, tiny_bytes: bytes) -> None:
+    from tests.ingest.test_cli import read_only
+
+    store, inbox = tmp_path / "store", tmp_path / "inbox"
+    store.mkdir()
+    inbox.mkdir()
+    with Registry(store / "r.sqlite"):
+        pass  # an empty registry, then made read-only
+    (inbox / "công văn.pdf").write_bytes(tiny_bytes)
+    with read_only(store):
+        done, _ = watch_once(inbox, store / "r.sqlite", "--settle", "0")
+    assert done.returncode == ExitCode.registry_error, done.stderr
+    [retry] = [line for line in done.stderr.splitlines() if line.split()[2:3] == ["retry"]]
+    assert "công văn.pdf" in retry and "refused the write" in retry and "stays in the inbox" in retry
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["công văn.pdf"]
