@@ -445,13 +445,14 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output")] = Path("out/report.html"),
     as_of: Annotated[date | None, date_option("Today's date (default: today)")] = None,
     soon_days: Annotated[int, typer.Option(min=0)] = 14,
-    files_dir: Annotated[Path | None, typer.Option(help="Folder of the documents, for file:// page links.")] = None,
+    files_dir: Annotated[Path | None, typer.Option(help="Another folder to look for the documents in (page links).")] = None,
 ) -> None:
     """One self-contained HTML page: agencies, overdue counts, deadline calendar, filterable task table."""
     from ingest.report import write_report
 
     with open_registry(db) as reg:
-        written = write_report(reg, output, as_of or date.today(), soon_days=soon_days, files_dir=files_dir)
+        written = write_report(reg, output, as_of or date.today(), soon_days=soon_days, files_dir=files_dir,
+                               lang=_lang())  # fmt: skip
     _say(label("msg.wrote", _lang(), path=written))
 
 

@@ -449,3 +449,11 @@ def test_diff_page_lists_the_renumbered_tasks(report: Path, tmp_path: Path) -> N
     parser.feed(html)
     assert parser.pairs == [(_label(a), _label(b)) for a, b in EXPECTED["renumbered"]]
     assert f"Nhiệm vụ đổi số thứ tự ({EXPECTED['counts']['renumbered']})" in html
+
+
+def test_report_in_english_from_the_command_line(report: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    db = report.parent / "registry.sqlite"
+    assert main(["--lang", "en", "report", "--db", str(db), "-o", str(out), "--as-of", AS_OF.isoformat()]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Task list" in html and "Danh sách nhiệm vụ" not in html
