@@ -372,7 +372,7 @@ def _make_row(grid: TableGrid, index: int, header: HeaderMap) -> _Row:
         cells = {name: _ocr_tidy(name, value) for name, value in cells.items()}
     stt = cells.get("stt", "")
     if grid.method == "ocr" and stt:
-        stt = _OCR_EDGE.sub("", stt).strip()
+        stt = _OCR_EDGE.sub("", stt).strip().rstrip(".,")
         stt = stt if _STT_VALUE.match(stt) else ""
     merged_across = len(raw) > 1 and bool(raw[0]) and all(c is None for c in raw[1:])
     if merged_across:  # "II. TUYÊN TRUYỀN..." in one cell spanning the row: split number and title
@@ -465,7 +465,7 @@ def _matrix_tasks(matrix: _Matrix, start: int, issuer_lines: list[str]) -> list[
             pending.section, pending.section_title, pending.fused_title = section, title, fused[0]
         tasks.append(pending)
         last_was_task = True
-    context = _ActorContext(matrix.header, _heading_lead(matrix.heading, issuer_lines))
+    context = _ActorContext(matrix.header, _heading_lead(matrix.heading))
     pairs = [_actors(p, _joined(p), context) for p in tasks]
     names = {piece for pair in pairs for value in pair if value for piece in value.split("; ")}
     pairs = [tuple(_resolve_bare(v, names, issuer_lines) for v in pair) for pair in pairs]
@@ -707,7 +707,11 @@ def leading_actor(text: str) -> str | None:
         if out[-1].endswith(",") and not (bare[:1].isupper() or _head(rest)):
             break
         joins = low == "và" and bool(nxt[:1].isupper() or _head(nxt))
-        if bare[:1].isupper() or bare[:1].isdigit():
+        if tok.startswith("("):
+            break
+        if _head(rest) and (out[-1].endswith(",") or _low(out[-1]) == "và"):
+            prev_upper = False  # a new body after "và" / ",": its head noun takes no lower-case syllable
+        elif bare[:1].isupper() or bare[:1].isdigit():
             prev_upper = True
         elif joins or low in _NAME_WORDS or (prev_upper and low.isalpha()):
             prev_upper = False
@@ -744,10 +748,14 @@ def _issuer_unit(actor: str, issuer_lines: list[str]) -> str:
     return actor
 
 
-def _heading_lead(heading: list[str], issuer_lines: list[str]) -> str | None:
-    """The body a heading just above a table names: "a) Sở Nội vụ chủ trì", "2. Phòng Đào tạo:"."""
+def _heading_lead(heading: list[str]) -> str | None:
+    """The body a heading just above a table names: "a) Sở Nội vụ chủ trì", "2. Phòng Đào tạo:" (a numbered
+    or bulleted line, or one ending with a colon; a letterhead line is not a heading)."""
     for text in reversed(heading[-2:]):
-        body = _BULLET.sub("", collapse_ws(text), count=1)
+        text = collapse_ws(text)
+        if not _BULLET.match(text) and not text.endswith(":"):
+            continue
+        body = _BULLET.sub("", text, count=1)
         m = _HEADING_OPENERS.match(_low(body))
         if m:
             body = body[m.end() :]
@@ -796,6 +804,9 @@ def split_actor_cell(text: str, *, combined: bool, single: bool) -> tuple[str | 
                 return _tidy_actor(";".join(pieces[:-1])), _tidy_actor(pieces[-1])
     if combined:
         pieces = [p for p in re.split(r"\s*;\s*", text) if p.strip()]
+        if len(pieces) == 1:  # "Sở Nội vụ/Sở Tài chính", not "UBND xã/phường"
+            halves = [p for p in re.split(r"\s*/\s*", text) if p.strip()]
+            pieces = halves if len(halves) > 1 and all(_head(p) for p in halves) else pieces
         if len(pieces) > 1:
             return _tidy_actor(pieces[0]), _tidy_actor("; ".join(pieces[1:]))
     if single or combined:
@@ -832,16 +843,23 @@ class _ActorContext:
     heading_lead: str | None
 
 
+def _generic_qualifier(rest: str) -> bool:
+    """Lower-case words after a head noun ("chuyên môn", "liên quan"): the same kind of unit, not a name."""
+    words = rest.split()
+    return bool(words) and len(words) <= 3 and all(w[:1].islower() for w in words)
+
+
 def _resolve_bare(value: str | None, names: set[str], issuer_lines: list[str]) -> str | None:
-    """Each "; " piece that is a bare head noun ("Khoa") becomes the one fuller name of that kind the table
-    uses ("Khoa chuyên môn"), else the issuing unit of that kind in the letterhead."""
+    """Each "; " piece that is a bare head noun ("Khoa") becomes the one name of that kind the table qualifies
+    generically ("Khoa chuyên môn"; not "Văn phòng Nguyễn Văn A"), else the issuing unit of that kind in the
+    letterhead."""
     if not value:
         return value
     out = []
     for piece in value.split("; "):
         head = _head(piece)
         if head is not None and head == _low(piece) and not head.startswith("các "):
-            fuller = {n for n in names if _low(n).startswith(head + " ") and _head(n) == head}
+            fuller = {n for n in names if _head(n) == head and _generic_qualifier(n[len(head) :])}
             piece = fuller.pop() if len(fuller) == 1 else _issuer_unit(piece, issuer_lines)
         out.append(piece)
     return "; ".join(out)
