@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,14 +17,15 @@ from typing import Literal
 from ingest.detect import FileKind, sniff
 from ingest.resources import load_gazetteer
 from ingest.safe_names import display_path
-from models.document import Document
+from models.document import Document, DocumentMeta
 from models.errors import InputFileError, NoTasksFound
 from models.page import ParsedFile
 from models.registry import Registry
 from models.settings import IngestSettings
 from models.task import RawTask, Task
-from parsers import directives, docx_text, legacy, metadata, normalise, ocr, pdf_text, quality, tables
+from parsers import agency, directives, docx_text, legacy, metadata, normalise, ocr, pdf_text, quality, tables
 from parsers.agency import Gazetteer
+from parsers.text import fold
 
 PIPELINE_VERSION = "pipeline.v1"
 
@@ -103,6 +105,31 @@ def parse_bytes(
     return extract_document(parsed, doc_id, file_name, settings, gazetteer)
 
 
+def _level(name: str | None, gazetteer: Gazetteer) -> set[str]:
+    levels = set()
+    for ref in agency.split_agencies(name, gazetteer):
+        entry = gazetteer.entry(ref.name)
+        if entry is not None:
+            levels.add(entry.level)
+    return levels
+
+
+def _is_upward(meta: DocumentMeta, gazetteer: Gazetteer) -> bool:
+    """A letter from a province-level body to a central one ("Kính gửi: Tổ Công tác … – Bộ Công an"):
+    its "đề nghị …" lines ask a superior; they assign nothing."""
+    if fold(meta.doc_type or "") != "công văn" or not meta.recipients:  # only letters have "Kính gửi"
+        return False
+    issuer = _level(meta.issuer, gazetteer)
+    addressee = meta.recipients[0]  # a letter's first recipient is its "Kính gửi" addressee
+    if not issuer or "central" in issuer or _COPY_FOR_INFO.search(addressee):
+        return False
+    return "central" in _level(addressee, gazetteer)
+
+
+# "Bộ Nội vụ (báo cáo)", "(b/c)": a copy sent up for information in "Nơi nhận", not the addressee
+_COPY_FOR_INFO = re.compile(r"\((?:báo cáo|b/c|b/cáo|để b/c)\)", re.IGNORECASE)
+
+
 def extract_document(
     parsed: ParsedFile,
     doc_id: str,
@@ -122,7 +149,9 @@ def extract_document(
     meta = metadata.extract_metadata(parsed)
     raws = tables.extract_table_tasks(parsed, settings.tables)
     if settings.directives.enabled:
-        raws += directives.extract_prose_tasks(parsed, settings.directives, meta.doc_type)
+        raws += directives.extract_prose_tasks(
+            parsed, settings.directives, meta.doc_type, upward=_is_upward(meta, gazetteer)
+        )
     if not raws:
         raise NoTasksFound(
             f"{file_name}: no task table and no directive found in {len(parsed.pages)} page(s);"

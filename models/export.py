@@ -86,6 +86,7 @@ def task_record(task: Task, doc: Document) -> dict[str, Any]:
             "condition": d.condition,
             "milestones": [{"due": m.due.isoformat(), "text": m.text} for m in d.milestones],
         },
+        "status": task.status,
         "pages": list(task.pages),
         "method": task.method,
         "confidence": round(task.confidence, 4),

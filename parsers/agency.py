@@ -392,6 +392,11 @@ class Gazetteer:
 
     # -- public look-ups -------------------------------------------------------------------------------
 
+    def entry(self, canonical: str) -> GazetteerEntry | None:
+        """The entry whose canonical name is ``canonical`` (as ``AgencyRef.name`` gives it), or None."""
+        index = self._by_name.get(fold(canonical))
+        return self.entries[index] if index is not None else None
+
     def lookup(self, name: str) -> AgencyRef | None:
         """Resolve one name as a user types it ("Sở KH&CN", "VP UBND tỉnh", "so tai chinh", "Tài chính").
 

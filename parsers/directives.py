@@ -98,7 +98,11 @@ class _Node:
 
 
 def extract_prose_tasks(
-    parsed: ParsedFile, settings: DirectiveSettings | None = None, doc_type: str | None = None
+    parsed: ParsedFile,
+    settings: DirectiveSettings | None = None,
+    doc_type: str | None = None,
+    *,
+    upward: bool = False,
 ) -> list[RawTask]:
     """Every task assigned in the running text of a document, in document order.
 
@@ -108,12 +112,15 @@ def extract_prose_tasks(
         doc_type: the document's type as printed ("BÁO CÁO", "TỜ TRÌNH", …) when metadata found it. A
             report or a submission *proposes*: its "Giao Sở X …" lines are what the issuer asks its
             superior to assign, so only what the issuer commits to itself is a task there.
+        upward: the letter goes from a lower body to a higher one (the ingest layer decides it from the
+            gazetteer's levels of issuer and addressee); it asks, comments or reports, and its "đề nghị
+            X …" lines are requests to a body the issuer cannot direct: no prose task is read from it.
 
     Returns:
         ``RawTask(source="prose")`` per directive item, with lead/co/deadline as printed.
     """
     settings = DirectiveSettings.resolve(settings)
-    if not settings.enabled:
+    if not settings.enabled or upward:
         return []
     paras = paragraphs(parsed)
     start, end = body_range(paras)

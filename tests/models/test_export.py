@@ -26,7 +26,7 @@ from models.task import AgencyRef, Deadline, Milestone, RawTask, Task
 
 CONTRACT_KEYS = {
     "task_id", "document", "source", "annex", "section", "section_title", "stt", "text", "lead", "co",
-    "output", "deadline", "pages", "method", "confidence",
+    "output", "deadline", "status", "pages", "method", "confidence",
 }  # fmt: skip
 DOCUMENT_KEYS = {
     "doc_id",
