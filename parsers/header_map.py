@@ -91,8 +91,10 @@ FIELD_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("output", ("ket qua", "san pham", "dau ra", "hinh thuc van ban")),
     (
         "text",
-        ("nhiem vu", "noi dung", "cong viec", "giai phap", "hoat dong", "ten de an", "de an", "cong tac"),
+        ("nhiem vu", "noi dung", "cong viec", "giai phap", "hoat dong", "ten de an", "de an"),
     ),
+    ("deadline", ("hoan thanh", "ket thuc")),  # "Thời gian" over "Bắt đầu" | "Hoàn thành"
+    ("other", ("bat dau", "khoi dau")),
     ("stt", ("so thu tu", "so tt", "stt", "tt")),
 )
 _STT_COMPACT = {"stt", "tt", "sott", "sothutu", "st"}
@@ -100,7 +102,6 @@ _STT_COMPACT = {"stt", "tt", "sott", "sothutu", "st"}
 _ACTOR_WORDS = ("thuc hien", "chu tri", "trach nhiem")
 _FUZZY_MIN = 86.0
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-TASK_FIELDS = frozenset({"text"})
 ACTOR_FIELDS = frozenset({"lead", "co"})
 
 
@@ -171,6 +172,18 @@ def classify_cell(cell: str | None) -> str | None:
     return None
 
 
+def _first(columns: dict[int, str], name: str) -> int:
+    return next(i for i, n in columns.items() if n == name)
+
+
+def _is_start(cell: str | None) -> bool:
+    return any(_has_phrase(key(cell), p) for p in ("bat dau", "khoi dau", "tu ngay", "tu"))
+
+
+def _is_end(cell: str | None) -> bool:
+    return any(_has_phrase(key(cell), p) for p in ("hoan thanh", "ket thuc", "den ngay", "den"))
+
+
 def map_header(cells: Sequence[str | None]) -> HeaderMap:
     """Map one header row (or two header rows combined) to fields; the first column naming a field wins.
 
@@ -189,6 +202,11 @@ def map_header(cells: Sequence[str | None]) -> HeaderMap:
         if name is None:
             continue
         if name in ("other", "comment") or name not in columns.values():
+            columns[index] = name
+        elif name == "deadline" and _is_end(cells[index]) and _is_start(cells[_first(columns, "deadline")]):
+            columns[_first(columns, "deadline")] = (
+                "other"  # "Thời gian | Bắt đầu | Hoàn thành": the end is due
+            )
             columns[index] = name
     if "lead" not in columns.values():
         for index, name in columns.items():

@@ -72,6 +72,7 @@ VERSION = "tables.v2"
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_LEAD = re.compile(r"^\s*([IVXLC]{1,6})\s*[.):\-–]?\s+(\S.*)$", re.DOTALL)
 _ARABIC = re.compile(r"^\d{1,3}$")
+_LETTER = re.compile(r"^(?:Phần\s+)?[A-ZĐ]$")
 _NUMBER_LEAD = re.compile(r"^\s*([IVXLC]{1,6}|\d{1,3})\s*[.):\-–]?\s+(\S.*)$", re.DOTALL)
 _ANNEX = re.compile(
     r"^phu luc(?:\s+so)?(?:\s+(?P<num>[ivxlc]{1,6}|\d{1,3}))?(?:\s*$|\s*[:.\-–—]\s*\S|\s+[a-z]+\s*$)"
@@ -151,6 +152,7 @@ class _Matrix:
     header: HeaderMap
     ncols: int
     heading: list[str]  # the text blocks just above the table (nearest last)
+    lead: str | None = None  # the body a heading just above the table names
     parts: list[_Part] = field(default_factory=list)
     rows: list[_Row] = field(default_factory=list)
 
@@ -201,13 +203,14 @@ def _find_header(rows: Sequence[Sequence[str | None]]) -> tuple[HeaderMap, int] 
             nxt = start + 1
             if nxt < len(rows):
                 double = map_header(combine_header_rows(row, rows[nxt]))
+                second = rows[nxt]
                 if (
                     double.is_task_matrix
-                    and _looks_like_header(rows[nxt], map_header(rows[nxt]), partial=True, short_ok=True)
+                    and _looks_like_header(second, map_header(second), partial=True, short_ok=True)
                     and len(double.fields) >= len(single.fields)
                     and (double != single or not single.is_task_matrix)
                 ):
-                    return double, nxt + 1
+                    return double, nxt + 1  # "Chủ trì" | "Phối hợp" or "T" under the first row
             if single.is_task_matrix:
                 return single, start + 1
         if single.is_task_matrix is False and _looks_like_header(row, single, partial=True):
@@ -334,12 +337,52 @@ def _is_agenda(matrix: _Matrix) -> bool:
     return bool(values) and len(clock) >= 0.6 * len(values)
 
 
+_NUMERIC = re.compile(r"^[\d\s.,%+\-–/()]+$")
+_TIME_CUE = re.compile(
+    r"\d|\b(?:ngày|tháng|quý|năm|tuần|hằng|hàng|thường xuyên|định kỳ|trước|trong|sau|từ|đến|khi|kể từ)\b",
+    re.IGNORECASE,
+)
+
+
+def _check_columns(matrix: _Matrix) -> None:
+    """Columns whose content contradicts their header: actor or deadline cells that are all figures (an
+    indicator table's "Thực hiện" column), a "Tiến độ" column holding no time at all (progress or status)."""
+    header = matrix.header
+    columns = dict(header.columns)
+    for index, name in header.columns.items():
+        values = [v for v in _column(matrix, index) if v]
+        if not values:
+            continue
+        if name in ("lead", "co", "text") and sum(bool(_NUMERIC.match(v)) for v in values) >= 0.6 * len(
+            values
+        ):
+            del columns[index]
+            continue
+        if name == "deadline" and sum(bool(_TIME_CUE.search(v)) for v in values) < 0.2 * len(values):
+            columns[index] = (
+                "status" if "status" not in columns.values() and _categorical(values) else "progress"
+            )
+    if columns != header.columns:
+        matrix.header = HeaderMap(columns=columns, combined=header.combined)
+
+
 def _finalise(matrix: _Matrix) -> bool:
     """Decide the columns from the whole table and build its rows; False when it is not a task table."""
     _infer_stt(matrix)
     _fix_status_shift(matrix)
-    if not matrix.header.has_actor and ("stt" not in matrix.header.fields or _is_agenda(matrix)):
-        return False  # no actor, no numbering (a programme, a list): not a task table
+    _check_columns(matrix)
+    matrix.lead = _heading_lead(matrix.heading)
+    header = matrix.header
+    if "text" not in header.fields:
+        return False
+    if not header.has_actor and (
+        ("stt" not in header.fields and matrix.lead is None)
+        or "deadline" not in header.fields
+        or _is_agenda(matrix)
+    ):
+        return (
+            False  # no actor, no numbering and no heading naming one (a programme, a list): not a task table
+        )
     for part in matrix.parts:
         indices = [i for i in range(part.start, len(part.grid.rows)) if any(part.grid.rows[i])]
         data = [_make_row(part.grid, i, matrix.header) for i in indices]
@@ -465,7 +508,7 @@ def _matrix_tasks(matrix: _Matrix, start: int, issuer_lines: list[str]) -> list[
             pending.section, pending.section_title, pending.fused_title = section, title, fused[0]
         tasks.append(pending)
         last_was_task = True
-    context = _ActorContext(matrix.header, _heading_lead(matrix.heading))
+    context = _ActorContext(matrix.header, matrix.lead)
     pairs = [_actors(p, _joined(p), context) for p in tasks]
     names = {piece for pair in pairs for value in pair if value for piece in value.split("; ")}
     pairs = [tuple(_resolve_bare(v, names, issuer_lines) for v in pair) for pair in pairs]
@@ -499,8 +542,8 @@ def _section_of(row: _Row) -> tuple[str | None, str] | None:
     stt = row.stt.rstrip(".").strip()
     if row.merged_across:
         return (stt or None, row.cells["text"])
-    if stt and _ROMAN.match(stt) and side_empty and row.cells["text"]:
-        return stt, row.cells["text"]
+    if stt and (_ROMAN.match(stt) or _LETTER.match(stt)) and side_empty and row.cells["text"]:
+        return stt, row.cells["text"]  # "II | TUYÊN TRUYỀN", "A | CÔNG TÁC CHỈ ĐẠO"
     if not stt and side_empty:  # "I. CÔNG TÁC CHỈ ĐẠO" written in the Nhiệm vụ cell, STT empty
         m = _ROMAN_LEAD.match(row.cells["text"])
         if m and _ROMAN.match(m.group(1)) and _is_upper_text(m.group(2)):

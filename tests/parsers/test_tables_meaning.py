@@ -344,9 +344,7 @@ def test_task_cell_merged_down_gives_one_task_per_sub_row() -> None:
         ("2", "Tổ chức tập huấn", "Sở Thông tin và Truyền thông", None, "Lớp tập huấn", "Tháng 6/2026"),
     ]
     assert [t.order for t in got] == [0, 1, 2, 3]
-    normalised = normalise_tasks(
-        got, "doc", DocumentMeta(issue_date=date(2026, 1, 5)), load_gazetteer([])
-    )
+    normalised = normalise_tasks(got, "doc", DocumentMeta(issue_date=date(2026, 1, 5)), load_gazetteer([]))
     assert len({t.task_id for t in normalised}) == 4
     assert [t.deadline.due for t in normalised[:3]] == [
         date(2026, 3, 31),
@@ -762,3 +760,60 @@ def test_real_schedule_without_actor_column() -> None:
 def test_real_tables_that_are_not_task_tables(prefix: str) -> None:
     """Indicator tables (30, 18), a comments table (33), a school list and an agenda (38)."""
     assert _real_pdf_tasks(prefix) == []
+
+
+# --- columns checked against their content; letter sections; start/end dates ---------------------------
+
+
+def test_indicator_table_with_a_thuc_hien_column_of_figures_is_not_a_task_table() -> None:
+    rows: list[list[str | None]] = [
+        ["STT", "Nội dung", "Đơn vị tính", "Kế hoạch 2025", "Thực hiện 2025", "Tỷ lệ (%)"],
+        ["1", "Tỷ lệ hồ sơ trực tuyến toàn trình", "%", "80", "85,2", "106,5"],
+        ["2", "Số thủ tục hành chính được cắt giảm", "Thủ tục", "120", "131", "109,2"],
+    ]
+    assert tasks_of(grid(rows)) == []
+
+
+def test_tien_do_column_holding_statuses_is_a_status_column() -> None:
+    rows: list[list[str | None]] = [
+        ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Tiến độ thực hiện"],
+        ["1", "Ban hành quy chế phối hợp", "Sở Nội vụ", "Đã hoàn thành"],
+        ["2", "Xây dựng cơ sở dữ liệu", "Sở Khoa học và Công nghệ", "Đang thực hiện"],
+        ["3", "Rà soát thủ tục", "Văn phòng UBND tỉnh", "Đang thực hiện"],
+    ]
+    got = tasks_of(grid(rows))
+    assert fields(got, "stt", "deadline_raw", "status_raw") == [
+        ("1", None, "Đã hoàn thành"),
+        ("2", None, "Đang thực hiện"),
+        ("3", None, "Đang thực hiện"),
+    ]
+
+
+def test_letter_section_rows_and_start_end_date_columns() -> None:
+    rows: list[list[str | None]] = [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Thời gian", None],
+        ["", "", "", "Bắt đầu", "Hoàn thành"],
+        ["A", "CÔNG TÁC CHỈ ĐẠO", "", "", ""],
+        ["1", "Ban hành kế hoạch", "Sở Nội vụ", "01/02/2026", "31/03/2026"],
+        ["B", "CÔNG TÁC KIỂM TRA", "", "", ""],
+        ["1", "Kiểm tra việc thực hiện", "Thanh tra tỉnh", "01/06/2026", "30/09/2026"],
+    ]
+    got = tasks_of(grid(rows))
+    assert fields(got, "section", "section_title", "stt", "deadline_raw") == [
+        ("A", "CÔNG TÁC CHỈ ĐẠO", "1", "31/03/2026"),
+        ("B", "CÔNG TÁC KIỂM TRA", "1", "30/09/2026"),
+    ]
+
+
+def test_unnumbered_table_under_a_heading_naming_its_lead() -> None:
+    rows: list[list[str | None]] = [
+        ["Nội dung công việc", "Thời gian"],
+        ["Xây dựng dự thảo quy chế", "Tháng 3/2026"],
+        ["Lấy ý kiến các sở, ngành", "Tháng 4/2026"],
+    ]
+    got = tasks_of("2. Sở Tư pháp chủ trì thực hiện:", grid(rows))
+    assert fields(got, "text", "lead_raw", "deadline_raw") == [
+        ("Xây dựng dự thảo quy chế", "Sở Tư pháp", "Tháng 3/2026"),
+        ("Lấy ý kiến các sở, ngành", "Sở Tư pháp", "Tháng 4/2026"),
+    ]
+    assert tasks_of("2. Nội dung thực hiện", grid(rows)) == []  # no numbering, no actor anywhere
