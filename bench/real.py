@@ -13,8 +13,8 @@ assignment (``linear_sum_assignment``) maximises the total; pairs below ``MIN_PA
 
 Fields, over paired tasks:
 - lead/co exact: the sets of agency keys are equal. A key is the gazetteer's canonical name when the name
-  resolves (expected names go through the same gazetteer, so spelling conventions do not count), else the
-  folded name with dashes unified;
+  resolves, else the folded name with dashes unified; expected names go through the same normaliser
+  (``split_agencies``), so spelling and grouping conventions do not count, only bodies do;
 - deadline exact: the same ``due`` date and both with or both without a deadline phrase;
 - status exact (tracking reports).
 An **invented agency** is a found lead/co of a paired task that the expected task does not name and that
@@ -51,7 +51,7 @@ from models.errors import NoTasksFound  # noqa: E402
 from models.page import ParsedFile  # noqa: E402
 from models.settings import IngestSettings  # noqa: E402
 from parsers import ocr  # noqa: E402
-from parsers.agency import Gazetteer  # noqa: E402
+from parsers.agency import Gazetteer, split_agencies  # noqa: E402
 from parsers.text import collapse_ws, fold, nfc  # noqa: E402
 
 EXPECTED_DIR = ROOT / "samples" / "expected" / "real"
@@ -84,6 +84,23 @@ def agency_key(name: str, gazetteer: Gazetteer) -> str:
     ref = gazetteer.lookup(name)
     canonical = ref.name if ref is not None else name
     return _DASHES.sub(" - ", fold(collapse_ws(nfc(canonical)))).strip(" .,;:")
+
+
+def expected_keys(names: list[str], gazetteer: Gazetteer) -> set[str]:
+    """Keys of the expected bodies, each name read by the same normaliser as the found ones.
+
+    An expected group written as the document prints it ("Các sở, ban, ngành, địa phương") and the
+    normaliser's split of it ("Các sở, ban, ngành" + "Các địa phương") are the same bodies; only a name
+    the normaliser cannot read at all is compared as written.
+    """
+    keys: set[str] = set()
+    for name in names:
+        refs = split_agencies(name, gazetteer)
+        if refs and all(r.kind != "unknown" for r in refs):
+            keys |= {agency_key(r.name, gazetteer) for r in refs}
+        else:
+            keys.add(agency_key(name, gazetteer))
+    return keys
 
 
 def _deadline_key(due: str | None, raw: str | None) -> tuple[str | None, bool]:
@@ -161,8 +178,8 @@ def score_document(expected: dict[str, Any], found: list[dict[str, Any]], gazett
     score.extras = [found[j]["text"][:70] for j in range(len(found)) if j not in paired_f]
     for r, c in pairs:
         e, f = exp_tasks[r], found[c]
-        exp_lead = {agency_key(n, gazetteer) for n in e.get("lead") or []}
-        exp_co = {agency_key(n, gazetteer) for n in e.get("co") or []}
+        exp_lead = expected_keys(e.get("lead") or [], gazetteer)
+        exp_co = expected_keys(e.get("co") or [], gazetteer)
         got_lead = {agency_key(n, gazetteer) for n, _ in f["lead"]}
         got_co = {agency_key(n, gazetteer) for n, _ in f["co"]}
         checks = {

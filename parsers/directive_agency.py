@@ -35,7 +35,8 @@ _GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?P<agency>.+?){_SPAN_EN
 _ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
 _SUBJECT = re.compile(
     rf"^(?P<agency>{_AGENCY_START}.{{0,160}}?)\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
-    r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi)\b)"
+    r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi|chỉ đạo|tập trung|"
+    r"tổ chức|triển khai|xây dựng|rà soát|căn cứ|theo chức năng|tăng cường|đẩy mạnh|phải|cần)\b)"
 )
 # The co span may name a system in passing ("các bộ, ngành chủ quản hệ thống thông tin giải quyết thủ tục
 # hành chính (TTHC), Cổng dịch vụ công quốc gia để …"), so it ends at fewer verbs and not at "(".

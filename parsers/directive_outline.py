@@ -25,8 +25,13 @@ _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     ("num", re.compile(r"^(?P<label>\d{1,2})\s?-\s+(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
     ("paren", re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")),
-    ("dash", re.compile(r"^[-–—•+]\s*(?P<body>[^\s\d-].*)$")),
+    ("dash", re.compile(r"^[-–—•+_]\s*(?P<body>[^\s\d-].*)$")),
+    # a letter marker OCR garbled ("Œ) Bộ Chỉ huy …", "(Ù) Sở …", "Ẵe) Sở …"): a short non-word label, ")"
+    # and a capitalised body; its letter is taken from the sequence (``_GARBLED``)
+    ("letter", re.compile(r"^(?P<label>\(?[^\s\d(]{1,2}[^\s\d]?)\)\s*(?P<body>[A-ZĐÀ-Ỹ]\S*\s.*)$")),
 ]
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_GARBLED = "?"
 # A line that is only a page number ("2", "- 2 -") is furniture, not text.
 _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 # A marked line this short that does not close a sentence is a heading, not the start of a wrapped paragraph.
@@ -67,6 +72,8 @@ def split_marker(text: str) -> tuple[MarkerKind, str | None, str]:
             label = m.groupdict().get("label")
             if label == "H":  # "Phần H": OCR's reading of "Phần II"
                 label = "II"
+            if kind == "letter" and label is not None and label not in _LETTERS:
+                label = _GARBLED
             return kind, label, m.group("body")
     return "none", None, text
 
@@ -176,6 +183,16 @@ def _is_heading(lines: list[str]) -> bool:
     return len(lines) == 1 and len(lines[0]) <= _HEADING_MAX and split_marker(lines[0])[0] != "none"
 
 
+def _next_letter(before: list[Paragraph]) -> str:
+    """The letter that follows the last lettered item of the current numbered item ("a" when none)."""
+    for p in reversed(before):
+        if p.kind in ("num", "roman"):
+            break
+        if p.kind == "letter" and p.label in _LETTERS:
+            return _LETTERS[min(_LETTERS.index(p.label) + 1, len(_LETTERS) - 1)]
+    return "a"
+
+
 def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
     """All running-text paragraphs of a file, in reading order (tables are not included).
 
@@ -193,6 +210,8 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
             return
         text = clean_cell("\n".join(lines))
         kind, label, body = split_marker(text)
+        if label == _GARBLED:
+            label = _next_letter(out)
         out.append(
             Paragraph(
                 text=text,

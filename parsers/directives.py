@@ -349,7 +349,9 @@ def _inherited(node: _Node) -> tuple[str | None, str | None, bool]:
         lead = ag.heading_lead(body)
         if lead:
             return lead, None, False
-        if body.rstrip().endswith(":"):
+        if body.rstrip().endswith(":") or anc.children:
+            # a lead-in by punctuation ("6. UBND các huyện … chịu trách nhiệm:") or by structure (the
+            # items below it elaborate it: "3.9. Chủ tịch UBND địa bàn cấp xã chỉ đạo" + dashes)
             lead = ag.subject_lead(body)
             if lead:
                 return lead, ag.co_agencies(body), False
