@@ -678,12 +678,13 @@ _HEADS = (
     "đảng ủy", "mặt trận", "liên đoàn", "cơ quan", "đơn vị", "địa phương", "sinh viên", "giảng viên",
     "giáo viên", "học sinh", "nhà trường", "lãnh đạo", "giám đốc", "chủ tịch", "thủ trưởng", "hiệu trưởng",
     "trưởng phòng", "thư ký", "bộ phận", "chủ đầu tư", "doanh nghiệp", "cán bộ", "chuyên viên", "gvhd",
-    "tiểu ban", "tổ công tác",
+    "tiểu ban", "tổ công tác", "cơ sở", "bệnh viện", "trạm", "nhóm",
 )  # fmt: skip
 _NOT_HEADS = (
     "tổ chức", "báo cáo", "ban hành", "hội nghị", "hội thảo", "đoàn kết", "phòng chống", "phòng, chống",
     "phòng ngừa", "trường hợp", "khoa học", "vụ việc", "bộ sung", "đơn vị tính", "cơ quan báo chí",
-    "đại học", "bộ chỉ số", "bộ tiêu chí", "bộ hồ sơ", "bộ thủ tục", "tổ hợp",
+    "bộ chỉ số", "bộ tiêu chí", "bộ hồ sơ", "bộ thủ tục", "tổ hợp", "cơ sở dữ liệu",
+    "cơ sở vật chất", "cơ sở pháp lý", "cơ sở hạ tầng", "nhóm nhiệm vụ", "nhóm giải pháp",
 )  # fmt: skip
 _HEAD_RE = re.compile(r"^(?:các\s+)?(?:" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")(?!\w)")
 _NOT_HEAD_RE = re.compile(r"^(?:các\s+)?(?:" + "|".join(_NOT_HEADS) + r")(?!\w)")
@@ -723,13 +724,34 @@ def _head(text: str) -> str | None:
     return m.group(0)
 
 
+# Verbs that end an actor's name when a cell or heading starts with the actor ("Sinh viên nộp …").
+_VERBS = frozenset(
+    ("thông báo", "lập", "nộp", "thực hiện", "tổ chức", "xây dựng", "triển khai", "ban hành", "tham mưu",
+     "chủ trì", "phối hợp", "báo cáo", "kiểm tra", "theo dõi", "tiếp nhận", "tổng hợp", "làm việc", "hướng dẫn",
+     "rà soát", "trình", "gửi", "cử", "chuẩn bị", "phê duyệt", "đánh giá", "kết thúc", "hoàn thành",
+     "hoàn thiện", "cập nhật", "cung cấp", "đề xuất", "đăng ký", "tham gia", "chỉ đạo", "giải quyết",
+     "công bố", "công khai", "phát hành", "thẩm định", "ký", "duyệt", "chấm", "bảo vệ", "viết", "tìm hiểu",
+     "chủ động", "tiếp tục", "khẩn trương", "tăng cường", "đẩy mạnh", "phân công", "họp", "thành lập",
+     "bố trí", "đảm bảo", "bảo đảm", "xử lý", "điều chỉnh", "sửa đổi", "bổ sung", "nghiên cứu", "tuyên truyền",
+     "phổ biến", "quán triệt", "lựa chọn", "thương thảo", "xác nhận", "cho", "lưu trữ", "giám sát", "hỗ trợ",
+     "đôn đốc", "là", "có", "được", "phải", "cần", "sẽ", "đã", "đang", "căn cứ", "theo", "để", "nhằm", "tại",
+     "trong", "về", "với", "từ", "đến", "trước", "sau", "khi", "thường xuyên", "định kỳ", "chịu trách nhiệm",
+     "có trách nhiệm", "nắm", "quản lý", "đưa", "mời", "giao", "yêu cầu", "đề nghị", "tập trung", "sử dụng")
+)  # fmt: skip
+# Heads whose next word names the group even when it reads like a verb ("Tổ thẩm định", "Đoàn kiểm tra").
+_COLLECTIVE = frozenset(("tổ", "đoàn", "hội đồng", "ban", "tiểu ban", "tổ công tác", "bộ phận"))
+_MAX_ACTOR_WORDS = 14
+
+
 def leading_actor(text: str) -> str | None:
     """The actor a sentence or cell starts with, as printed: "Sinh viên nộp đề cương …" -> "Sinh viên",
-    "Sở Y tế tổ chức …" -> "Sở Y tế", "Phòng Đào tạo và Khoa lập …" -> "Phòng Đào tạo và Khoa".
+    "Sở Y tế tổ chức …" -> "Sở Y tế", "Phòng Đào tạo và Khoa lập …" -> "Phòng Đào tạo và Khoa",
+    "Tổ thẩm định thẩm định kế hoạch" -> "Tổ thẩm định".
 
-    The name runs over capitalised words, one lower-case syllable after each ("Y tế", "Đào tạo"), the
-    words of a place or qualifier ("tỉnh", "chuyên môn", "liên quan") and "và"/"," before another
-    capitalised word or head noun; None when the text does not start with a head noun.
+    The name runs from a head noun until a verb ("nộp", "tổ chức", "thực hiện" …), a parenthesis, a ":" or
+    ";", or a "," that does not go on with another body or group word; "và" joins a second body. A
+    collective head ("Tổ", "Đoàn", "Hội đồng") keeps its next word even when it reads like a verb. None when
+    the text does not start with a head noun.
     """
     text = collapse_ws(text)
     head = _head(text)
@@ -738,29 +760,48 @@ def leading_actor(text: str) -> str | None:
     tokens = text.split(" ")
     n_head = len(head.split())
     out = tokens[:n_head]
-    prev_upper = False  # the last word taken was a capitalised name word (not the head noun)
-    for i in range(n_head, len(tokens)):
+    collective, named = head.removeprefix("các ") in _COLLECTIVE, 0
+    i = n_head
+    while i < len(tokens) and len(out) < _MAX_ACTOR_WORDS:
         tok = tokens[i]
         bare = tok.strip(',;:.()"“”')
         low = _low(bare)
+        two = f"{low} {_low(tokens[i + 1].strip(',;:.()'))}" if i + 1 < len(tokens) else low
         rest = " ".join(tokens[i:])
-        nxt = " ".join(tokens[i + 1 :])
-        if not bare or out[-1].endswith((";", ":")) or (out[-1].endswith(".") and not out[-1][:-1].isupper()):
+        prev = out[-1]
+        if not bare or tok.startswith("(") or prev.endswith((";", ":")):
             break
-        if out[-1].endswith(",") and not (bare[:1].isupper() or _head(rest)):
+        if prev.endswith(".") and not prev[:-1].isupper():
             break
-        joins = low == "và" and bool(nxt[:1].isupper() or _head(nxt))
-        if tok.startswith("("):
+        new_head = _head(rest) if (prev.endswith(",") or _low(prev) == "và") else None
+        if prev.endswith(",") and not (new_head or bare[:1].isupper() or low in _NAME_WORDS):
             break
-        if _head(rest) and (out[-1].endswith(",") or _low(out[-1]) == "và"):
-            prev_upper = False  # a new body after "và" / ",": its head noun takes no lower-case syllable
-        elif bare[:1].isupper() or bare[:1].isdigit():
-            prev_upper = True
-        elif joins or low in _NAME_WORDS or (prev_upper and low.isalpha()):
-            prev_upper = False
+        if new_head:  # a second body: take its head noun whole
+            words = tokens[i : i + len(new_head.split())]
+            out.extend(words)
+            i += len(words)
+            collective, named = new_head.removeprefix("các ") in _COLLECTIVE, 0
+            continue
+        if low == "và":
+            nxt = " ".join(tokens[i + 1 :])
+            if not (nxt[:1].isupper() or _head(nxt)):
+                break
+        elif not (bare[:1].isupper() or bare[:1].isdigit()):
+            qualifier = two in (
+                "trong tỉnh",
+                "trong huyện",
+                "trong xã",
+                "trực thuộc",
+                "thuộc tỉnh",
+                "thuộc sở",
+            )
+            if (low in _VERBS or two in _VERBS) and not (collective and named == 0) and not qualifier:
+                break
+            named += 1
         else:
-            break
+            named += 1
         out.append(tok)
+        i += 1
     return " ".join(out).strip(" ,;:.-–()") or None
 
 
