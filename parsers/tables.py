@@ -83,6 +83,7 @@ _PAGE_FURNITURE = re.compile(
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 # A row number as printed: "1", "01", "2.3", "II", "a", "a)"; OCR adds edge junk ("- 03", "27 —").
 _STT_VALUE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXLC]{1,6}|[a-zđ])[.)]?$")
+_OCR_ROW_NUMBER = re.compile(r"(?<![\d/])(\d{1,3})\.(?=\s|$)")
 _OCR_EDGE = re.compile(r"^[^\wÀ-ỹ]+|[^\wÀ-ỹ.]+$")
 # Specks OCR reads at a cell's edges ("Sở Y tế : —", "_Xây dựng", "Tổ thẩm định |", "SYT, … ¬ | ¬ '").
 _OCR_EDGE_CELL = re.compile(r"^[\s_`'|¬~:;,.\-–—]+|(?:\s+[_`'|¬~:;,\-–—]+)+\s*$|[_`|¬~]+$")
@@ -415,6 +416,13 @@ def _make_row(grid: TableGrid, index: int, header: HeaderMap) -> _Row:
         cells = {name: _ocr_tidy(name, value) for name, value in cells.items()}
     stt = cells.get("stt", "")
     if grid.method == "ocr" and stt:
+        text_col = header.col("text")
+        swallowed = text_col is not None and text_col < len(raw) and raw[text_col] is None
+        if swallowed and len(stt) > 12 and not cells["text"]:
+            # the STT cell spans the task column (a ruling line OCR missed): its text is the task's
+            number = _OCR_ROW_NUMBER.search(stt)
+            cells["text"] = collapse_ws(_OCR_ROW_NUMBER.sub(" ", stt, count=1)) if number else stt
+            stt = number.group(1) if number else ""
         stt = _OCR_EDGE.sub("", stt).strip().rstrip(".,")
         stt = stt if _STT_VALUE.match(stt) else ""
     merged_across = len(raw) > 1 and bool(raw[0]) and all(c is None for c in raw[1:])

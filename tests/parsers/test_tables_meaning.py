@@ -825,3 +825,18 @@ def test_unnumbered_table_under_a_heading_naming_its_lead() -> None:
         ("Lấy ý kiến các sở, ngành", "Sở Tư pháp", "Tháng 4/2026"),
     ]
     assert tasks_of("2. Nội dung thực hiện", grid(rows)) == []  # no numbering, no actor anywhere
+
+
+def test_ocr_stt_cell_that_swallowed_the_task_cell_is_its_own_row() -> None:
+    """OCR missed the ruling lines right of STT: the STT cell holds number and task, the task cell is merged
+    away (None). The row is task 14, not a continuation of task 13 (whose lead it would corrupt)."""
+    rows: list[list[str | None]] = [
+        ["TT", "Nội dung công việc", "Thời gian thực hiện", "Đơn vị thực hiện"],
+        ["13.", "Tổ chức chấm Đồ án tốt nghiệp", "Từ ngày 12/06/2023 đến ngày 18/06/2023", "Hội đồng chấm"],
+        ["14. Hoàn thành hồ sơ chấm Đồ án tốt nghiệp", None, None, "Thư ký Hội đồng"],
+    ]
+    got = tasks_of(grid(rows, method="ocr"), method="ocr")
+    assert fields(got, "stt", "text", "lead_raw") == [
+        ("13", "Tổ chức chấm Đồ án tốt nghiệp", "Hội đồng chấm"),
+        ("14", "Hoàn thành hồ sơ chấm Đồ án tốt nghiệp", "Thư ký Hội đồng"),
+    ]
