@@ -16,9 +16,11 @@ one document's wording. Steps:
    comments tables whose text column is "Nội dung góp ý").
 3. Once every grid of a table is known: an unlabelled first column holding row numbers is the STT column
    ("", "TỊ" in OCR); a status column that is empty in every row while a neighbouring unnamed column holds
-   a small set of repeated values takes that column (a tracking export whose header row is shifted). A table
-   with no actor column is a task table only when its rows are numbered and its times are not an agenda's
-   clock times ("8h30 - 8h35").
+   a small set of repeated values takes that column (a tracking export whose header row is shifted); actor
+   or task columns holding figures are dropped (an indicator table's "Thực hiện 2025"), and a "Tiến độ"
+   column holding no time at all is status (a small vocabulary) or progress. A table with no actor column
+   is a task table only when its rows are numbered or a heading just above names a body, and its times are
+   not an agenda's clock times ("8h30 - 8h35").
 4. Rows are classified in order: repeated header, column-number row "(1) (2) ...", section heading, group
    row, sub-row of a merged task, continuation of the row above (cut by a page break), task.
 
