@@ -48,7 +48,7 @@ _CO = re.compile(
 # "(Sở Nội vụ)" closing an enumerated item "(1) … (Sở Nội vụ); (2) …".
 _PAREN_AGENCY = re.compile(rf"\((?P<agency>{_AGENCY_START}[^()]{{0,120}})\)")
 _ENUM_ITEM = re.compile(r"\(\d{1,2}\)\s")
-_HEADING_PREFIX = re.compile(r"^(?i:Trách nhiệm của|Nhiệm vụ của)\s+")
+_HEADING_PREFIX = re.compile(r"^(?i:Trách nhiệm của|Nhiệm vụ của|Đối với)\s+")
 _HEADING_SUFFIX = re.compile(r"\s+[-–]\s+.*$|\s*:$")
 
 

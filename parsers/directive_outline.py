@@ -172,6 +172,8 @@ def _layout_continues(
     if block.bbox[1] - previous.bbox[3] > 1.2 * margins.em:  # a blank line between them
         return False
     full = _is_full(previous, previous_margins)
+    if full and _TERMINAL.search(clean_cell(previous.text)) and not _starts_lower(body):
+        full = False  # a sentence that happens to end at the margin, then a capital: a new paragraph
     if kind != "none":
         return kind == "dash" and full and _starts_lower(body)
     if _is_indented(block, margins):

@@ -55,6 +55,9 @@ _SKIP_SECTIONS = (
     "quan điểm",
     "bối cảnh",
     "thực trạng",
+    "thành phần",  # who attends (a plan's or a notice's participants), not who does what
+    "thời gian",  # "II. THỜI GIAN, ĐỊA ĐIỂM"
+    "địa điểm",
 )
 # "- Cơ quan chủ trì: …", "- Đơn vị chủ trì thực hiện: …", "- Thời gian hoàn thành: …", "- Sản phẩm: …"
 _FIELD = re.compile(
@@ -238,9 +241,15 @@ _OPENS_DIRECTIVE = re.compile(r"^(?:Giao|Yêu cầu|Đề nghị)\s")
 
 
 def _is_standalone(p: Paragraph) -> bool:
-    """An unnumbered directive paragraph on its own ("Yêu cầu các sở, ban, ngành … trước 11h00’ …")."""
-    return bool(ag.giao_lead(p.body) or ag.ask_lead(p.body) or ag.giao_inside(p.body)) and not (
-        p.text.rstrip().endswith(":")
+    """An unnumbered directive paragraph on its own: "Yêu cầu các sở, ban, ngành … trước 11h00’ …",
+    "Trên cơ sở đó, Bộ Tư pháp tổng hợp, hoàn thiện …" (a body as the subject of its first clause)."""
+    if p.text.rstrip().endswith(":"):
+        return False
+    return bool(
+        ag.giao_lead(p.body)
+        or ag.ask_lead(p.body)
+        or ag.giao_inside(p.body)
+        or (p.body[:1].isupper() and ag.subject_lead(_ADVERBIAL.sub("", p.body)))
     )
 
 
@@ -298,8 +307,30 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             section.children.append(node)
             stack = []
             continue
+        if top is not section and _names_own_actor(p):
+            # "b) … đối với các xã, phường:" / "Nội dung …" / "Báo và Phát thanh, Truyền hình tỉnh chủ trì …":
+            # a paragraph with a body of its own as subject is a task, not a continuation. Under a heading
+            # (":" or no actor of its own) it is the heading's item; after a task it is the next one.
+            heading = top.body.rstrip().endswith(":") or not _own_lead(top.body)
+            parent = top if heading else (top.parent or section)
+            node = _Node(para=p, kind="under_heading" if heading else "standalone", parent=parent)
+            node.standalone = not heading
+            parent.children.append(node)
+            continue
         top.extras.append(p)
     return root
+
+
+def _own_lead(body: str) -> str | None:
+    return ag.giao_lead(body) or ag.ask_lead(body) or ag.subject_lead(body) or ag.giao_inside(body)
+
+
+def _names_own_actor(p: Paragraph) -> bool:
+    """An unmarked paragraph that opens a new sentence with a body as its subject ("Trên cơ sở đó, Bộ Tư
+    pháp tổng hợp …", "Sở Nội vụ chủ trì, phối hợp …")."""
+    if not p.body[:1].isupper() or p.text.rstrip().endswith(":"):
+        return False
+    return bool(ag.subject_lead(_ADVERBIAL.sub("", p.body)) or ag.giao_lead(p.body))
 
 
 def _leaves(node: _Node) -> list[_Node]:

@@ -180,17 +180,17 @@ _RULED_TEXT_SHARE = 0.75
 
 
 def _is_ruled_text(grid: TableGrid) -> bool:
-    """True when the grid is prose inside rules: one filled column, or most rows with one filled cell.
+    """True when the grid is prose inside rules: a one-column frame, or most of 3+ rows with one filled cell.
 
     Real task tables fill several cells per row (STT, task, agency, deadline), so the share of rows with
-    at most one filled cell stays low even with group rows; a framed paragraph fills one.
+    at most one filled cell stays low even with group rows; a framed paragraph fills one. A row or two
+    with one filled cell is the tail of a task row cut by a page break, and stays a table.
     """
     filled_rows = [sum(1 for c in row if c) for row in grid.rows]
     filled_rows = [n for n in filled_rows if n]
     if not filled_rows:
         return False
-    columns = {i for row in grid.rows for i, c in enumerate(row) if c}
-    if len(columns) <= 1:
+    if all(len(row) == 1 for row in grid.rows):  # a framed paragraph: a one-column "grid"
         return True
     single = sum(1 for n in filled_rows if n == 1)
     return len(filled_rows) >= 3 and single / len(filled_rows) >= _RULED_TEXT_SHARE
