@@ -65,7 +65,7 @@ summary=$(grep -E '^[0-9]+ (passed|failed)|[0-9]+ passed' "$work/make-test.log" 
 echo "   summary: ${summary:-none (see the log)}"
 echo "   skipped, by reason:"
 grep -E '^SKIPPED \[[0-9]+\]' "$work/make-test.log" \
-	| sed -E 's/^SKIPPED \[([0-9]+)\] [^:]+:[0-9]+: (.*)$/\1\t\2/' \
+	| sed -E 's/^SKIPPED \[([0-9]+)\] [^:]+(:[0-9]+)?: (.*)$/\1\t\3/' \
 	| awk -F'\t' '{n[$2]+=$1} END {for (r in n) printf "     %5d  %s\n", n[r], r}' | sort -rn || true
 if [ "$status" != 0 ]; then
 	echo "FAIL: make test exited $status" >&2
