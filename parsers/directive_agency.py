@@ -27,14 +27,17 @@ _AGENCY_START = (
     r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"
     r"xã(?!\s+hội)|phường|huyện|phòng(?!,?\s+(?:chống|ngừa|tránh))|khoa(?!\s+học)|vụ(?!\s+việc)|"
     r"bệnh viện|tòa án|tỉnh ủy|tỉnh uỷ|huyện ủy|huyện uỷ|tỉnh đoàn|đồng chí|"
-    r"sinh viên|giảng viên|giáo viên|bộ phận|lực lượng|chủ đầu tư|nhà trường|tiểu ban))\b"
+    r"sinh viên|giảng viên|giáo viên|bộ phận|lực lượng|chủ đầu tư|nhà trường|tiểu ban|"
+    r"lãnh đạo(?=\s+(?:các\s+)?(?:sở|ban|bộ|cơ quan|đơn vị|ubnd|ủy ban|uỷ ban|phòng|địa phương|ngành))))\b"
 )
 _AGENCY_START_RE = re.compile(_AGENCY_START)
 
 _GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?P<agency>.+?){_SPAN_END}")
 _ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
+# The subject span never runs over an assigning verb: in "UBND tỉnh yêu cầu các sở … tập trung …" the
+# subject is the issuer and the actor is the object of "yêu cầu" (``ask_inside``).
 _SUBJECT = re.compile(
-    rf"^(?P<agency>{_AGENCY_START}.{{0,160}}?)\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
+    rf"^(?P<agency>{_AGENCY_START}(?:(?!\s(?:yêu cầu|đề nghị|giao|kính mời|mời)\s).){{0,160}}?)\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
     r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi|chỉ đạo|tập trung|"
     r"tổ chức|triển khai|xây dựng|rà soát|căn cứ|theo chức năng|tăng cường|đẩy mạnh|phải|cần)\b)"
 )

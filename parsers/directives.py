@@ -169,10 +169,10 @@ def _declared_actor(p: Paragraph) -> tuple[str, str | None] | None:
     lead = (
         ag.giao_lead(body)
         or ag.ask_lead(body)
-        or ag.subject_lead(body)
-        or ag.subject_lead(clause)
         or ag.giao_inside(body)
         or ag.ask_inside(body)
+        or ag.subject_lead(body)
+        or ag.subject_lead(clause)
     )
     return (lead, ag.co_agencies(body)) if lead else None
 
