@@ -98,6 +98,8 @@ _DATE_WORDS = frozenset({"ngày"})
 _PLURAL = frozenset({"các", "những", "mỗi", "từng"})
 # A unit is joined to the known body after it by these ("Đoàn kiểm tra của Bộ GDĐT").
 _LINKS = (("trực", "thuộc"), ("thuộc",), ("của",))
+# Links may be listed: "thuộc, trực thuộc", "thuộc và trực thuộc", "thuộc/trực thuộc".
+_LINK_GLUE = frozenset({",", "và", "hoặc", "/"})
 # A parenthesis opening with these names a channel or recipient, not a body of the cell:
 # "UBND tỉnh (qua Văn phòng UBND tỉnh)", "(báo cáo đồng gửi cho Sở Nội vụ để theo dõi)".
 _CHANNEL_OPENERS = (("qua",), ("thông", "qua"), ("gửi",), ("đồng", "gửi"), ("báo", "cáo"))
@@ -119,6 +121,7 @@ _CHAR_MAP = {
 }
 # Punctuation that never belongs to a word: spaced out so that "-(Cơ quan" and "GDĐH;Viện" tokenise.
 _SPACED = frozenset("();|")
+_WIDE_DASH = re.compile(r"\s*[–—‐‑‒―−﹣－]\s*")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
 _REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
 
@@ -369,6 +372,7 @@ class Gazetteer:
             for form in {*_variants(place.name), *(v for a in place.aliases for v in _variants(a))}:
                 self._words.add(f"P{index}", [self._nlp.make_doc(self._token_key(form))])
         self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
+        self._contractions = {self._token_key(k): v for k, v in data.contractions.items()}
         self._abbreviations = dict(data.abbreviations)
         self._abbrev_re = (
             re.compile(
@@ -491,12 +495,44 @@ class Gazetteer:
         return AgencyRef(name=e.name, raw=raw, kind=e.kind, score=round(score, 3))
 
     def _expand(self, name: str) -> str:
-        """An unknown body's name with the usual abbreviations written out ("Trung tâm CNTT Tây Bắc" ->
-        "Trung tâm Công nghệ thông tin Tây Bắc", "Đại học Quốc gia Tp. HCM" -> "… Thành phố Hồ Chí
-        Minh"), so that two spellings of one body get one name; ``raw`` keeps the print."""
-        if self._abbrev_re is None:
+        """An unknown body's name as the canonical names write it, so that two spellings of one body get
+        one name (``raw`` keeps the print): the usual abbreviations written out ("Trung tâm CNTT Tây Bắc"
+        -> "Trung tâm Công nghệ thông tin Tây Bắc", "Đại học Quốc gia Tp. HCM" -> "… Thành phố Hồ Chí
+        Minh"), the long forms the canonical names contract written short ("Ủy ban nhân dân địa bàn cấp
+        xã" -> "UBND địa bàn cấp xã"), and every dash one spaced hyphen ("Kế hoạch – Tài chính")."""
+        if self._abbrev_re is not None:
+            name = self._abbrev_re.sub(lambda m: self._abbreviations[m.group(1)], name)
+        name = _WIDE_DASH.sub(" - ", name)
+        return self._contract(name)
+
+    def _contract(self, name: str) -> str:
+        if not self._contractions:
             return name
-        return self._abbrev_re.sub(lambda m: self._abbreviations[m.group(1)], name)
+        key = _build_key(name)
+        doc = self._nlp.make_doc(key.key)
+        words = [t.text for t in doc]
+        out: list[str] = []
+        last = 0  # printed offset copied up to
+        i = 0
+        while i < len(doc):
+            hit = next(
+                (
+                    (n, short)
+                    for long, short in self._contractions.items()
+                    for n in [len(long.split())]
+                    if " ".join(words[i : i + n]) == long
+                ),
+                None,
+            )
+            if hit is None:
+                i += 1
+                continue
+            n, short = hit
+            a, b = key.span(doc, i, i + n)
+            out.append(name[last:a] + short)
+            last = b
+            i += n
+        return "".join(out) + name[last:]
 
     def _found_ref(self, f: _Found, raw: str) -> AgencyRef:
         if f.entry < 0:
@@ -571,6 +607,8 @@ class Gazetteer:
                 index = int(strings[label][1:])
                 keep(_Cand(s, e, index, role, self.entries[index].head, 1.0))
             for label, s, e in skel(skel_doc):
+                if e - s < 2:  # one syllable with other marks is another word ("viên" is no "viện")
+                    continue
                 index = int(strings[label][1:])
                 text = doc[s:e].text
                 score = max(fuzz.ratio(text, k) for k in keys_of[index]) / 100
@@ -809,9 +847,10 @@ class Gazetteer:
                 and (f.kind or self.entries[f.entry].kind) == "group"
             ):
                 between = tuple(t.text for t in doc[f.end : nxt.start])
-                if between in _LINKS:
+                if _is_link(between):
                     name = f.name or self.entries[f.entry].name
-                    f.name = f"{name} {' '.join(between)} {self._found_ref(nxt, '').name}"
+                    link = key.printed(doc, f.end, nxt.start)
+                    f.name = f"{name} {link} {self._found_ref(nxt, '').name}"
                     f.kind = "group"
                     f.end, f.raw_end = nxt.end, nxt.raw_end
                     skip.add(n + 1)
@@ -1130,6 +1169,24 @@ def _short_ok(
     if prose:
         return glue_ok and prev is not None
     return (glue_ok or starts_item) and ends_ok
+
+
+def _is_link(words: tuple[str, ...]) -> bool:
+    """Whether ``words`` join a group to the body it belongs to: "thuộc", "trực thuộc", "của", or a list
+    of them ("thuộc, trực thuộc", "thuộc và trực thuộc")."""
+    i, need_link = 0, True
+    while i < len(words):
+        if need_link:
+            link = next((w for w in _LINKS if words[i : i + len(w)] == w), None)
+            if link is None:
+                return False
+            i += len(link)
+        elif words[i] in _LINK_GLUE:
+            i += 1
+        else:
+            return False
+        need_link = not need_link
+    return bool(words) and not need_link
 
 
 def _person_name(doc: Doc, st: _Structure, start: int, end: int) -> bool:

@@ -113,6 +113,7 @@ class _FileModel(Frozen):
     breaks: list[str] = []
     compounds: list[str] = []
     abbreviations: dict[str, str] = {}
+    contractions: dict[str, str] = {}
     units: list[Unit] = []
     places: list[Place] = []
     entries: list[GazetteerEntry] = []
@@ -122,8 +123,8 @@ class GazetteerData(Frozen):
     """All files merged: entries in load order (later files merged in place), and the word lists.
 
     ``titles``, ``fillers``, ``heads``, ``group_words``, ``plural_words``, ``not_heads``, ``breaks``,
-    ``compounds``, ``abbreviations``, ``units`` and ``places`` are unioned over the files; ``home`` (the province the canonical names imply) is the
-    last file's that declares one.
+    ``compounds``, ``abbreviations``, ``contractions``, ``units`` and ``places`` are unioned over the files;
+    ``home`` (the province the canonical names imply) is the last file's that declares one.
     """
 
     entries: list[GazetteerEntry]
@@ -137,6 +138,7 @@ class GazetteerData(Frozen):
     breaks: list[str] = []
     compounds: list[str] = []
     abbreviations: dict[str, str] = {}  # as printed -> written out, for unknown bodies' names
+    contractions: dict[str, str] = {}  # written out (any case and tone placement) -> canonical short form
     units: list[Unit] = []
     places: list[Place] = []
     home: list[str] = []
@@ -191,6 +193,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
     units: dict[str, Unit] = {}
     places: dict[str, Place] = {}
     abbreviations: dict[str, str] = {}
+    contractions: dict[str, str] = {}
     home: list[str] = []
     sources: list[str] = []
     for number, text in enumerate(texts, start=1):
@@ -220,6 +223,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
             for word in getattr(model, name):
                 bucket.setdefault(alias_text(word), word)
         abbreviations.update(model.abbreviations)
+        contractions.update(model.contractions)
         for unit in model.units:
             units[alias_text(unit.name)] = unit
         for place in model.places:
@@ -233,6 +237,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
         sources=sources,
         **{name: list(bucket.values()) for name, bucket in words.items()},
         abbreviations=abbreviations,
+        contractions=contractions,
         units=list(units.values()),
         places=list(places.values()),
         home=home,
