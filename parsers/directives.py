@@ -134,11 +134,11 @@ def extract_prose_tasks(
         if declared is not None:
             root.decl_lead, root.decl_co = declared
             root.decl_verb = _assigns_by_verb(paras[start - 1].body)
-    proposing = bool(doc_type) and fold(doc_type or "").startswith(_PROPOSING_TYPES)
+    proposing = _proposing_from(paras, bool(doc_type) and fold(doc_type or "").startswith(_PROPOSING_TYPES))
     method: Method = parsed.pages[0].method if parsed.pages else "text"
     tasks: list[RawTask] = []
     for node in _leaves(root):
-        task = _task(node, method, len(tasks), proposing)
+        task = _task(node, method, len(tasks), node.para is not None and proposing[node.para.index])
         if task is not None:
             tasks.append(task)
     return tasks
@@ -153,6 +153,28 @@ _TASK_LIST_INTRO = re.compile(
 _PROPOSING_TYPES = ("báo cáo", "tờ trình")
 # The verbs by which a superior assigns: a proposing document uses them for what it asks to be assigned.
 _ASSIGNING_VERB = re.compile(r"(?:^|[\s(,;:])(?:[Gg]iao|[Yy]êu cầu|[Đđ]ề nghị|[Mm]ời)\s")
+
+
+# "Số: /KH-UBND", "Số: 91/TTr-CAT-PC04": the symbol after the slash names the document's type.
+_NUMBER_SYMBOL = re.compile(r"^Số\s*:?[^/]{0,12}/\s*(?P<symbol>[A-ZĐa-z]{2,4})\b")
+_PROPOSING_SYMBOLS = ("BC", "TTr", "TTR")
+
+
+def _proposing_from(paras: list[Paragraph], first: bool) -> list[bool]:
+    """Per paragraph: does it belong to a proposing document (a report, a submission)?
+
+    One file can hold two documents: a submission (Tờ trình) and the draft plan it submits. Each "Số: …/KH-"
+    line starts a document, whose symbol says whether it proposes or assigns; before any (or where OCR
+    garbled the symbol) the document type from the metadata decides.
+    """
+    out: list[bool] = []
+    current = first
+    for p in paras:
+        m = _NUMBER_SYMBOL.match(p.text)
+        if m:
+            current = m.group("symbol") in _PROPOSING_SYMBOLS
+        out.append(current)
+    return out
 
 
 def _assigns_by_verb(text: str) -> bool:
@@ -213,7 +235,8 @@ def _kind_key(p: Paragraph) -> str:
 
 
 def _field(p: Paragraph) -> tuple[str, str] | None:
-    if p.kind != "dash":
+    """A labelled field line ("- Đơn vị chủ trì thực hiện: Sở Tư pháp.", also printed without the dash)."""
+    if p.kind not in ("dash", "none"):
         return None
     m = _FIELD.match(p.body)
     if not m:
@@ -293,7 +316,11 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             and all(c.kind == "under_heading" for c in top.children)
         ):
             # "1. Phòng Giáo dục Phổ thông" / "Chủ trì, phối hợp …" / "Báo cáo …": under an agency heading
-            # each paragraph is one task of that agency.
+            # each paragraph is one task of that agency; a line that goes on in lower case continues the
+            # paragraph before it (OCR and PDF lines the layout could not join).
+            if top.children and _starts_lower_text(p.body):
+                top.children[-1].extras.append(p)
+                continue
             node = _Node(para=p, kind="under_heading", parent=top)
             top.children.append(node)
             continue
@@ -321,6 +348,11 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
     return root
 
 
+def _starts_lower_text(text: str) -> bool:
+    first = text[:1]
+    return first.isalpha() and first.islower()
+
+
 def _own_lead(body: str) -> str | None:
     return ag.giao_lead(body) or ag.ask_lead(body) or ag.subject_lead(body) or ag.giao_inside(body)
 
@@ -330,6 +362,9 @@ def _names_own_actor(p: Paragraph) -> bool:
     pháp tổng hợp …", "Sở Nội vụ chủ trì, phối hợp …")."""
     if not p.body[:1].isupper() or p.text.rstrip().endswith(":"):
         return False
+    m = _AGENCY_COLON.match(p.body)  # "Các trường THPT tại Phụ lục I: Chuẩn bị đầy đủ báo cáo …"
+    if m and ag.heading_lead(m.group("agency") + ":"):
+        return True
     return bool(ag.subject_lead(_ADVERBIAL.sub("", p.body)) or ag.giao_lead(p.body))
 
 
