@@ -54,9 +54,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import spacy
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -80,6 +82,14 @@ CELL_MAX_MARK_SLIPS = 2
 FUZZY_MIN = 86.0
 # Leftover pieces shorter than this (characters) are never fuzzy-matched: "Y tê" is too short to trust.
 FUZZY_MIN_CHARS = 6
+# Aliases at least this alike as folded strings (0..100) are then compared on their OCR forms too ("sở v tế"
+# is 86% "sở y tế" as a string, 100% as OCR forms); this many of them at most.
+FUZZY_FLOOR = 70.0
+FUZZY_LIMIT = 8
+# Score of a known name completed from a cut last word ("Sở Tài ch" -> Sở Tài chính).
+CUT_SCORE = 0.8
+# Score of a known name read from an unknown one once its OCR slips are repaired ("Các cơ sở y tẾ").
+REPAIRED_SCORE = 0.9
 # A capitalised place name after "xã", "phường", "huyện" … has at most this many words ("Xuân Hương - Đà Lạt").
 PLACE_MAX_TOKENS = 6
 
@@ -121,6 +131,9 @@ _CHAR_MAP = {
 }
 # Punctuation that never belongs to a word: spaced out so that "-(Cơ quan" and "GDĐH;Viện" tokenise.
 _SPACED = frozenset("();|")
+# Letters OCR reads as others of the same shape, and digits read for letters inside a word ("81ường").
+_OCR_LETTERS = str.maketrans({"v": "y"})
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "i", "5": "s", "8": "g"})
 _WIDE_DASH = re.compile(r"\s*[–—‐‑‒―−﹣－]\s*")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
 _REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
@@ -276,6 +289,33 @@ def _variants(alias: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def _ocr_form(word: str) -> str:
+    """A word's skeleton with the letters OCR confuses read as one: "v" and "y" ("Sở V tế"), and digits
+    inside a word of letters ("81ường" -> "giuong"). Two words of one OCR form may be one word misread."""
+    bare = _skeleton(word)
+    if any(c.isdigit() for c in bare) and any(c.isalpha() for c in bare):
+        bare = bare.translate(_OCR_DIGITS)
+    return bare.translate(_OCR_LETTERS)
+
+
+def _ocr_text(text: str) -> str:
+    return " ".join(_ocr_form(w) for w in text.split())
+
+
+def _close_words(x: str, y: str) -> bool:
+    """Two folded words that can be one word with letter slips: alike as strings, one OCR form, or (three
+    letters or more, no digits: "Khu vực 3" is not "Khu vực 5") one letter apart on their OCR forms ("hod"
+    for "hóa")."""
+    if x == y or fuzz.ratio(x, y) >= 50:
+        return True
+    ox, oy = _ocr_form(x), _ocr_form(y)
+    if ox == oy:
+        return True
+    if min(len(x), len(y)) < 3 or any(c.isdigit() for c in x + y):
+        return False
+    return Levenshtein.distance(ox, oy) <= 1
+
+
 def _same_words(a: str, b: str) -> bool:
     """Whether two folded names can be one name with letter slips: same word count, same first word
     (on its skeleton: "sở" is not "bộ"), every word close. "sở thông tin và truyền thông" and "bộ thông tin
@@ -283,7 +323,117 @@ def _same_words(a: str, b: str) -> bool:
     wa, wb = a.split(), b.split()
     if len(wa) != len(wb) or not wa or _skeleton(wa[0]) != _skeleton(wb[0]):
         return False
-    return all(x == y or fuzz.ratio(x, y) >= 50 for x, y in zip(wa, wb, strict=True))
+    return all(_close_words(x, y) for x, y in zip(wa, wb, strict=True))
+
+
+_WORD = re.compile(r"\w+")
+_STRAY_MARK = re.compile(r"\s+['’‘`´]+(?=\s)")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+
+
+def _syllables(word: str) -> int:
+    """Vowel groups in a word's skeleton: a Vietnamese syllable has one ("giường", "quốc", "khuyến"), so a
+    word with two or more is syllables glued by OCR ("trungtâmy", "kếhoạch")."""
+    return len(_VOWEL_GROUP.findall(_skeleton(word)))
+
+
+def _as_printed(new: str, printed: str) -> str:
+    return new[:1].upper() + new[1:] if printed[:1].isupper() else new
+
+
+class _Vocabulary:
+    """The words bodies' names are made of (every alias, word list and place of the gazetteer, and its
+    ``words``), to read OCR slips in a name the gazetteer does not know, without inventing one:
+
+    * a pair of words the vocabulary does not hold, whose OCR forms (``_ocr_form``: marks, v/y, digits)
+      are those of exactly one pair it holds, is that pair: "Tổ thâm định" -> "Tổ thẩm định", "hỗ sơ" ->
+      "hồ sơ", "Thị hành án" -> "Thi hành án";
+    * a word of several syllables glued together is split when exactly one split into known syllables
+      has the fewest pieces ("trungtâmy" -> "trung tâm y"); a word with digits among its letters is the one
+      known word of its OCR form ("81ường" -> "giường");
+    * a lower-case word with a capital inside is lower case ("tẾ"), and a lone quote mark between words
+      is a speck ("lựa ' chọn").
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.words: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        for phrase in phrases:
+            for run in re.split(r"[^\w\s]+", fold(phrase)):
+                words = _WORD.findall(run)
+                self.words.update(words)
+                self.pairs.update(pairwise(words))
+        self.pairs_by_form: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for a, b in self.pairs:
+            self.pairs_by_form.setdefault((_ocr_form(a), _ocr_form(b)), set()).add((a, b))
+        self.words_by_form: dict[str, set[str]] = {}
+        for w in self.words:
+            self.words_by_form.setdefault(_ocr_form(w), set()).add(w)
+
+    def repair(self, name: str) -> str:
+        name = _STRAY_MARK.sub("", name)
+        out: list[str] = []
+        last = 0
+        for m in _WORD.finditer(name):
+            out.append(name[last : m.start()])
+            out.append(self._word(m.group()))
+            last = m.end()
+        name = "".join(out) + name[last:]
+        return self._pairs(name)
+
+    def _word(self, word: str) -> str:
+        if word[:1].islower() and any(c.isupper() for c in word[1:]):
+            word = word.lower()
+        folded = fold(word)
+        if folded in self.words or word.isupper() or word.isdigit():
+            return word
+        if any(c.isdigit() for c in word):
+            known = self.words_by_form.get(_ocr_form(folded), set())
+            return _as_printed(next(iter(known)), word) if len(known) == 1 else word
+        if _syllables(folded) >= 2 and word.islower():
+            split = self._split(folded)
+            return " ".join(split) if split else word
+        return word
+
+    def _split(self, word: str) -> list[str] | None:
+        """The one split of a glued word into the fewest known one-syllable words, or None."""
+        best: dict[int, list[list[str]]] = {0: [[]]}
+        for end in range(1, len(word) + 1):
+            ways: list[list[str]] = []
+            for start in range(max(0, end - 8), end):
+                piece = word[start:end]
+                if start in best and piece in self.words and _syllables(piece) == 1:
+                    ways.extend([*w, piece] for w in best[start])
+            if ways:
+                fewest = min(len(w) for w in ways)
+                best[end] = [w for w in ways if len(w) == fewest][:2]
+        splits = best.get(len(word), [])
+        return splits[0] if len(splits) == 1 and len(splits[0]) > 1 else None
+
+    def misread_pair(self, a: str, b: str) -> tuple[str, str] | None:
+        """The one known pair two folded words unknown as a pair are an OCR misreading of, or None."""
+        if (a, b) in self.pairs or not (a.isalpha() and b.isalpha()):
+            return None
+        known = self.pairs_by_form.get((_ocr_form(a), _ocr_form(b)), set())
+        return next(iter(known)) if len(known) == 1 else None
+
+    def _pairs(self, name: str) -> str:
+        spans = list(_WORD.finditer(name))
+        words = [m.group() for m in spans]
+        for i in range(len(words) - 1):
+            if name[spans[i].end() : spans[i + 1].start()].strip():
+                continue  # punctuation between: not a pair
+            if words[i].isupper() or words[i + 1].isupper():
+                continue
+            known = self.misread_pair(fold(words[i]), fold(words[i + 1]))
+            if known is not None:
+                words[i], words[i + 1] = _as_printed(known[0], words[i]), _as_printed(known[1], words[i + 1])
+        out: list[str] = []
+        last = 0
+        for m, w in zip(spans, words, strict=True):
+            out.append(name[last : m.start()] + w)
+            last = m.end()
+        return "".join(out) + name[last:]
 
 
 class Gazetteer:
@@ -373,6 +523,26 @@ class Gazetteer:
                 self._words.add(f"P{index}", [self._nlp.make_doc(self._token_key(form))])
         self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
         self._contractions = {self._token_key(k): v for k, v in data.contractions.items()}
+        self._break_pairs = {
+            tuple(words) for w in data.breaks if len(words := self._token_key(w).split()) == 2
+        }
+        self._vocab = _Vocabulary(
+            [
+                *(n for e in self.entries for n in (e.name, *e.aliases, *e.short)),
+                *data.titles,
+                *data.fillers,
+                *data.heads,
+                *data.group_words,
+                *data.plural_words,
+                *data.not_heads,
+                *data.breaks,
+                *data.compounds,
+                *data.words,
+                *data.abbreviations.values(),
+                *data.contractions,
+                *(p.name for p in data.places),
+            ]
+        )
         self._abbreviations = dict(data.abbreviations)
         self._abbrev_re = (
             re.compile(
@@ -536,7 +706,12 @@ class Gazetteer:
 
     def _found_ref(self, f: _Found, raw: str) -> AgencyRef:
         if f.entry < 0:
-            return _unknown(raw, self._expand(f.name or raw))
+            printed = self._expand(f.name or raw)
+            name = self._vocab.repair(printed)
+            index = self._alias_owner.get(self._token_key(name)) if name != printed else None
+            if index is not None:  # "Các cơ sở y tẾ": once read, a known name
+                return self._ref(index, raw, REPAIRED_SCORE)
+            return _unknown(raw, name)
         e = self.entries[f.entry]
         return AgencyRef(
             name=f.name or e.name,
@@ -567,6 +742,15 @@ class Gazetteer:
                 table2 = st.units if kind == "U" else st.places
                 if s not in table2 or table2[s][0] < e:
                     table2[s] = (e, int(label[1:]))
+        # a verb misread ("đây mạnh", "tô chức"): a pair of words the vocabulary does not hold whose OCR
+        # forms are those of one two-word break
+        for i in range(len(doc) - 1):
+            if i in st.breaks:
+                continue
+            pair = self._vocab.misread_pair(doc[i].text, doc[i + 1].text)
+            if pair is not None and pair in self._break_pairs:
+                st.breaks[i] = i + 2
+                st.break_tokens.update((i, i + 1))
         for match_id, s, e in self._noise(doc):
             st.noise.update(range(s, e))
             if strings[match_id] == "T":
@@ -646,7 +830,13 @@ class Gazetteer:
             glue_ok = all(
                 t.text in _LIST_GLUE or (t.i in noise and t.i not in st.break_tokens) for t in between
             )
-            ends_ok = e == len(doc) or e in starts or doc[e].text in _LIST_GLUE or doc[e].text in "()"
+            ends_ok = (
+                e == len(doc)
+                or e in starts
+                or doc[e].text in _LIST_GLUE
+                or doc[e].text in "()"
+                or self._item_ends(doc, st, s, e)
+            )
             starts_item = s == 0 or doc[s - 1].text in _ITEM_START
             for c in alts:
                 if c.role == "short" and not _short_ok(c, prev, glue_ok, ends_ok, starts_item, prose):
@@ -665,6 +855,19 @@ class Gazetteer:
         found = self._place_lists(doc, key, st, found)
         self._plural_bodies(doc, key, found)
         return self._group_links(doc, key, found)
+
+    def _item_ends(self, doc: Doc, st: _Structure, s: int, e: int) -> bool:
+        """Whether a list item's name ends at token ``e`` although a word follows: the sentence's verb
+        ("các ngành, địa phương đẩy mạnh …"), filler words up to the item's end ("doanh nghiệp trên địa
+        bàn"), or a name closed by its qualifier ("địa phương liên quan tham gia góp ý …")."""
+        if e in st.breaks:
+            return True
+        if any(doc[s:e].text.endswith(q.strip()) for q in _QUALIFIERS):
+            return True
+        j = e
+        while j < len(doc) and j in st.fillers and j not in st.break_tokens:
+            j += 1
+        return j > e and (j == len(doc) or doc[j].text in _ITEM_START | _PIECE_BREAK)
 
     def _distribute_qualifier(self, doc: Doc, found: list[_Found]) -> None:
         """A trailing "liên quan" qualifies every group of its list, as the printed phrase means.
@@ -1119,16 +1322,45 @@ class Gazetteer:
         return None
 
     def _fuzzy(self, doc: Doc, key: _Key, piece: list[int]) -> _Found | None:
-        text = doc[piece[0] : piece[-1] + 1].text
+        """A leftover piece read as one gazetteer alias despite OCR slips, or None.
+
+        Alike as folded strings or as OCR forms ("Sở V tế" is Sở Y tế), word for word (``_same_words``);
+        or, for the cell's last words, a name cut inside its last word ("Sở Tài ch": the page or cell
+        ended there) when exactly one body's alias goes on from it. Two bodies equally close: None.
+        """
+        start, end = piece[0], piece[-1] + 1
+        text = " ".join(t.text for t in doc[start:end])  # spaced as the alias keys are ("hóa , thể")
         if len(text) < FUZZY_MIN_CHARS:
             return None
-        hits = process.extract(text, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=5)
-        hit = next((h for h in hits if _same_words(text, h[0])), None)
-        if hit is None:
+        hits = process.extract(
+            text, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR, limit=FUZZY_LIMIT
+        )
+        ocr = _ocr_text(text)
+        scored: dict[int, float] = {}
+        for alias, folded, _ in hits:
+            if not _same_words(text, alias):
+                continue
+            score = max(folded, fuzz.ratio(ocr, _ocr_text(alias)))
+            if score >= FUZZY_MIN:
+                entry = self._alias_owner[alias]
+                scored[entry] = max(scored.get(entry, 0.0), score)
+        if scored:
+            ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+            if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+                return None
+            entry, score = ranked[0]
+            return _Found(start, end, entry, min(score / 100, 0.99), *key.span(doc, start, end))
+        if not all(_junk(t.text) for t in doc[end:]) or len(text.split()) < 2 or len(text.split()[-1]) < 2:
             return None
-        entry = self._alias_owner[hit[0]]
-        start, end = piece[0], piece[-1] + 1
-        return _Found(start, end, entry, min(hit[1] / 100, 0.99), *key.span(doc, start, end))
+        # a name cut inside its last word: "sở tài ch" goes on only as "sở tài chính"
+        owners = {
+            self._alias_owner[a]
+            for a in self._alias_keys
+            if a.startswith(text) and len(a) > len(text) and a[len(text)] != " "
+        }
+        if len(owners) != 1:
+            return None
+        return _Found(start, end, owners.pop(), CUT_SCORE, *key.span(doc, start, end))
 
     def _widen_raw(self, doc: Doc, key: _Key, st: _Structure, found: list[_Found]) -> None:
         """In a cell, ``raw`` is the whole list item that names a body: the title before it and the

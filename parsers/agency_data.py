@@ -112,6 +112,7 @@ class _FileModel(Frozen):
     not_heads: list[str] = []
     breaks: list[str] = []
     compounds: list[str] = []
+    words: list[str] = []
     abbreviations: dict[str, str] = {}
     contractions: dict[str, str] = {}
     units: list[Unit] = []
@@ -123,7 +124,7 @@ class GazetteerData(Frozen):
     """All files merged: entries in load order (later files merged in place), and the word lists.
 
     ``titles``, ``fillers``, ``heads``, ``group_words``, ``plural_words``, ``not_heads``, ``breaks``,
-    ``compounds``, ``abbreviations``, ``contractions``, ``units`` and ``places`` are unioned over the files;
+    ``compounds``, ``words``, ``abbreviations``, ``contractions``, ``units`` and ``places`` are unioned over the files;
     ``home`` (the province the canonical names imply) is the last file's that declares one.
     """
 
@@ -137,6 +138,7 @@ class GazetteerData(Frozen):
     not_heads: list[str] = []
     breaks: list[str] = []
     compounds: list[str] = []
+    words: list[str] = []  # words of bodies' names, for reading OCR slips in unknown bodies
     abbreviations: dict[str, str] = {}  # as printed -> written out, for unknown bodies' names
     contractions: dict[str, str] = {}  # written out (any case and tone placement) -> canonical short form
     units: list[Unit] = []
@@ -188,7 +190,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
     titles: dict[str, str] = {}
     fillers: dict[str, str] = {}
     words: dict[str, dict[str, str]] = {
-        k: {} for k in ("heads", "group_words", "plural_words", "not_heads", "breaks", "compounds")
+        k: {} for k in ("heads", "group_words", "plural_words", "not_heads", "breaks", "compounds", "words")
     }
     units: dict[str, Unit] = {}
     places: dict[str, Place] = {}
