@@ -16,7 +16,7 @@ import re
 
 _DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
 _PERIOD = (
-    r"tháng\s+\d{1,2}\s*(?:/\s*|\s+năm\s+)\d{4}"
+    r"tháng\s+\d{1,2}(?:\s*,\s*tháng\s+\d{1,2})*\s*(?:/\s*|-\s*|\s+năm\s+)\d{4}"
     r"|quý\s+[IVX1-4]+\s*(?:/\s*|\s+năm\s+)\d{4}"
     r"|(?:\d+|sáu)\s+tháng\s+(?:đầu|cuối)\s+năm\s+\d{4}"
     r"|năm\s+\d{4}"
@@ -25,6 +25,8 @@ _RECUR = r"(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)"
 _STRONG = [
     # trước ngày 15/6/2026 · trước ngày 25 hằng tháng · trước 11h00’ ngày thứ 5 hằng tuần
     rf"trước\s+ngày\s+(?:{_DATE})(?:\s+{_RECUR})?",
+    # "báo cáo … trước 30/11/2024" (the date without "ngày")
+    rf"trước\s+(?:{_DATE})(?=\s|[.,;)]|$)",
     rf"trước\s+ngày\s+\d{{1,2}}\s+{_RECUR}",
     rf"trước\s+\d{{1,2}}\s*(?:h|giờ)\s*\d{{0,2}}\S*\s+ngày\s+thứ\s+\w+\s+{_RECUR}",
     rf"trước\s+(?:{_PERIOD})",
@@ -45,6 +47,12 @@ _STRONG_LEAD = (
 _STRONG_AFTER_LEAD = rf"(?:trong|vào)\s+(?:{_PERIOD})"
 _WEAK = [
     rf"trong\s+(?:{_PERIOD})",
+    # a recurring duty named by "định kỳ": "Định kỳ hằng tuần (trước 16 giờ ngày thứ Sáu)", "định kỳ sáu
+    # tháng", "theo định kỳ 6 tháng, hàng năm hoặc đột xuất"
+    rf"(?:theo\s+)?định kỳ\s+(?:{_RECUR}|(?:\d{{1,2}}|sáu|ba)\s+tháng)"
+    r"(?:\s*,\s*(?:hằng|hàng|một)\s+năm)?(?:\s+(?:và|hoặc)\s+đột xuất)?(?:\s*\([^)]{0,60}\))?",
+    # the start of a standing duty: "bắt đầu thực hiện từ tháng 01/2026"
+    r"(?:bắt đầu\s+)?(?:thực hiện\s+)?từ\s+tháng\s+\d{1,2}\s*/\s*\d{4}",
     rf"(?:định kỳ\s+)?{_RECUR}(?:\s+và\s+đột xuất)?(?=\s+(?:báo cáo|cập nhật|tổng hợp))",
 ]
 _STRONG_RE = [re.compile(p, re.IGNORECASE) for p in _STRONG]

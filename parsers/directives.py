@@ -429,6 +429,25 @@ def _inherited(node: _Node) -> tuple[str | None, str | None, bool]:
     return None, None, False
 
 
+# "I. NHỮNG VIỆC CẦN LÀM NGAY TRONG THÁNG 12/2025", "Phần II … THÁNG 11-2017": a heading's month
+_HEADING_PERIOD = re.compile(r"(?:trong\s+)?tháng\s+\d{1,2}\s*[/-]\s*\d{4}", re.IGNORECASE)
+
+
+def _heading_period(node: _Node) -> str | None:
+    """The month a heading (or its lead-in) above the item sets for everything under it, as printed."""
+    for anc in _ancestors(node):
+        for text in [anc.body, *(p.text for p in anc.extras)]:
+            m = _HEADING_PERIOD.search(text)
+            if m and not _is_cited(text, m.start()):
+                return m.group(0)
+    return None
+
+
+def _is_cited(text: str, start: int) -> bool:
+    """A month inside a cited document's date ("Kế hoạch số 51/KH-UBND ngày …") is not a period."""
+    return bool(re.search(r"(?:số|ngày)\s+\S*\s*$", text[max(0, start - 25) : start], re.IGNORECASE))
+
+
 def _section(node: _Node) -> tuple[str | None, str | None]:
     """Section path ("III.2", "2") and the title of the nearest numbered/roman heading above the item."""
     chain = [a for a in reversed(_ancestors(node)) if a.kind == "roman" or a.kind.startswith("num")]
@@ -528,7 +547,7 @@ def _task(node: _Node, method: Method, order: int, proposing: bool = False) -> R
         co = ag.co_agencies(text)
     if co is None:
         co = node.decl_co or (inherited_co if "lead" not in node.fields and not node.standalone else None)
-    deadline = node.fields.get("deadline") or find_deadline_raw(text)
+    deadline = node.fields.get("deadline") or find_deadline_raw(text) or _heading_period(node)
     if "deadline" in node.fields:
         raw_cells["deadline"] = node.fields["deadline"]
     if "output" in node.fields:
