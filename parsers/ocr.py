@@ -15,10 +15,12 @@ outside tables and ``TableGrid(method="ocr")`` tables, coordinates in PDF points
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import subprocess
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -33,11 +35,12 @@ from parsers import image_prep, image_tables
 from parsers.image_tables import Word
 from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
-VERSION = "ocr.v1"
+VERSION = "ocr.v2"
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
 _TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 # what a number cell holds when read right: "12", "II.", "a)", "1.2", or a header word ("STT", "TT")
 _PLAUSIBLE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})?|[IVX]{1,5}|[a-zđ])[.)]?$|^S?TT$")
+log = logging.getLogger(__name__)
 
 
 def installed_languages() -> set[str]:
@@ -241,13 +244,62 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
+# A Vietnamese syllable, tone marks and vowel hats removed: onset, 1–3 vowels, coda ("nghiêng" → "nghieng").
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
+)
+_EDGE_PUNCT = ".,;:!?()[]\"'“”‘’«»-–—…"
+
+
+def syllable_like(word: str) -> bool:
+    """Whether a word read by tesseract has the shape of a Vietnamese syllable ("Quyết", "đồng", "UBND" no).
+
+    What a page read upside down or sideways lacks: tesseract still returns words, but they are strings
+    such as "ʎ!u", "uọ1", "ÁI'll" that no syllable has the shape of.
+    """
+    core = word.strip(_EDGE_PUNCT).lower().replace("đ", "d")
+    base = "".join(c for c in unicodedata.normalize("NFD", core) if not unicodedata.combining(c))
+    return bool(base) and base.isascii() and bool(_SYLLABLE.match(base))
+
+
+def band_reader(dpi: float, settings: OcrSettings) -> image_prep.Reader:
+    """The reading check ``image_prep.orient_page`` asks on doubt: one ``--psm 6`` tesseract pass over a
+    band of text; score = the mean confidence over all words, counting only syllable-shaped words."""
+
+    def read(img: np.ndarray) -> image_prep.Readability:
+        try:
+            words = tesseract_words(img, dpi, settings.lang, settings.page_timeout_s, psm=6)
+        except subprocess.TimeoutExpired:
+            return image_prep.Readability(0, 0.0)
+        if not words:
+            return image_prep.Readability(0, 0.0)
+        score = sum(w.conf for w in words if syllable_like(w.text)) / len(words)
+        return image_prep.Readability(len(words), round(score, 3))
+
+    return read
+
+
+def page_orientation(
+    gray: np.ndarray, page: int, dpi: float, settings: OcrSettings
+) -> tuple[np.ndarray, image_prep.Orientation]:
+    """Turn and deskew one page image (``image_prep.orient_page`` with the tesseract reading check on
+    doubt), logging the decision and its evidence: INFO when the page was turned or a check was read,
+    else DEBUG."""
+    prepared, orientation = image_prep.orient_page(gray, band_reader(dpi, settings))
+    level = logging.INFO if orientation.turn or orientation.checked else logging.DEBUG
+    log.log(level, "page %d: orientation %d° (skew %+.2f°): %s", page, orientation.turn, orientation.skew,
+            orientation.evidence)  # fmt: skip
+    return prepared, orientation
+
+
 def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSettings) -> PageText:
     """Prepare one page image (upright, deskew), find its ruled tables, OCR it once, place the words.
 
     A page that exceeds ``settings.page_timeout_s`` comes back empty with ``ocr_failed=True`` and a
     warning, so one bad page does not stop a batch.
     """
-    prepared, turn, skew = image_prep.prepare_page(gray)
+    prepared, orientation = page_orientation(gray, page, dpi, settings)
+    turn, skew = orientation.turn, orientation.skew
     scale = 72.0 / dpi
     h, w = prepared.shape
     warnings: list[str] = []
