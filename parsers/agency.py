@@ -86,6 +86,8 @@ FUZZY_MIN_CHARS = 6
 # is 86% "sở y tế" as a string, 100% as OCR forms); this many of them at most.
 FUZZY_FLOOR = 70.0
 FUZZY_LIMIT = 8
+# Heads that, alone, name the issuer's own unit when the issuer is a ministry or a department.
+OWN_UNIT_HEADS = ("Văn phòng", "Thanh tra")
 # Score of a known name completed from a cut last word ("Sở Tài ch" -> Sở Tài chính).
 CUT_SCORE = 0.8
 # Score of a known name read from an unknown one once its OCR slips are repaired ("Các cơ sở y tẾ").
@@ -134,6 +136,7 @@ _SPACED = frozenset("();|")
 # Letters OCR reads as others of the same shape, and digits read for letters inside a word ("81ường").
 _OCR_LETTERS = str.maketrans({"v": "y"})
 _OCR_DIGITS = str.maketrans({"0": "o", "1": "i", "5": "s", "8": "g"})
+_MISREAD_COMMA = re.compile(r"(?<=[^\W\d_]{2})\.(?= +([^\W\d_]))")
 _WIDE_DASH = re.compile(r"\s*[–—‐‑‒―−﹣－]\s*")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
 _REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
@@ -217,7 +220,7 @@ class _Structure:
     break_tokens: set[int] = field(default_factory=set)  # tokens of the sentence's verbs ("tổng hợp")
 
 
-def _build_key(text: str) -> _Key:
+def _build_key(text: str, cell: bool = False) -> _Key:
     """Fold ``text`` for matching and remember where each key character came from.
 
     Tags such as "<p>" become spaces, "&" becomes " và ", every dash "-", whitespace runs become one space,
@@ -237,6 +240,8 @@ def _build_key(text: str) -> _Key:
         out.append(ch)
         offsets.append(pos)
 
+    # in a cell, a full stop between two words in lower case is a comma misread ("cơ quan. đơn vị")
+    commas = {m.start() for m in _MISREAD_COMMA.finditer(text) if m.group(1).islower()} if cell else set()
     for match in _WORD_OR_SPACE.finditer("".join(chars)):
         word = match.group()
         if word.isspace():
@@ -246,7 +251,7 @@ def _build_key(text: str) -> _Key:
         aligned = len(folded) == len(word)
         for k, ch in enumerate(folded):
             pos = match.start() + (k if aligned else min(k, len(word) - 1))
-            ch = _CHAR_MAP.get(ch, ch)
+            ch = "," if pos in commas and ch == "." else _CHAR_MAP.get(ch, ch)
             if ch == "&":
                 for c in " và ":
                     emit(c, pos)
@@ -625,8 +630,8 @@ class Gazetteer:
 
     # -- cells -----------------------------------------------------------------------------------------
 
-    def _cell_refs(self, cell: str) -> list[AgencyRef]:
-        key = _build_key(clean_cell(cell))
+    def _cell_refs(self, cell: str, issuer: str | None = None) -> list[AgencyRef]:
+        key = _build_key(clean_cell(cell), cell=True)
         if not key.key:
             return []
         doc = self._nlp.make_doc(key.key)
@@ -634,16 +639,71 @@ class Gazetteer:
         found = self._match(doc, key, st, prose=False)
         found = self._drop_channels(doc, found)
         found = self._leftovers(doc, key, st, found)
+        own = self._own_units(issuer)
+        if own:
+            found += self._titled_own_units(doc, key, st, found, own)
         found.sort(key=lambda f: f.start)
         self._widen_raw(doc, key, st, found)
         refs: list[AgencyRef] = []
         seen: set[str] = set()
         for f in found:
             ref = self._found_ref(f, key.text[f.raw_start : f.raw_end])
+            mine = own.get(fold(ref.name)) or next(
+                (v for v in own.values() if fold(v) == fold(ref.name)), None
+            )
+            if ref.kind == "unknown" and mine:
+                ref = self._own_ref(mine, ref.raw)
             if ref.name not in seen:
                 seen.add(ref.name)
                 refs.append(ref)
         return refs
+
+    # -- the issuer's own units ------------------------------------------------------------------------
+
+    def _own_units(self, issuer: str | None) -> dict[str, str]:
+        """The issuer's own units a bare head names, by the issuer's level: in a ministry's document "Văn
+        phòng" is the Văn phòng Bộ and "Thanh tra" the Thanh tra Bộ; in a department's, Văn phòng Sở and
+        Thanh tra Sở. Empty when the issuer is unknown or neither ("Văn phòng" of a UBND is no unit of it)."""
+        if not issuer:
+            return {}
+        refs = [r for r in self._cell_refs(issuer) if r.kind == "agency"]
+        if not refs:
+            return {}
+        entry = self.entry(refs[0].name)
+        head = fold(refs[0].name).split()[0]
+        if head == "bộ" and entry is not None and entry.level == "central":
+            unit = "Bộ"
+        elif head == "sở":
+            unit = "Sở"
+        else:
+            return {}
+        return {fold(h): f"{h} {unit}" for h in OWN_UNIT_HEADS}
+
+    def _own_ref(self, name: str, raw: str) -> AgencyRef:
+        index = self._by_name.get(fold(name))
+        return self._ref(index, raw, 1.0) if index is not None else _unknown(raw, name)
+
+    def _titled_own_units(
+        self, doc: Doc, key: _Key, st: _Structure, found: list[_Found], own: dict[str, str]
+    ) -> list[_Found]:
+        """A person named by a title of the issuer's own unit names that unit: "Phó Chánh Văn phòng
+        Nguyễn Đình Mạnh" in a ministry's tracking export is the Văn phòng Bộ (without the issuer, a person
+        names no body)."""
+        covered = {i for f in found for i in range(f.start, f.end)}
+        out: list[_Found] = []
+        for s, ends in st.titles.items():
+            for e in ends:
+                title = fold(doc[s:e].text)
+                unit = next((u for u in own if title.endswith(" " + u)), None)
+                if unit is None or s in covered:
+                    continue
+                stop = e
+                while stop < len(doc) and doc[stop].text not in _ITEM_START | _PIECE_BREAK:
+                    stop += 1
+                if _person_name(doc, st, e, stop):
+                    item = _Found(s, stop, -1, 0.0, *key.span(doc, s, stop), name=own[unit])
+                    out.append(item)
+        return out
 
     # -- internals -------------------------------------------------------------------------------------
 
@@ -1268,8 +1328,26 @@ class Gazetteer:
                     item.end = nxt.end
                     item.raw_end = nxt.raw_end
                     removed.add(id(nxt))
+                    qualifier = self._qualifier_after(doc, item.end)
+                    if qualifier > item.end and self._generic(doc, st, item.start):
+                        # "các Phòng của Sở GDĐT có liên quan": the qualifier is the group's
+                        item.name += " " + key.printed(doc, item.end, qualifier)
+                        item.end = qualifier
+                        item.raw_end = key.span(doc, item.start, qualifier)[1]
                 out.append(item)
         return [f for f in found if id(f) not in removed] + out
+
+    def _qualifier_after(self, doc: Doc, i: int) -> int:
+        """The end of a qualifier ("liên quan", "có liên quan") that closes a list item at token ``i``, or
+        ``i`` when none does."""
+        for q in ("có liên quan", *(q.strip() for q in _QUALIFIERS)):
+            words = q.split()
+            end = i + len(words)
+            if tuple(t.text for t in doc[i:end]) == tuple(words) and (
+                end == len(doc) or doc[end].text in _ITEM_START | _PIECE_BREAK
+            ):
+                return end
+        return i
 
     def _unit_of(self, doc: Doc, nxt: _Found) -> bool:
         """Whether an unknown body glued before ``nxt`` is a unit of it (only agencies have units)."""
@@ -1471,7 +1549,7 @@ def _unknown(raw: str, name: str | None = None) -> AgencyRef:
     return AgencyRef(name=_capitalise(name or raw), raw=raw, kind="unknown", score=0.0)
 
 
-def split_agencies(cell: str | None, gazetteer: Gazetteer) -> list[AgencyRef]:
+def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = None) -> list[AgencyRef]:
     """Split a Cơ quan chủ trì / phối hợp cell into bodies, in printed order, each named once.
 
     Splits by gazetteer match (longest first), never by commas alone:
@@ -1489,10 +1567,14 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer) -> list[AgencyRef]:
     Pieces the gazetteer does not know are kept whole with ``kind="unknown"`` and ``name`` = the piece as
     printed (first letter capitalised) when they start like a body (a head noun or a group word); other
     leftovers are dropped.
+
+    ``issuer`` (the document's issuer as printed, optional) names the issuer's own units: in a ministry's
+    document a bare "Văn phòng" is "Văn phòng Bộ" and "Phó Chánh Văn phòng Nguyễn Đình Mạnh" names it too;
+    in a department's, "Văn phòng Sở". Without it they stay "Văn phòng" (unknown) and nothing.
     """
     if cell is None:
         return []
-    return gazetteer._cell_refs(cell)
+    return gazetteer._cell_refs(cell, issuer)
 
 
 def unknown_agencies(refs: Iterable[AgencyRef]) -> Counter[str]:
