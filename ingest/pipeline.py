@@ -150,7 +150,7 @@ def extract_document(
     raws = tables.extract_table_tasks(parsed, settings.tables)
     if settings.directives.enabled:
         raws += directives.extract_prose_tasks(
-            parsed, settings.directives, meta.doc_type, upward=_is_upward(meta, gazetteer)
+            parsed, settings.directives, meta.doc_type, upward=_is_upward(meta, gazetteer), issuer=meta.issuer
         )
     if not raws:
         raise NoTasksFound(

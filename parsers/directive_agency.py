@@ -39,7 +39,9 @@ _ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AG
 _SUBJECT = re.compile(
     rf"^(?P<agency>{_AGENCY_START}(?:(?!\s(?:yêu cầu|đề nghị|giao|kính mời|mời)\s).){{0,160}}?)\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
     r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi|chỉ đạo|tập trung|"
-    r"tổ chức|triển khai|xây dựng|rà soát|căn cứ|theo chức năng|tăng cường|đẩy mạnh|phải|cần)\b)"
+    r"tổ chức|triển khai|xây dựng|rà soát|căn cứ|theo chức năng|tăng cường|đẩy mạnh|phải|cần|"
+    r"trực tiếp|có kế hoạch|quán triệt|tổng hợp|nghiên cứu|chuẩn bị|cử|gửi|báo cáo|hoàn thành|bố trí|"
+    r"kịp thời|nghiêm túc|quan tâm|làm đầu mối|là đầu mối|ưu tiên|huy động|kiểm tra)\b)"
 )
 # The co span may name a system in passing ("các bộ, ngành chủ quản hệ thống thông tin giải quyết thủ tục
 # hành chính (TTHC), Cổng dịch vụ công quốc gia để …"), so it ends at fewer verbs and not at "(".

@@ -62,7 +62,8 @@ _SKIP_SECTIONS = (
 # "- Cơ quan chủ trì: …", "- Đơn vị chủ trì thực hiện: …", "- Thời gian hoàn thành: …", "- Sản phẩm: …"
 _FIELD = re.compile(
     r"^(?P<name>(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)[^:]{0,40}"
-    r"|Thời (?:gian|hạn)[^:]{0,40}|(?:Kết quả|Sản phẩm)[^:]{0,30})\s*:\s*(?P<value>.*)$",
+    r"|Thời (?:gian|hạn)[^:]{0,40}|(?:Kết quả|Sản phẩm)[^:]{0,30}"
+    r"|(?:Thành phần|Địa điểm|Hình thức|Kinh phí)[^:]{0,30})\s*:\s*(?P<value>.*)$",
 )
 _LEAD_CO_SPLIT = re.compile(r"^(?P<lead>.+?)\s+chủ trì\s*,?\s*(?:phối hợp(?:\s+với)?\s+(?P<co>.+))?$")
 # The issuing body's own leaders ("1. Trưởng, Phó Trưởng Ban Chỉ đạo của UBND tỉnh": direct the whole plan)
@@ -106,6 +107,7 @@ def extract_prose_tasks(
     doc_type: str | None = None,
     *,
     upward: bool = False,
+    issuer: str | None = None,
 ) -> list[RawTask]:
     """Every task assigned in the running text of a document, in document order.
 
@@ -115,6 +117,9 @@ def extract_prose_tasks(
         doc_type: the document's type as printed ("BÁO CÁO", "TỜ TRÌNH", …) when metadata found it. A
             report or a submission *proposes*: its "Giao Sở X …" lines are what the issuer asks its
             superior to assign, so only what the issuer commits to itself is a task there.
+        issuer: the issuing body as the metadata read it: the actor of an item that states its own
+            timing in labelled fields ("- Thời gian thực hiện: Ngày 26, 27/12/2011") and names nobody,
+            the issuer's own step in its plan.
         upward: the letter goes from a lower body to a higher one (the ingest layer decides it from the
             gazetteer's levels of issuer and addressee); it asks, comments or reports, and its "đề nghị
             X …" lines are requests to a body the issuer cannot direct: no prose task is read from it.
@@ -138,7 +143,9 @@ def extract_prose_tasks(
     method: Method = parsed.pages[0].method if parsed.pages else "text"
     tasks: list[RawTask] = []
     for node in _leaves(root):
-        task = _task(node, method, len(tasks), node.para is not None and proposing[node.para.index])
+        task = _task(
+            node, method, len(tasks), node.para is not None and proposing[node.para.index], issuer
+        )
         if task is not None:
             tasks.append(task)
     return tasks
@@ -249,6 +256,8 @@ def _field(p: Paragraph) -> tuple[str, str] | None:
         return "output", value
     if "phối hợp" in name:
         return "co", value
+    if name.startswith(("thành phần", "địa điểm", "hình thức", "kinh phí")):
+        return "detail", value  # who attends, where, how, paid from: about the item, not its actor
     return "lead", value
 
 
@@ -489,7 +498,9 @@ def _split_lead_field(value: str) -> tuple[str, str | None]:
 _ALLOCATION = re.compile(r"^[^:]{3,80}:\s*\d[\d.,]*\s")
 
 
-def _task(node: _Node, method: Method, order: int, proposing: bool = False) -> RawTask | None:
+def _task(
+    node: _Node, method: Method, order: int, proposing: bool = False, issuer: str | None = None
+) -> RawTask | None:
     body = node.body
     if _ALLOCATION.match(body):
         return None
@@ -529,6 +540,8 @@ def _task(node: _Node, method: Method, order: int, proposing: bool = False) -> R
     inherited_lead, inherited_co, inherited_by_verb = _inherited(node)
     if lead is None:
         lead, by_verb = inherited_lead, inherited_by_verb
+    if lead is None and "deadline" in node.fields and issuer:
+        lead = issuer  # a step with its own timing field and no actor: the issuer's own step
     if lead is None:
         # an assignment inside the sentence ("…, Chủ tịch UBND tỉnh giao Sở X chủ trì …") names the lead
         # only where nothing above does: under "Giao Sở X:" a bullet's "giao cơ quan chủ trì …" describes.
