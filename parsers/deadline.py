@@ -39,7 +39,7 @@ from models.task import Deadline, DeadlineKind, Milestone
 from parsers import deadline_patterns as pt
 from parsers.text import clean_cell
 
-VERSION = "deadline.v1"
+VERSION = "deadline.v2"
 
 # How far before the document date a year-less date may fall and still be in the document's year.
 _ROLLOVER = timedelta(days=183)
@@ -58,6 +58,7 @@ class _Step:
     year: int | None  # the year printed, if any
     year_offset: int = 0  # 1 for "năm sau"
     roll: bool = True  # may move to next year when far before the document date
+    ranged: bool = False  # a range "A - B" / "từ A đến B": it has its end, "từ" does not make it open
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class _Scan:
     steps: list[_Step]
     ongoing: Match[str] | None
     condition_start: int | None
+    starts_only: bool = False  # a period opened with "từ" and never closed: a standing duty from then
 
 
 # --- public API -----------------------------------------------------------------------------------------
@@ -145,7 +147,15 @@ def _key(text: str) -> str:
 
 def _scan(text: str, doc_date: date | None, *, cell: bool) -> _Scan:
     key = _key(text)
+    # date ranges first: the start-date mask ("từ ngày …") must not eat the first date of "Từ ngày A đến
+    # ngày B"; the masks of cited documents and events still apply
+    doc_masks = [m.span() for i, p in enumerate(pt.NON_DEADLINE) if i != _START_MASK for m in p.finditer(key)]
+    steps: list[_Step] = []
     claimed: list[tuple[int, int]] = []
+    for m in pt.DATE_RANGE.finditer(key):
+        if _free(m.span(), doc_masks):
+            steps.append(_date_range(m))
+            claimed.append(m.span())
     for pattern in pt.NON_DEADLINE:
         claimed.extend(m.span() for m in pattern.finditer(key))
 
@@ -156,7 +166,6 @@ def _scan(text: str, doc_date: date | None, *, cell: bool) -> _Scan:
                 recurrences.append((recurrence, *m.span()))
                 claimed.append(m.span())
 
-    steps: list[_Step] = []
     for pattern, build in _STEP_BUILDERS:
         for m in pattern.finditer(key):
             if not _free(m.span(), claimed):
@@ -167,6 +176,9 @@ def _scan(text: str, doc_date: date | None, *, cell: bool) -> _Scan:
             steps.append(_before(step, key))
             claimed.append(m.span())
     steps.sort(key=lambda s: s.start)
+    steps = _join_ranges(steps, key)
+    opened = [s for s in steps if not s.ranged and s.kind != "date" and pt.FROM.search(key, 0, s.start)]
+    steps = [s for s in steps if s not in opened]
 
     conditions = [pt.REF_TIME, pt.CONDITIONAL, *([pt.REF_DOC] if cell else [])]
     starts = [m.start() for p in conditions for m in p.finditer(key)]
@@ -177,7 +189,35 @@ def _scan(text: str, doc_date: date | None, *, cell: bool) -> _Scan:
         steps=steps,
         ongoing=pt.ONGOING.search(key),
         condition_start=min(starts) if starts else None,
+        starts_only=bool(opened) and not steps,
     )
+
+
+_START_MASK = 1  # index in pt.NON_DEADLINE of the effective/start-date mask ("từ ngày 1/3/2026")
+
+
+def _join_ranges(steps: list[_Step], key: str) -> list[_Step]:
+    """Two periods joined by "đến"/"-" are one range due at the end of the second: "Từ quý I/2012 đến hết
+    năm 2012" -> 2012-12-31 (the first keeps its own year, or takes the second's)."""
+    out: list[_Step] = []
+    for step in steps:
+        prev = out[-1] if out else None
+        if prev is None or not pt.RANGE_JOIN.match(key[prev.end : step.start]):
+            out.append(step)
+            continue
+        first, last = prev, step
+
+        def period(year: int, first: _Step = first, last: _Step = last) -> Period:
+            start = first.period(first.year if first.year is not None else year)[0]
+            end = last.period(year)[1]
+            if start > end:
+                raise ValueError("a range that ends before it starts")
+            return start, end
+
+        year = last.year if last.year is not None else first.year
+        opened = pt.FROM.search(key, 0, first.start)  # "từ" belongs to the range's phrase
+        out[-1] = _Step(opened.start() if opened else first.start, last.end, last.kind, period, year, last.year_offset, last.roll, ranged=True)
+    return out
 
 
 def _free(span: tuple[int, int], claimed: list[tuple[int, int]]) -> bool:
@@ -194,7 +234,7 @@ def _before(step: _Step, key: str) -> _Step:
         first = inner(year)[0] - timedelta(days=1)
         return first, first
 
-    return _Step(step.start, step.end, step.kind, shifted, step.year, step.year_offset, step.roll)
+    return _Step(step.start, step.end, step.kind, shifted, step.year, step.year_offset, step.roll, step.ranged)
 
 
 # --- step builders: one per pattern ---------------------------------------------------------------------
@@ -223,6 +263,27 @@ def _step(m: Match[str], kind: DeadlineKind, period: Callable[[int], Period], ro
 def _date(m: Match[str]) -> _Step:
     d, mo = int(m["d"]), int(m["m"])
     return _step(m, "date", lambda y: (date(y, mo, d), date(y, mo, d)))
+
+
+def _date_range(m: Match[str]) -> _Step:
+    """One step from the first day to the last of "29/6/2026-09/7/2026"; a year printed once ("04/08-20/08/2023")
+    is both dates' (the first falls in the year before when it is later in the year than the last)."""
+    d1, m1, d2, m2 = int(m["d1"]), int(m["m1"]), int(m["d"]), int(m["m"])
+    y1 = int(m["y1"]) if m["y1"] else None
+    y2 = int(m["y"]) if m["y"] else None
+    if y2 is None and y1 is not None:
+        y2 = y1 if (m2, d2) >= (m1, d1) else y1 + 1
+
+    def period(year: int) -> Period:
+        end = date(year, m2, d2)
+        start = date(y1 if y1 is not None else year, m1, d1)
+        if start > end and y1 is None:
+            start = date(year - 1, m1, d1)
+        if start > end:
+            raise ValueError("a range that ends before it starts")
+        return start, end
+
+    return _Step(m.start(), m.end(), "date", period, y2, ranged=True)
 
 
 def _month_period(first: int, last: int) -> Callable[[int], Period]:
@@ -349,7 +410,7 @@ def _decide(scan: _Scan, doc_date: date | None) -> Deadline:
         )
     if scan.recurrences and not (recurrence in ("on_request", None) and scan.ongoing):
         return Deadline(raw=text, kind="recurring", recurrence=recurrence)
-    if scan.ongoing:
+    if scan.ongoing or scan.starts_only:
         return Deadline(raw=text, kind="ongoing")
     if scan.condition_start is not None:
         condition = text[scan.condition_start :].strip(" .;,")
@@ -384,6 +445,8 @@ def _candidates(scan: _Scan) -> list[tuple[int, int, int, bool]]:
     key = scan.key
     for step in scan.steps:
         start, strength = _cue(key, step.start)
+        if not strength and step.ranged and pt.RANGE_END_CUE.search(key, step.start, step.end):
+            start, strength = step.start, 3  # "từ ngày A đến ngày B": "đến" is the cue of its end
         if strength == 2 and step.kind == "year":
             strength = 1  # "… trong năm 2026" in passing: any other cue wins
         if strength:

@@ -140,13 +140,32 @@ REF_TIME = _c(
 # In a table cell "Theo Điều 17 Nghị định …" or "Theo Kế hoạch số …" alone is a deadline by reference;
 # in a sentence it usually says how, not when, so find_deadline_phrase does not use this one.
 REF_DOC = _c(rf"theo\s+(?:(?:quy\s+dinh|huong\s+dan)\s+(?:tai|cua)\s+)?(?:{DOC_KIND}|dieu\s+\d+|khoan\s+\d+)")
+# A length of time: "20 ngày làm việc", "01 tuần", "một tháng".
+SPAN = r"(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s*(?:\(\s*)?(?:ngay|tuan|thang|nam|gio)(?![a-z])"
 CONDITIONAL = _c(
     r"(?<![a-z])(?:sau\s+khi|khi\s+co|ngay\s+khi|tuy\s+thuoc|phu\s+thuoc|theo\s+tien\s+do|theo\s+lo\s+trinh"
-    r"|theo\s+huong\s+dan|can\s+cu|trong\s+(?:vong|thoi\s+han)\s+\d+\s+(?:ngay|thang|tuan|nam))"
+    r"|theo\s+huong\s+dan|can\s+cu|trong\s+(?:vong|thoi\s+han)\s+\d+\s+(?:ngay|thang|tuan|nam)"
+    # relative to an event: "trước khi bảo vệ", "Sau 03 ngày kể từ khi bảo vệ", "tối thiểu là 01 tuần"
+    r"|truoc\s+khi|sau\s+" + SPAN + r"(?:\s+lam\s+viec)?\s+(?:ke\s+tu|tu\s+khi|tinh\s+tu|sau\s+khi)"
+    r"|(?:toi\s+thieu|it\s+nhat|toi\s+da|khong\s+qua)(?:\s+la)?\s+" + SPAN + r")"
+    # a bounded duration with no date: "≤ 20 ngày làm việc" (OCR: "< 20 ngày")
+    r"|[≤≥<>]\s*" + SPAN
 )
 
 # --- dated steps, in priority order (an earlier pattern claims its span first) -------------------------
 
+# Two dates joined by a dash or "đến": "29/6/2026-09/7/2026", "01/3/2018 – 05/3/2018", "04/08-20/08/2023",
+# "Từ ngày 20/02/2023 đến ngày 04/6/2023" (one step, due on its last day). Inside a date only "/" or ".".
+DATE_RANGE = _c(
+    r"(?:(?<![a-z])tu\s+)?(?:ngay\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[/.]\s*(?P<m1>[01]?\d)"
+    r"(?:\s*[/.]\s*(?P<y1>(?:19|20)\d\d))?(?!\d)\s*(?:-|den|toi)\s*(?:het\s+)?(?:ngay\s+)?"
+    rf"{D}\s*[/.]\s*{M}(?:\s*[/.]\s*{Y})?(?![/\-]?\d)"
+)
+# What joins two periods into one range: "Từ quý I/2012 đến hết năm 2012" (the range ends with the last).
+RANGE_JOIN = _c(r"^\s*(?:-|den|toi)\s*$")
+RANGE_END_CUE = _c(r"(?<![a-z])(?:den|toi)(?![a-z])")
+# What makes a period the start of a standing duty, not its end: "(bắt đầu thực hiện) từ tháng 01/2026".
+FROM = _c(r"(?<![a-z])(?:ke\s+)?tu\s*$")
 DATE_NUM = _c(rf"(?<![\d/.\-]){D}\s*(?P<sep>[/.\-])\s*{M}\s*(?P=sep)\s*{Y}(?![/\-]\d)")  # one separator
 DATE_WORDS = _c(rf"ngay\s+{D}\s+thang\s+{M}(?:\s*,?\s*nam\s+{Y}|{SEP}{YW}|{NEXT}|{THIS})?")
 DATE_NO_YEAR = _c(
@@ -165,15 +184,17 @@ QUARTER_TOKEN = _c(Q)
 HALF = _c(
     rf"(?:(?:0?6|sau)\s+thang|nua)\s+(?P<h>dau|cuoi)\s+nam(?:\s*,?\s*(?:nam\s+)?{Y}|{SEP}{YW}|{NEXT}|{THIS})?"
 )
-MID_YEAR = _c(rf"giua\s+nam(?:\s+{Y}|{SEP}{YW}|{NEXT}|{THIS})?")
-EARLY_YEAR = _c(rf"(?<![a-z])dau\s+nam(?:\s+{Y}|{NEXT}|{THIS})?")
-YEAR_END = _c(rf"(?<![a-z])(?:cuoi|het)\s+nam(?:\s+{Y}|{NEXT}|{THIS})?")
+# "năm học" (a school year) is not a calendar year: "tháng đầu năm học" names no date
+NOT_SCHOOL = r"(?!\s+hoc(?![a-z]))"
+MID_YEAR = _c(rf"giua\s+nam{NOT_SCHOOL}(?:\s+{Y}|{SEP}{YW}|{NEXT}|{THIS})?")
+EARLY_YEAR = _c(rf"(?<![a-z])dau\s+nam{NOT_SCHOOL}(?:\s+{Y}|{NEXT}|{THIS})?")
+YEAR_END = _c(rf"(?<![a-z])(?:cuoi|het)\s+nam{NOT_SCHOOL}(?:\s+{Y}|{NEXT}|{THIS})?")
 YEAR_RANGE = _c(
-    rf"(?:giai\s+doan\s+|tu\s+(?:nam\s+)?|nam\s+)?(?<!\d)(?P<y1>(?:19|20)\d\d)\s*(?:-|den|toi)\s*(?:nam\s+)?{Y}"
+    rf"(?:giai\s+doan\s+|tu\s+(?:nam\s+)?|nam\s+)?(?<!\d)(?<!hoc\s)(?P<y1>(?:19|20)\d\d)\s*(?:-|den|toi)\s*(?:nam\s+)?{Y}"
 )
 YEAR = _c(rf"(?<![a-z])nam\s+(?:{Y}|(?P<word>nay|sau|toi))")
 YEAR_ALONE = _c(rf"^\s*{Y}\s*$")
-IN_YEAR = _c(r"(?<![a-z])trong\s+nam(?!\s*\d)(?!\s+(?:sau|toi|nay))")
+IN_YEAR = _c(rf"(?<![a-z])trong\s+nam(?!\s*\d)(?!\s+(?:sau|toi|nay)){NOT_SCHOOL}")
 
 # --- context around a step -------------------------------------------------------------------------------
 

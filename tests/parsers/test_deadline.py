@@ -412,3 +412,25 @@ NO_DEADLINE_SENTENCES = [
 @pytest.mark.parametrize("sentence", NO_DEADLINE_SENTENCES)
 def test_sentences_without_deadline(sentence: str) -> None:
     assert find_deadline_phrase(sentence, PLAN_DATE) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "kind", "due"),
+    [
+        ("Tổ chức thực hiện từ ngày 01/3/2026 đến ngày 30/6/2026.", "từ ngày 01/3/2026 đến ngày 30/6/2026", "date",
+         date(2026, 6, 30)),
+        ("Hoàn thành từ quý I/2026 đến hết năm 2026.", "từ quý I/2026 đến hết năm 2026", "year", date(2026, 12, 31)),
+        ("Báo cáo kết quả trong ngày 30 tháng 4 năm 2026.", "trong ngày 30 tháng 4 năm 2026", "date",
+         date(2026, 4, 30)),
+        ("Nộp hồ sơ trước ngày 30/01/2023 (theo mẫu).", "trước ngày 30/01/2023", "date", date(2023, 1, 30)),
+    ],
+)  # fmt: skip
+def test_range_and_day_phrases_in_sentences(sentence: str, phrase: str, kind: str, due: date) -> None:
+    found = find_deadline_phrase(sentence, PLAN_DATE)
+    assert found is not None and found[0] == phrase
+    assert (found[1].kind, found[1].due) == (kind, due)
+
+
+def test_an_open_start_is_no_deadline_in_a_sentence() -> None:
+    """"thực hiện từ quý III/2026" says when a duty starts, not when it is due."""
+    assert find_deadline_phrase("Sở Y tế thực hiện từ quý III/2026.", PLAN_DATE) is None
