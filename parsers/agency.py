@@ -44,7 +44,16 @@ What the gazetteer does not match (cells only) is read by structure, never kept 
   with the known body's canonical name.
 * rapidfuzz compares a leftover with every alias, for letter slips the stripped form cannot absorb ("Sở
   Tài chínhh"), but only with aliases of the same head and the same number of words, so "Sở Thông tin và
-  Truyền thông" is never read as the Bộ of that name.
+  Truyền thông" is never read as the Bộ of that name. Words are compared on their OCR forms too (marks
+  stripped, "v" read as "y", digits among letters as letters: "Sở V tế"), or one letter apart ("Sở Văn
+  hod"); a leftover that ends the cell inside a word goes on as one alias only ("Sở Tài ch").
+* An unknown body is named as the canonical names are ("Ủy ban nhân dân" -> UBND, one spaced hyphen for
+  any dash) and its OCR slips are read against the vocabulary of the gazetteer's names (``_Vocabulary``:
+  "Tổ thâm định" -> "Tổ thẩm định", "trungtâmy" -> "trung tâm y"); what it cannot read stays as printed.
+* A group is closed by a verb of the sentence, filler words up to the item's end or its qualifier
+  ("các ngành, địa phương liên quan tham gia góp ý …"); a verb misread by OCR ("đây mạnh") still ends it.
+* Given the document's issuer, a bare "Văn phòng"/"Thanh tra" is the issuer's own unit (Văn phòng Bộ of a
+  ministry, Văn phòng Sở of a department).
 
 The ``Gazetteer`` is built once (matchers included) by the ingest layer and then only read.
 """
@@ -66,7 +75,7 @@ from models.task import AgencyRef
 from parsers.agency_data import GazetteerData, GazetteerEntry, GazetteerError, Place, parse_yaml_texts
 from parsers.text import clean_cell, fold, nfc, unify_tone_marks
 
-VERSION = "agency.v2"
+VERSION = "agency.v3"
 
 # Files under data/gazetteer/ that the ingest layer loads, in this order, before any extra province file:
 # central bodies and the word lists, every province's standard bodies and places, then the home province.
