@@ -349,3 +349,93 @@ def erase_lines(gray: np.ndarray, lines: np.ndarray, dpi: float) -> np.ndarray:
     out = gray.copy()
     out[mask > 0] = 255
     return out
+
+
+def _ink_runs(row: np.ndarray) -> list[tuple[int, int]]:
+    """Column intervals (first, last) of ink in one row of a mask; gaps of 1–2 px are bridged."""
+    idx = np.flatnonzero(row)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 3)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]]))
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def read_roman_numeral(crop: np.ndarray, dpi: float) -> str | None:
+    """A Roman numeral (I, V, X only) printed alone in a cell, read from the shape of its strokes.
+
+    Why: tesseract reads bold serif numerals badly — "III" as "II", "VIII" as "VII", "VII" as "\\41i",
+    "IX" as "IH" — and a wrong section number moves every task of the section. Each glyph (a connected
+    component of capital height) is classified by the ink runs it crosses at three levels of its height
+    (22 %, 50 %, 78 %, clear of the serifs): I is one stem at all three (k aligned stems: k serif-joined
+    I's); V two strokes at the top (two ends at 6 %) that meet in one at the bottom; X two strokes at the
+    top and at the bottom (two ends at 6 % and 94 %) that cross in one in the middle. Anything else (a digit's curve, a word, two lines) gives None
+    and the caller keeps tesseract's reading. Digits can look like strokes ("11" like "II"), so the caller
+    asks only about cells tesseract read as a numeral-like string or left empty on a section row.
+    """
+    if crop.size == 0 or min(crop.shape) < 5:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink)
+    h_img, w_img = ink.shape
+    glyphs = [
+        i
+        for i in range(1, n)
+        if stats[i, 3] >= dpi * 0.06  # at least ~4.5 pt tall: a capital, not a speck
+        and stats[i, 0] > 0
+        and stats[i, 1] > 0
+        and stats[i, 0] + stats[i, 2] < w_img
+        and stats[i, 1] + stats[i, 3] < h_img  # not a leftover of the cell's ruling
+        and stats[i, 3] < 0.9 * h_img
+    ]
+    if not glyphs:
+        return None
+    tallest = max(stats[i, 3] for i in glyphs)
+    glyphs = [i for i in glyphs if stats[i, 3] >= 0.8 * tallest]
+    least = min(stats[g, 4] for g in glyphs)
+    others = [i for i in range(1, n) if i not in glyphs and stats[i, 4] > 0.15 * least]
+    if others:
+        return None  # other marks of some size in the cell: not a bare numeral
+    tops = [stats[i, 1] for i in glyphs]
+    if max(tops) - min(tops) > 0.3 * tallest:
+        return None  # not on one line
+    out = ""
+    for i in sorted(glyphs, key=lambda g: stats[g, 0]):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        letter = _classify_stroke_glyph(labels[y : y + h, x : x + w] == i)
+        if letter is None:
+            return None
+        out += letter
+    return out
+
+
+def _classify_stroke_glyph(mask: np.ndarray) -> str | None:
+    """"I" (or "II", "III" when serifs join the stems), "V", "X", or None, from a glyph's mask."""
+    h, w = mask.shape
+
+    def level(f: float) -> list[tuple[int, int]]:
+        y = int(f * h)
+        return _ink_runs(mask[max(y - 1, 0) : y + 2].any(axis=0))
+
+    top, mid, bottom = level(0.22), level(0.5), level(0.78)
+
+    def centre(r: tuple[int, int]) -> float:
+        return (r[0] + r[1]) / 2
+
+    if len(top) == len(mid) == len(bottom) >= 1:
+        aligned = all(
+            abs(centre(t) - centre(m)) <= max(2.0, 0.6 * (t[1] - t[0] + 1))
+            and abs(centre(t) - centre(b)) <= max(2.0, 0.6 * (t[1] - t[0] + 1))
+            for t, m, b in zip(top, mid, bottom, strict=True)
+        )
+        if aligned and w <= len(top) * 0.75 * h:
+            return "I" * len(top)
+    # V and X start as two separate strokes at the very top; the curves of "2", "3", "8", "9" start as one
+    two_ends = len(level(0.06)) == 2
+    if two_ends and len(top) == 2 and len(bottom) == 1 and w >= 0.6 * h:
+        return "V"
+    crossing = len(mid) == 1 and mid[0][1] - mid[0][0] < 0.5 * w  # not the bar of an "H"
+    if two_ends and len(top) == 2 and crossing and len(bottom) == 2 and len(level(0.94)) == 2 and w >= 0.6 * h:
+        return "X"
+    return None

@@ -35,7 +35,7 @@ from parsers import image_prep, image_tables
 from parsers.image_tables import Word
 from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
-VERSION = "ocr.v2"
+VERSION = "ocr.v5"
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
 _TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 # what a number cell holds when read right: "12", "II.", "a)", "1.2", or a header word ("STT", "TT")
@@ -339,6 +339,7 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
             _rescue_cells(ocr_input, cells, per_table, dpi, settings)
         except subprocess.TimeoutExpired:
             warnings.append("ocr_timeout_cells: number cells left as the page pass read them")
+    _read_numeral_cells(ocr_input, layouts, per_table, dpi)
     tables: list[TableGrid] = [
         image_tables.to_table_grid(layout, cells, page, scale)
         for layout, cells in zip(layouts, per_table, strict=True)
@@ -419,6 +420,57 @@ def _rescue_cells(
         current = " ".join(w.text for w in per_table[t_idx].get(key, []))
         if not _PLAUSIBLE_NUMBER.match(fix_roman_cell(current)):
             per_table[t_idx][key] = cell_words  # the page pass read nothing or nothing like a number
+
+
+# What tesseract makes of a bold Roman numeral alone in a cell: "II" (for III), "VII" (for VIII), "\\41i"
+# (for VII), "IH", "1V": only these characters, at least one of them a letter or a stroke.
+_NUMERAL_LIKE = re.compile(r"^(?=.*[IVXHlLiTı|\\/!])[IVXHlLiTı1|\\/!4]{1,6}(?P<tail>[.)]?)$")
+_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def _read_numeral_cells(
+    image: np.ndarray,
+    layouts: list[image_tables.TableLayout],
+    per_table: list[dict[tuple[int, int], list[Word]]],
+    dpi: float,
+) -> None:
+    """Section numbers of the narrow first column re-read from their strokes (``read_roman_numeral``).
+
+    Asked only of a first-column cell that tesseract read as a numeral-like string ("II", "\\41i"), or
+    that it left empty on a section row (the rest of the row one merged cell); a digit reading ("11",
+    "1") is never touched. Updates ``per_table`` in place (the caller's local structure).
+    """
+    inset = max(3, int(dpi * 0.013))
+    for layout, cells in zip(layouts, per_table, strict=True):
+        width = layout.xs[-1] - layout.xs[0]
+        if len(layout.xs) < 3 or layout.xs[1] - layout.xs[0] >= 0.08 * width:
+            continue  # no narrow number column
+        by_pos = {(c.row, c.col): c for c in layout.cells}
+        last_col = len(layout.xs) - 1
+        for cell in layout.cells:
+            if cell.col != 0 or cell.col_end != 1:
+                continue
+            words = cells.get((cell.row, cell.col), [])
+            text = "".join(w.text for w in words)
+            right = by_pos.get((cell.row, 1))
+            section_row = right is not None and right.col_end == last_col and right.row_end == cell.row_end
+            m = _NUMERAL_LIKE.match(text)
+            if not (m or (not text and section_row)):
+                continue
+            crop = image[cell.y0 + inset : cell.y1 - inset, cell.x0 + inset : cell.x1 - inset]
+            roman = image_tables.read_roman_numeral(crop, dpi)
+            if not roman or not _ROMAN.match(roman):
+                continue
+            tail = m.group("tail") if m else ""
+            if roman + tail == fix_roman_cell(text):
+                continue
+            log.debug("cell %s: numeral read %r from its strokes (tesseract: %r)", (cell.row, cell.col), roman, text)
+            box = (cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)
+            if words:
+                box = (min(w.left for w in words), min(w.top for w in words), max(w.right for w in words),
+                       max(w.bottom for w in words))  # fmt: skip
+            conf = max((w.conf for w in words), default=0.5)
+            cells[(cell.row, cell.col)] = [Word(roman + tail, conf, *box, words[0].line_key if words else (0, 0, 0))]
 
 
 def _clean_table(table: TableGrid) -> TableGrid:

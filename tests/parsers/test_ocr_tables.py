@@ -7,9 +7,11 @@ cell running over two rows. Structure tests need no tesseract; the OCR test read
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -100,3 +102,38 @@ def test_ocr_reads_every_cell(pdf: bytes) -> None:
     assert sum(confs) / len(confs) > 0.8
     assert 0.8 < (page.confidence or 0) <= 1
     assert np.allclose([page.width, page.height], landscape(A4), atol=2)
+
+
+NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIV"]
+
+
+def _glyphs(text: str, font: str, size: int = 42) -> np.ndarray:
+    """One cell's worth of grey paper with ``text`` printed on it, as a 300-dpi scan would hold it."""
+    img = Image.new("L", (220, 80), 235)
+    ImageDraw.Draw(img).text((30, 14), text, font=ImageFont.truetype(f"{FONT_DIR}/{font}.ttf", size), fill=10)
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize("font", ["LiberationSerif-Bold", "LiberationSerif-Regular", "LiberationSans-Bold"])
+def test_roman_numerals_are_read_from_their_strokes(font: str) -> None:
+    got = {n: image_tables.read_roman_numeral(_glyphs(n, font), 300) for n in NUMERALS}
+    assert got == {n: n for n in NUMERALS}
+
+
+@pytest.mark.parametrize("text", ["5", "8", "a", "STT", "Hà", "I\\nII"])
+def test_what_is_no_numeral_gives_none(text: str) -> None:
+    assert image_tables.read_roman_numeral(_glyphs(text, "LiberationSerif-Bold"), 300) is None
+
+
+@pytest.mark.slow
+def test_scanned_section_numbers_tesseract_misreads() -> None:
+    """Bold section numerals of the 200-dpi annex scans that tesseract reads as "II" (III), "VII" (VIII),
+    "\\\\41i" (VII), "II" (X): read from their strokes they come out right."""
+    scans = Path(__file__).resolve().parents[2] / "samples" / "scans"
+    wanted = {("kh15_p06-08_200dpi.pdf", 2): ["II", "III"], ("kh15_p14-18_200dpi.pdf", 1): ["VII"],
+              ("kh15_p14-18_200dpi.pdf", 2): ["VIII"], ("kh15_p14-18_200dpi.pdf", 5): ["X"]}  # fmt: skip
+    for (name, page), numerals in wanted.items():
+        [parsed] = ocr_pdf_pages((scans / name).read_bytes(), [page], OcrSettings(workers=1))
+        [grid] = parsed.tables
+        sections = [row[0] for row in grid.rows if row[0] and row[2] is None and len(row) > 3]
+        assert sections == numerals, (name, page)
