@@ -29,6 +29,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from ingest import parse_server
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
 from models.labels import DEFAULT_LANG, ENV_VAR, label, resolve_lang
 
@@ -265,6 +266,17 @@ FormatOption = Annotated[
 WideOption = Annotated[bool, typer.Option("--wide", help="One line per row, nothing wrapped (for `less -S`).")]
 
 
+FileTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--file-timeout",
+        min=0,
+        help="Seconds one file may take to parse (default 600); a parse that takes longer is stopped and the"
+        " file reported failed ('took longer than N s'). 0: no limit.",
+    ),
+]
+
+
 @app.command()
 def ingest(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders.")],
@@ -274,16 +286,19 @@ def ingest(
     report: Annotated[Path, typer.Option(help="Where the batch summary JSON goes.")] = Path(
         "out/batch-report.json"
     ),
-    workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: parse in this process).")] = 0,
+    workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: one file at a time, in one).")] = 0,
     executor: Annotated[Executor, typer.Option(help="local (processes) or dask.")] = Executor.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (default: local).")] = None,
+    file_timeout: FileTimeoutOption = 600.0,
 ) -> None:
     """Ingest PDF, Word and image files into the registry (created if it does not exist)."""
+    if executor is Executor.local and (file_timeout or workers):
+        parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.cli_ingest import run_ingest
 
     raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err,
                                 workers=workers, executor=executor.value, scheduler=scheduler,
-                                quiet=OPTS.quiet))  # type: ignore[arg-type]  # fmt: skip
+                                quiet=OPTS.quiet, file_timeout_s=file_timeout))  # type: ignore[arg-type]  # fmt: skip
 
 
 @app.command()
@@ -302,14 +317,17 @@ def watch(
         ),
     ] = 120.0,
     interval: Annotated[float, typer.Option(min=0.05, help="Seconds between scans.")] = 1.0,
-    workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: parse in this process).")] = 0,
+    workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: one file at a time, in one).")] = 0,
+    file_timeout: FileTimeoutOption = 600.0,
 ) -> None:
     """Watch an inbox: ingest each dropped file, then move it to processed/YYYY-MM/ or failed/."""
+    if file_timeout or workers:
+        parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.watch import run_watch
 
     raise typer.Exit(run_watch(inbox, db, poll=poll, once=once, settle_s=settle, interval_s=interval,
                                workers=workers, settle_timeout_s=settle_timeout,
-                               log_level=_log_level()))  # fmt: skip
+                               file_timeout_s=file_timeout, log_level=_log_level()))  # fmt: skip
 
 
 @app.command()

@@ -1,15 +1,13 @@
 """The body of ``theodoi ingest``: files to registry with a progress bar, one line per file and a summary.
 
-On a terminal (stderr) a bar counts files and, while a scan is being read in this process, its pages
+On a terminal (stderr) a bar counts files and, while a scan is being read with ``--workers 0``, its pages
 (OCR'd pages done / pages to OCR): a 20-page scan takes a minute and should not look hung. When stderr is
 not a terminal (a log, CI, a pipe) there is no bar, only the one line per file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 from ingest.batch import BatchSummary, collect_files, ingest_parallel
-from ingest.executors import ExecutorKind, make_executor
+from ingest.executors import ExecutorKind, make_executor, ocr_page_progress  # noqa: F401 - re-exported
 from ingest.pipeline import IngestResult
 from models.document import Document
 from models.errors import BadArgsError, ExitCode, RegistryError
@@ -90,44 +88,6 @@ class _RefusalNotingRegistry(Registry):
             raise
 
 
-@contextlib.contextmanager
-def ocr_page_progress(on_total: Callable[[int], None], on_page: Callable[[], None]) -> Iterator[None]:
-    """Report OCR progress of files parsed in this process: ``on_total(n)`` when a file's n pages are
-    about to be OCR'd, ``on_page()`` after each page (called from OCR threads).
-
-    The pipeline has no page callback, so this wraps the OCR module's entry points for the duration of the
-    ``with`` block: ``ocr_pdf_pages`` (it receives the list of pages to OCR), ``image_prep.decode_image``
-    (a multi-page TIFF's frames) and ``ocr_page_image`` (called once per page, by both). Worker processes
-    are not reached (their files show on the file bar only).
-    """
-    from parsers import image_prep, ocr
-
-    saved = (ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image)
-    pdf_pages, page_image, decode_image = saved
-
-    def counted_pdf_pages(data: bytes, page_numbers: list[int], *args: Any, **kwargs: Any) -> Any:
-        on_total(len(page_numbers))
-        return pdf_pages(data, page_numbers, *args, **kwargs)
-
-    def counted_page_image(*args: Any, **kwargs: Any) -> Any:
-        result = page_image(*args, **kwargs)
-        on_page()
-        return result
-
-    def counted_decode(*args: Any, **kwargs: Any) -> Any:
-        images = decode_image(*args, **kwargs)
-        on_total(len(images))
-        return images
-
-    ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image = (
-        counted_pdf_pages, counted_page_image, counted_decode,
-    )  # fmt: skip
-    try:
-        yield
-    finally:
-        ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image = saved
-
-
 class _PageBar:
     """The "OCR k/n pages" line under the file bar, for the file being parsed in this process."""
 
@@ -165,12 +125,15 @@ def run_ingest(
     scheduler: str | None = None,
     progress: bool | None = None,
     quiet: bool = False,
+    file_timeout_s: float | None = None,
 ) -> int:
     """Ingest ``inputs``; exit code ``partial_batch`` (5) when any file failed, ``registry_error`` (4) when
     the registry refused a write.
 
     ``progress=None`` shows the bar only on a terminal, so logs and CI output stay one line per file.
     ``quiet`` prints the failures only (no per-file lines for the others, no summary).
+    ``file_timeout_s`` (default ``IngestSettings.file_timeout_s``): a file whose parse takes longer is
+    stopped and reported failed.
     """
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -178,7 +141,7 @@ def run_ingest(
     if workers < 0:
         raise BadArgsError("--workers must be 0 (in this process) or more")
     files = collect_files(inputs, recursive)
-    settings = IngestSettings()
+    settings = IngestSettings() if file_timeout_s is None else IngestSettings(file_timeout_s=file_timeout_s)
     show_bar = (console.is_terminal if progress is None else progress) and not quiet
     bar = Progress(
         TextColumn("[bold]{task.description}"),
@@ -193,9 +156,10 @@ def run_ingest(
         transient=False,
     )
     pages_bar = _PageBar(bar)
-    in_process = workers == 0 and executor == "local"
-    watching = ocr_page_progress(pages_bar.start, pages_bar.advance) if show_bar and in_process else None
-    with _RefusalNotingRegistry(db) as reg, bar, watching or contextlib.nullcontext():
+    one_at_a_time = workers == 0 and executor == "local"
+    # the OCR page line of the one file being parsed (in the worker process, which sends each page)
+    page_progress = (pages_bar.start, pages_bar.advance) if show_bar and one_at_a_time else None
+    with _RefusalNotingRegistry(db) as reg, bar:
         task_id = bar.add_task("ingest", total=len(files), pages=0)
         pages = 0
 
@@ -208,7 +172,7 @@ def run_ingest(
                 bar.console.print(describe(r), highlight=False, soft_wrap=True)
             bar.update(task_id, advance=1, pages=pages)
 
-        pool = make_executor(settings, workers=workers, kind=executor, scheduler=scheduler)
+        pool = make_executor(settings, workers=workers, kind=executor, scheduler=scheduler, progress=page_progress)
         try:
             summary = ingest_parallel(files, reg, pool, force=force, on_result=show)
         finally:

@@ -494,6 +494,7 @@ def run_watch(
     retry_s: float = 30.0,
     workers: int = 0,
     settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
+    file_timeout_s: float | None = None,
     log_level: int = logging.INFO,
 ) -> int:
     """The body of ``theodoi watch``. Exit 0; with ``--once``, 4 (registry_error) when the registry refused
@@ -506,7 +507,7 @@ def run_watch(
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    settings = IngestSettings()
+    settings = IngestSettings() if file_timeout_s is None else IngestSettings(file_timeout_s=file_timeout_s)
     executor = make_executor(settings, workers=workers)
     try:
         with Registry(db) as reg:

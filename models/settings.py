@@ -8,6 +8,9 @@ from pydantic import Field
 from models.base import Frozen
 
 
+DEFAULT_FILE_TIMEOUT_S = 600.0  # ten minutes: about 200 scanned pages on a small machine
+
+
 class _Resolvable(Frozen):
     @classmethod
     def resolve(cls, value: "dict[str, Any] | Self | None") -> Self:
@@ -51,3 +54,6 @@ class IngestSettings(_Resolvable):
     directives: DirectiveSettings = DirectiveSettings()
     gazetteer_paths: list[Path] = []  # extra gazetteer files (another province) on top of the default
     ocr_mode: Literal["auto", "never", "force"] = "auto"
+    # a parse that takes longer is killed and its file reported "took longer than N s" (--file-timeout);
+    # 0: no limit (and --workers 0 parses in the main process itself)
+    file_timeout_s: float = Field(DEFAULT_FILE_TIMEOUT_S, ge=0)

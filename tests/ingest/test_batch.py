@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from rich.console import Console
 
@@ -16,6 +21,7 @@ from ingest.executors import DaskExecutor, InlineExecutor, ProcessExecutor
 from models.errors import ExitCode
 from models.registry import Registry
 from models.settings import IngestSettings
+from tests.faults.hostile import recursive_pdf
 from tests.ingest.conftest import corrupt_pdf, variant, write_variants
 
 
@@ -159,3 +165,87 @@ def test_collect_skips_the_inbox_folders(tmp_path: Path) -> None:
         "a.pdf",
         "sub/d.PDF",
     ]
+
+
+@pytest.mark.issue(14)
+def test_a_parse_that_never_ends_is_stopped_and_the_batch_goes_on(tmp_path: Path, tiny_bytes: bytes) -> None:
+    """The ~500-byte PDF whose objects 5 and 6 refer to each other (pdfminer loops for ever), with
+    ``--workers 0``: its parse is killed at --file-timeout, it is reported, the others are registered."""
+    folder = tmp_path / "in"
+    write_variants(folder, tiny_bytes, 2)
+    (folder / "vòng lặp.pdf").write_bytes(recursive_pdf())
+    db, report = tmp_path / "r.sqlite", tmp_path / "report.json"
+    started = time.monotonic()
+    code = main(["ingest", str(folder), "--db", str(db), "--report", str(report), "--file-timeout", "3"])
+    took = time.monotonic() - started
+    assert code == ExitCode.partial_batch
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    assert (summary["summary"]["ingested"], summary["summary"]["failed"]) == (2, 1)
+    [failure] = summary["failures"]
+    assert failure["file"].endswith("vòng lặp.pdf")
+    assert "took longer than 3 s" in failure["reason"]
+    assert took < 40, took
+    with Registry(db) as reg:
+        assert len(reg.documents()) == 2
+
+
+@pytest.mark.issue(14)
+@pytest.mark.slow
+def test_a_stuck_worker_is_killed_alone_and_the_others_finish(tmp_path: Path, tiny_bytes: bytes) -> None:
+    files = write_variants(tmp_path / "in", tiny_bytes, 5)
+    (tmp_path / "in" / "vòng lặp.pdf").write_bytes(recursive_pdf())
+    files.insert(1, tmp_path / "in" / "vòng lặp.pdf")
+    pool = ProcessExecutor(IngestSettings(file_timeout_s=4), 2)
+    stuck: list[int] = []
+
+    def note(result: object) -> None:
+        stuck.extend(pid for pid, name, _ in pool.running() if name == "vòng lặp.pdf")
+
+    try:
+        with Registry(tmp_path / "r.sqlite") as reg:
+            summary = ingest_parallel(files, reg, pool, on_result=note)
+    finally:
+        pool.close()
+    assert summary.counts() | {"tasks": 0} == {
+        "files": 6, "ingested": 5, "replaced": 0, "skipped": 0, "failed": 1, "tasks": 0, "pages": 5
+    }  # fmt: skip
+    [failed] = summary.failed
+    assert failed.file.endswith("vòng lặp.pdf") and "took longer than 4 s" in (failed.reason or "")
+    assert stuck, "the stuck parse was never seen running"
+    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie" for pid in stuck)
+
+
+@pytest.mark.issue(14)
+@pytest.mark.slow
+def test_a_worker_killed_twice_costs_only_its_own_file(tmp_path: Path, tiny_bytes: bytes) -> None:
+    """A worker killed from outside (the OOM killer) is replaced; its file is retried once, then reported
+    as a crash. The files the other worker parses meanwhile are registered (issue 14: with --workers 1 a
+    good file in flight was moved to failed/ as 'died twice')."""
+    files = write_variants(tmp_path / "in", tiny_bytes, 6)
+    (tmp_path / "in" / "vòng lặp.pdf").write_bytes(recursive_pdf())
+    files.insert(0, tmp_path / "in" / "vòng lặp.pdf")
+    pool = ProcessExecutor(IngestSettings(file_timeout_s=120), 2)
+    kills: list[int] = []
+    done = threading.Event()
+
+    def killer() -> None:
+        while len(kills) < 2 and not done.is_set():
+            for pid, name, seconds in pool.running():
+                if name == "vòng lặp.pdf" and seconds > 0.5 and pid not in kills:
+                    os.kill(pid, signal.SIGKILL)
+                    kills.append(pid)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        with Registry(tmp_path / "r.sqlite") as reg:
+            summary = ingest_parallel(files, reg, pool)
+    finally:
+        done.set()
+        thread.join()
+        pool.close()
+    assert len(kills) == 2
+    assert summary.counts()["ingested"] == 6
+    [failed] = summary.failed
+    assert failed.file.endswith("vòng lặp.pdf") and "died twice" in (failed.reason or "")

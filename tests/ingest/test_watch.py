@@ -20,6 +20,7 @@ from ingest.watch import Inbox, is_temporary, watch
 from models.errors import ExitCode
 from models.registry import Registry
 from models.settings import IngestSettings
+from tests.faults.hostile import recursive_pdf
 from tests.ingest.conftest import corrupt_pdf, files_under, variant
 
 JUNE = datetime(2026, 6, 15, 9, 30)
@@ -368,3 +369,27 @@ def test_a_registry_refusal_keeps_the_file_and_exits_4(tmp_path: Path, tiny_byte
     [retry] = [line for line in done.stderr.splitlines() if line.split()[2:3] == ["retry"]]
     assert "công văn.pdf" in retry and "refused the write" in retry and "stays in the inbox" in retry
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["công văn.pdf"]
+
+
+@pytest.mark.issue(14)
+def test_a_parse_that_never_ends_goes_to_failed_and_the_watcher_goes_on(
+    tmp_path: Path, reg: Registry, tiny_bytes: bytes
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a vòng lặp.pdf").write_bytes(recursive_pdf())
+    (inbox / "b tốt.pdf").write_bytes(variant(tiny_bytes, 1))
+    executor = InlineExecutor(IngestSettings(file_timeout_s=3))
+    try:
+        box = Inbox(inbox, reg, executor, settle_s=0, now=lambda: JUNE)
+        results = watch(box, once=True).results
+    finally:
+        executor.close()
+    assert sorted((r.file, r.status) for r in results) == [("a vòng lặp.pdf", "failed"), ("b tốt.pdf", "ingested")]
+    reason = (inbox / "failed" / "a vòng lặp.pdf.error.txt").read_text(encoding="utf-8")
+    assert "took longer than 3 s" in reason
+    assert [p.name for p in files_under(inbox / "processed")] == ["b tốt.pdf"]
+    assert [p for p in inbox.iterdir() if p.is_file()] == []
+    with reg.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT file, reason FROM failures").all()
+    assert [(f, "took longer than 3 s" in r) for f, r in rows] == [("failed/a vòng lặp.pdf", True)]
