@@ -35,9 +35,11 @@ _AGENCY_START_RE = re.compile(_AGENCY_START)
 _GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?P<agency>.+?){_SPAN_END}")
 _ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
 # The subject span never runs over an assigning verb: in "UBND tỉnh yêu cầu các sở … tập trung …" the
-# subject is the issuer and the actor is the object of "yêu cầu" (``ask_inside``).
+# subject is the issuer and the actor is the object of "yêu cầu" (``ask_inside``); nor over a mark of
+# aspect: "Sở Nội vụ đã chủ động …" reports what was done, it assigns nothing.
 _SUBJECT = re.compile(
-    rf"^(?P<agency>{_AGENCY_START}(?:(?!\s(?:yêu cầu|đề nghị|giao|kính mời|mời)\s).){{0,160}}?)\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
+    rf"^(?P<agency>{_AGENCY_START}(?:(?!\s(?:yêu cầu|đề nghị|giao|kính mời|mời|đã|đang|vừa|chưa)\s).){{0,160}}?)"
+    rf"\s+(?=(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|"
     r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi|chỉ đạo|tập trung|"
     r"tổ chức|triển khai|xây dựng|rà soát|căn cứ|theo chức năng|tăng cường|đẩy mạnh|phải|cần|"
     r"trực tiếp|có kế hoạch|quán triệt|tổng hợp|nghiên cứu|chuẩn bị|cử|gửi|báo cáo|hoàn thành|bố trí|"

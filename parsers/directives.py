@@ -89,6 +89,7 @@ class _Node:
     decl_lead: str | None = None
     decl_co: str | None = None
     decl_verb: bool = False  # the declared lead came from an assigning verb ("Giao X:", "yêu cầu X …:")
+    decl_list: bool = False  # the declaration introduces a list of tasks ("… một số nhiệm vụ sau:")
     skip: bool = False
     standalone: bool = False
 
@@ -139,6 +140,7 @@ def extract_prose_tasks(
         if declared is not None:
             root.decl_lead, root.decl_co = declared
             root.decl_verb = _assigns_by_verb(paras[start - 1].body)
+            root.decl_list = True
     proposing = _proposing_from(paras, bool(doc_type) and fold(doc_type or "").startswith(_PROPOSING_TYPES))
     method: Method = parsed.pages[0].method if parsed.pages else "text"
     tasks: list[RawTask] = []
@@ -317,6 +319,7 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
         if declaration is not None and not top.children:
             top.decl_lead, top.decl_co = declaration
             top.decl_verb = _assigns_by_verb(p.body)
+            top.decl_list = bool(_TASK_LIST_INTRO.search(p.text))
             top.extras.append(p)
             continue
         if (
@@ -355,6 +358,32 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             continue
         top.extras.append(p)
     return root
+
+
+def _under_task_list(node: _Node) -> bool:
+    chain = [node, *_ancestors(node)]
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return any(n.decl_list for n in chain) or root.decl_list
+
+
+def _sibling_subject(node: _Node) -> str | None:
+    """The subject named by the first of a run of bullets, for the subjectless bullets after it.
+
+    Lists often name their actor once: "- Trường THPT Cao Lãnh 2 xây dựng kế hoạch …", "- Tham mưu với
+    lãnh đạo nhà trường …", "- Phối hợp với giáo viên …". Only used where nothing above names anyone.
+    """
+    if node.parent is None or node.kind not in ("dash", "letter"):
+        return None
+    siblings = node.parent.children
+    for sibling in reversed(siblings[: siblings.index(node)]):
+        if sibling.kind != node.kind:
+            break
+        lead = ag.subject_lead(sibling.body)
+        if lead:
+            return lead
+    return None
 
 
 def _starts_lower_text(text: str) -> bool:
@@ -540,6 +569,8 @@ def _task(
     inherited_lead, inherited_co, inherited_by_verb = _inherited(node)
     if lead is None:
         lead, by_verb = inherited_lead, inherited_by_verb
+    if lead is None:
+        lead = _sibling_subject(node)  # "- Trường X xây dựng …" / "- Tham mưu …" / "- Phối hợp …"
     if lead is None and "deadline" in node.fields and issuer:
         lead = issuer  # a step with its own timing field and no actor: the issuer's own step
     if lead is None:
@@ -551,7 +582,9 @@ def _task(
             text = clean_cell(f"{ag.assignment_clause(body)} {extras}")
     if lead is None or _ISSUER_LEADERS.match(lead):
         return None
-    if proposing and by_verb:
+    if proposing and (by_verb or not _under_task_list(node)):
+        # a report or submission narrates and proposes; what its issuer commits to is introduced as a
+        # list ("Sở Y tế tập trung chỉ đạo thực hiện một số nhiệm vụ sau:")
         return None
     if "co" in node.fields:
         raw_cells["co"] = node.fields["co"]
