@@ -16,7 +16,11 @@ _VERBS = (
     "tập trung|đẩy mạnh|tăng cường|kịp thời|sớm|báo cáo|cập nhật|hoàn thành|hoàn thiện|ban hành|"
     "đôn đốc|kiểm tra|đề xuất|trình|bố trí|cung cấp|bảo đảm|đảm bảo|giải quyết|đưa|quán triệt|"
     "phổ biến|duy trì|nâng cao|xem xét|ưu tiên|nghiêm túc|cùng với|cùng|để|nhằm|trong|theo|về việc|"
-    "lồng ghép|tích cực|thường xuyên|định kỳ|gửi|công bố|công khai|thẩm định"
+    "lồng ghép|tích cực|thường xuyên|định kỳ|gửi|công bố|công khai|thẩm định|"
+    # common action verbs: a body's name never holds them in lower case ("Bộ Y tế xuất cấp …")
+    "xuất cấp|cấp phát|phân bổ|dự trù|quyết toán|lập|cử|tiếp nhận|thông báo|tuyên truyền|quản lý|"
+    "giám sát|đánh giá|hỗ trợ|tập huấn|xử lý|thu hồi|soạn thảo|sửa đổi|bổ sung|phê duyệt|chuyển|nộp|"
+    "đăng ký|lựa chọn|vận động|phân công|chuẩn bị|tổng hợp|thống kê|trả lời|tiếp thu|làm rõ|kiện toàn"
 )
 _SPAN_END = rf"(?=\s+(?:{_VERBS})\b|\s*[:;(]|\s*$)"
 # Words an agency span starts with (case-insensitive): bodies, groups and office holders.
@@ -43,7 +47,8 @@ _SUBJECT = re.compile(
     r"thực hiện|khẩn trương|tiếp tục|chủ động|tham mưu|đưa|hướng dẫn|theo dõi|chỉ đạo|tập trung|"
     r"tổ chức|triển khai|xây dựng|rà soát|căn cứ|theo chức năng|tăng cường|đẩy mạnh|phải|cần|"
     r"trực tiếp|có kế hoạch|quán triệt|tổng hợp|nghiên cứu|chuẩn bị|cử|gửi|báo cáo|hoàn thành|bố trí|"
-    r"kịp thời|nghiêm túc|quan tâm|làm đầu mối|là đầu mối|ưu tiên|huy động|kiểm tra)\b)"
+    r"kịp thời|nghiêm túc|quan tâm|làm đầu mối|là đầu mối|ưu tiên|huy động|kiểm tra|"
+    rf"{_VERBS})\b)"
 )
 # The co span may name a system in passing ("các bộ, ngành chủ quản hệ thống thông tin giải quyết thủ tục
 # hành chính (TTHC), Cổng dịch vụ công quốc gia để …"), so it ends at fewer verbs and not at "(".
@@ -56,7 +61,10 @@ _CO = re.compile(
 _PAREN_AGENCY = re.compile(rf"\((?P<agency>{_AGENCY_START}[^()]{{0,120}})\)")
 _ENUM_ITEM = re.compile(r"\(\d{1,2}\)\s")
 _HEADING_PREFIX = re.compile(r"^(?i:Trách nhiệm của|Nhiệm vụ của|Đối với)\s+")
-_HEADING_SUFFIX = re.compile(r"\s+[-–]\s+.*$|\s*:$")
+# "Sở KH&CN - Cơ quan thường trực …": a role after a dash; "Phòng Kế hoạch - Tài chính" keeps its dash.
+_HEADING_SUFFIX = re.compile(
+    r"\s+[-–]\s+(?=(?i:cơ quan|thường trực|đơn vị|đầu mối|cơ quan thường trực)\b).*$|\s*:$"
+)
 
 
 def _tidy(span: str) -> str:

@@ -141,6 +141,7 @@ def extract_prose_tasks(
             root.decl_lead, root.decl_co = declared
             root.decl_verb = _assigns_by_verb(paras[start - 1].body)
             root.decl_list = True
+            root.extras.append(paras[start - 1])  # its period ("Trong tháng 7/2026, …") dates the list
     proposing = _proposing_from(paras, bool(doc_type) and fold(doc_type or "").startswith(_PROPOSING_TYPES))
     method: Method = parsed.pages[0].method if parsed.pages else "text"
     tasks: list[RawTask] = []
@@ -417,7 +418,7 @@ def _leaves(node: _Node) -> list[_Node]:
     for child in node.children:
         if child.skip:
             continue
-        if child.children:
+        if child.children and not all(_ALLOCATION.match(c.body) for c in child.children):
             leaves = _leaves(child)
             if child.kind == "roman" and any(leaf.fields.get("lead") for leaf in leaves):
                 leaves = [leaf for leaf in leaves if leaf.fields.get("lead")]
@@ -473,7 +474,10 @@ _HEADING_PERIOD = re.compile(r"(?:trong\s+)?tháng\s+\d{1,2}\s*[/-]\s*\d{4}", re
 
 def _heading_period(node: _Node) -> str | None:
     """The month a heading (or its lead-in) above the item sets for everything under it, as printed."""
-    for anc in _ancestors(node):
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    for anc in [*_ancestors(node), root]:
         for text in [anc.body, *(p.text for p in anc.extras)]:
             m = _HEADING_PERIOD.search(text)
             if m and not _is_cited(text, m.start()):

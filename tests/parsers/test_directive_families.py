@@ -1,0 +1,146 @@
+"""The ways real issuers write assignments (../shared/real/FORMATS.md), one test per structure.
+
+Each text is typed here in the shape of a family, with other wording than the real documents (the real
+documents are scored by tests/test_real_corpus.py): the rules must follow the structure — numbering,
+headings, lead-ins, labelled fields, the grammar of "giao … chủ trì, phối hợp với …" — not a phrasing.
+Documents come as Word paragraphs (one Block per paragraph), so line joining plays no part here.
+"""
+
+from __future__ import annotations
+
+from models.page import Block, PageText, ParsedFile
+from parsers.directive_outline import split_marker
+from parsers.directives import extract_prose_tasks
+
+
+def docx(paragraphs: list[str]) -> ParsedFile:
+    return ParsedFile(
+        source_sha256="0" * 64,
+        file_name="t.docx",
+        kind="docx",
+        pages=[PageText(page=1, width=595, height=842, method="text",
+                        blocks=[Block(page=1, text=p) for p in paragraphs])],
+    )  # fmt: skip
+
+
+HEADER = ["ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "Số: 12/TB-UBND", "THÔNG BÁO"]
+END = ["Nơi nhận:", "- Như trên;"]
+
+
+def leads(tasks: list) -> list[str | None]:
+    return [t.lead_raw for t in tasks]
+
+
+def test_giao_inside_a_sentence_names_the_lead_and_the_clause_starts_the_text() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER,
+        "Xét đề nghị của Sở Xây dựng tại Tờ trình số 5/TTr-SXD, Chủ tịch UBND tỉnh giao Sở Tài chính chủ "
+        "trì, phối hợp với các cơ quan liên quan thẩm định, báo cáo UBND tỉnh trước ngày 20/5/2026.",
+        *END]))  # fmt: skip
+    [task] = tasks
+    assert task.lead_raw == "Sở Tài chính"
+    assert task.text.startswith("Chủ tịch UBND tỉnh giao Sở Tài chính")
+    assert task.co_raw == "các cơ quan liên quan"
+    assert task.deadline_raw == "trước ngày 20/5/2026"
+
+
+def test_a_lead_in_gives_its_list_one_actor_and_a_bullet_can_narrow_it() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER,
+        "Giám đốc Sở Nông nghiệp yêu cầu Thủ trưởng các đơn vị trực thuộc Sở thực hiện những việc sau:",
+        "- Kiểm tra đê điều trước mùa mưa.",
+        "- Các Chi cục Thủy lợi chuẩn bị vật tư dự phòng.",
+        *END]))  # fmt: skip
+    assert len(tasks) == 2
+    assert tasks[0].lead_raw == "Thủ trưởng các đơn vị trực thuộc Sở"
+    assert tasks[1].lead_raw == "Các Chi cục Thủy lợi"
+
+
+def test_each_paragraph_under_an_agency_heading_is_its_task() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Phòng Kế hoạch - Tài chính",
+        "Lập dự toán kinh phí tổ chức hội nghị.",
+        "Phối hợp Văn phòng Sở quyết toán kinh phí.",
+        "2. Văn phòng Sở",
+        "Chuẩn bị hội trường.",
+        *END]))  # fmt: skip
+    assert [(t.stt, t.lead_raw) for t in tasks] == [
+        ("1", "Phòng Kế hoạch - Tài chính"), ("1", "Phòng Kế hoạch - Tài chính"), ("2", "Văn phòng Sở")
+    ]  # fmt: skip
+    assert tasks[1].co_raw == "Văn phòng Sở"
+
+
+def test_the_actor_can_close_the_item_after_a_dash() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "II. NỘI DUNG",
+        "1. Báo cáo chuyên đề về dạy học số – Trường THCS Nguyễn Du thực hiện.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Trường THCS Nguyễn Du"]
+
+
+def test_party_numbering_with_a_hyphen_is_an_item() -> None:
+    assert split_marker("3- Giao Văn phòng Huyện ủy tổng hợp") == ("num", "3", "Giao Văn phòng Huyện ủy tổng hợp")
+    assert split_marker("05-TB/BCĐ của Ban Chỉ đạo")[0] == "none"  # a document symbol, not an item
+
+
+def test_labelled_fields_without_a_dash_give_lead_co_and_deadline() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "II. NỘI DUNG",
+        "- Tổ chức tập huấn cho cán bộ pháp chế.",
+        "Đơn vị chủ trì thực hiện: Sở Tư pháp.",
+        "Đơn vị phối hợp thực hiện: Sở Nội vụ.",
+        "Thời gian thực hiện: Quý III/2026.",
+        *END]))  # fmt: skip
+    [task] = tasks
+    assert (task.lead_raw, task.co_raw, task.deadline_raw) == ("Sở Tư pháp", "Sở Nội vụ", "Quý III/2026")
+
+
+def test_a_report_proposes_but_its_own_listed_tasks_count() -> None:
+    report = docx(["SỞ NỘI VỤ", "Số: 8/BC-SNV", "BÁO CÁO", "I. KẾT QUẢ",
+        "Sở Nội vụ đã chủ động phối hợp kiểm tra 12 đơn vị.",
+        "II. ĐỀ XUẤT",
+        "Giao Sở Tài chính bố trí kinh phí trước ngày 30/6/2026.",
+        "III. NHIỆM VỤ THÁNG TỚI",
+        "Trong tháng 7/2026, Sở Nội vụ tập trung thực hiện một số nhiệm vụ sau:",
+        "1. Hoàn thiện đề án vị trí việc làm.",
+        *END])  # fmt: skip
+    tasks = extract_prose_tasks(report, doc_type="BÁO CÁO")
+    assert [(t.lead_raw, t.deadline_raw) for t in tasks] == [("Sở Nội vụ", "Trong tháng 7/2026")]
+
+
+def test_an_upward_letter_assigns_nothing() -> None:
+    letter = docx([*HEADER, "Kính gửi: Bộ Tài chính", "Đề nghị Bộ Tài chính xem xét bổ sung kinh phí.", *END])
+    assert extract_prose_tasks(letter, doc_type="CÔNG VĂN", upward=True) == []
+    assert len(extract_prose_tasks(letter, doc_type="CÔNG VĂN")) == 1
+
+
+def test_a_heading_month_is_the_deadline_of_the_items_below_it() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "I. VIỆC CẦN LÀM TRONG THÁNG 8/2026",
+        "1. Sở Y tế",
+        "a) Rà soát danh mục thuốc.",
+        "b) Kiểm tra các nhà thuốc, báo cáo trước ngày 15/8/2026.",
+        *END]))  # fmt: skip
+    assert [t.deadline_raw for t in tasks] == ["TRONG THÁNG 8/2026", "trước ngày 15/8/2026"]
+
+
+def test_a_list_names_its_actor_once_and_the_bullets_after_it_inherit_it() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "IV. TỔ CHỨC THỰC HIỆN",
+        "- Trường THPT Lê Lợi xây dựng chương trình buổi sinh hoạt.",
+        "- Chuẩn bị phòng họp trực tuyến.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Trường THPT Lê Lợi", "Trường THPT Lê Lợi"]
+
+
+def test_ocr_garbled_letter_markers_take_their_letter_from_the_sequence() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "II. NỘI DUNG", "3. Tăng cường tuyên truyền",
+        "a) Công an tỉnh", "- Tổ chức tuyên truyền tại trường học.",
+        "Œ) Sở Y tế", "- Cấp phát tài liệu.",
+        *END]))  # fmt: skip
+    assert [(t.section, t.lead_raw) for t in tasks] == [("II.3", "Công an tỉnh"), ("II.3", "Sở Y tế")]
+    assert split_marker("Œ) Sở Y tế")[0] == "letter"
+
+
+def test_a_narrated_sentence_and_an_allocation_are_not_tasks() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Quyết định như sau:",
+        "1. Bộ Y tế xuất cấp hóa chất cho các tỉnh, cụ thể:",
+        "- Tỉnh Hà Giang: 10.000 viên;",
+        "- Tỉnh Lai Châu: 5.000 viên.",
+        "2. UBND các tỉnh tổ chức tiếp nhận, phân phối kịp thời.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Bộ Y tế", "UBND các tỉnh"]
