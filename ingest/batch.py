@@ -133,7 +133,12 @@ def _jobs(
             emit(IngestResult(shown, doc_id, "skipped", reason=f"same bytes as {first_seen[doc_id]}"))
             continue
         first_seen[doc_id] = shown
-        if not force and registry.has_document(doc_id):
+        try:
+            registered = not force and registry.has_document(doc_id)
+        except RegistryError as e:  # the registry is unreachable: reported, and the batch goes on
+            emit(IngestResult(shown, doc_id, "failed", reason=str(e)))
+            continue
+        if registered:
             emit(IngestResult(shown, doc_id, "skipped", reason="already registered (same bytes)"))
             continue
         yield ParseJob(key=(path, doc_id), data=data, file_name=display_name(path.name))
@@ -145,7 +150,7 @@ def save_parsed(
     """Write one parse outcome to the registry (one transaction) and say what happened to the file.
 
     A parse error is recorded in the registry's ``failures`` table; a registry refusal (disk full, lost
-    connection) is reported without touching the registry again. A document another writer registered in
+    connection, a server down) is reported as this file's failure, never raised. A document another writer registered in
     the meantime is reported as skipped, not as a failure.
     """
     shown = display_path(path)
@@ -153,12 +158,13 @@ def save_parsed(
         with contextlib.suppress(RegistryError):  # a registry that refuses writes is already the reason
             registry.record_failure(shown, str(outcome), sha256=doc_id)
         return IngestResult(shown, doc_id, "failed", reason=str(outcome))
-    existed = force and registry.has_document(doc_id)
     try:
+        existed = force and registry.has_document(doc_id)
         registry.save_document(with_path(outcome.document, path), outcome.tasks, replace=force)
     except RegistryError as e:
-        if not force and registry.has_document(doc_id):
-            return IngestResult(shown, doc_id, "skipped", reason="registered meanwhile by another writer")
+        with contextlib.suppress(RegistryError):  # still unreachable: the first reason is the one to give
+            if not force and registry.has_document(doc_id):
+                return IngestResult(shown, doc_id, "skipped", reason="registered meanwhile by another writer")
         return IngestResult(shown, doc_id, "failed", reason=str(e))
     return IngestResult(
         shown,

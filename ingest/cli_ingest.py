@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -28,8 +27,7 @@ from rich.text import Text
 from ingest.batch import BatchSummary, collect_files, ingest_parallel
 from ingest.executors import ExecutorKind, make_executor, ocr_page_progress  # noqa: F401 - re-exported
 from ingest.pipeline import IngestResult
-from models.document import Document
-from models.errors import BadArgsError, ExitCode, RegistryError
+from models.errors import BadArgsError, ExitCode
 from models.registry import Registry
 from models.settings import IngestSettings
 
@@ -67,25 +65,6 @@ def summary_line(summary: BatchSummary) -> str:
         f" {c['failed']} failed; {c['tasks']} tasks, {c['pages']} pages in {rate['seconds']:.1f} s"
         f" ({rate['pages_per_s']:.1f} pages/s, {rate['workers']} worker(s), {rate['executor']})"
     )
-
-
-class _RefusalNotingRegistry(Registry):
-    """The registry, remembering the writes it refused (disk full, read-only, lost connection).
-
-    A batch goes on past a refused write and lists the file as failed; the exit code must then say that the
-    registry is at fault (4), not the files (5).
-    """
-
-    def __init__(self, target: str) -> None:
-        super().__init__(target)
-        self.refusals: set[str] = set()
-
-    def save_document(self, document: Document, doc_tasks: Any, *, replace: bool = False) -> None:
-        try:
-            super().save_document(document, doc_tasks, replace=replace)
-        except RegistryError as e:
-            self.refusals.add(str(e))
-            raise
 
 
 class _PageBar:
@@ -159,7 +138,7 @@ def run_ingest(
     one_at_a_time = workers == 0 and executor == "local"
     # the OCR page line of the one file being parsed (in the worker process, which sends each page)
     page_progress = (pages_bar.start, pages_bar.advance) if show_bar and one_at_a_time else None
-    with _RefusalNotingRegistry(db) as reg, bar:
+    with Registry(db) as reg, bar:
         task_id = bar.add_task("ingest", total=len(files), pages=0)
         pages = 0
 
@@ -177,7 +156,9 @@ def run_ingest(
             summary = ingest_parallel(files, reg, pool, force=force, on_result=show)
         finally:
             pool.close()
-        refused = [r for r in summary.failed if r.reason in reg.refusals]
+        # the registry's failures (disk full, read-only, a server down) make the exit code 4, not 5
+        refusals = set(reg.errors)
+        refused = [r for r in summary.failed if r.reason in refusals]
     if not quiet:
         console.print(summary_line(summary), highlight=False, soft_wrap=True)
         for r in summary.failed:

@@ -20,6 +20,7 @@ network share, where inotify sees nothing, ``poll=True`` relies on the rescans a
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -36,7 +37,7 @@ from ingest.batch import save_parsed
 from ingest.executors import ParseExecutor, ParseJob, make_executor
 from ingest.pipeline import ParsedDocument, sha256_hex
 from ingest.safe_names import display_name, display_path, move_no_clobber, write_new_text
-from models.errors import BadArgsError, ExitCode, TheodoiError
+from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
 from models.registry import Registry
 from models.settings import IngestSettings
 
@@ -282,7 +283,12 @@ class Inbox:
         if doc_id in batch_ids:
             return None  # same bytes as a file in this round: filed as a duplicate in the next one
         batch_ids.add(doc_id)
-        if self.registry.has_document(doc_id):
+        try:
+            registered = self.registry.has_document(doc_id)
+        except RegistryError as e:  # unreachable (a server restarting): the file waits for a retry
+            results.append(self._defer(path, doc_id, f"{name}: {e}", registry_refused=True))
+            return None
+        if registered:
             results.append(self._file_duplicate(path, doc_id))
             return None
         return ParseJob(key=(path, doc_id), data=data, file_name=name)
@@ -307,7 +313,10 @@ class Inbox:
     def _file_duplicate(self, path: str, doc_id: str) -> WatchResult:
         """Bytes already registered: this very file after an interrupted run, or a copy under a new name."""
         name = display_name(os.path.basename(path))
-        first = self.registry.document(doc_id)
+        try:
+            first = self.registry.document(doc_id)
+        except RegistryError as e:
+            return self._defer(path, doc_id, f"{name}: {e}", registry_refused=True)
         same_file = first is not None and first.file == name
         folder = self._processed_dir()
         note = (
@@ -332,20 +341,27 @@ class Inbox:
     def _file_failure(self, path: str, doc_id: str | None, reason: str) -> WatchResult:
         name = display_name(os.path.basename(path))
         folder = self.root / FAILED
+        first_line = reason.splitlines()[0]
         try:
             target = self._move(path, folder)
-            write_new_text(folder, target.name + ".error.txt", reason + "\n", root=self.root)
         except (OSError, ValueError) as e:
-            return self._defer(
-                path, doc_id, f"{name}: failed ({reason.splitlines()[0]}) and cannot be moved ({e})"
-            )
+            return self._defer(path, doc_id, f"{name}: failed ({first_line}) and cannot be moved ({e})")
+        unwritten = ""
+        note = folder / (target.name + ".error.txt")
         try:
-            self.registry.record_failure(self._rel(target), reason.splitlines()[0], sha256=doc_id)
+            write_new_text(folder, note.name, reason + "\n", root=self.root)
+        except (OSError, ValueError) as e:  # the inbox's disk is full: the file is in failed/ all the same
+            unwritten = f" (its reason could not be written beside it: {e}; it is in this log and the registry)"
+            with contextlib.suppress(OSError):
+                if note.stat().st_size == 0:  # an empty note would say nothing; never leave one
+                    note.unlink()
+        try:
+            self.registry.record_failure(self._rel(target), first_line, sha256=doc_id)
         except TheodoiError as e:
             log.warning("could not record the failure of %s in the registry: %s", name, e)
         self._seen.pop(path, None)
         self.deferred.discard(path)
-        log.error("failed    %s: %s -> %s", name, reason.splitlines()[0], self._rel(target))
+        log.error("failed    %s: %s -> %s%s", name, first_line, self._rel(target), unwritten)
         return WatchResult(name, "failed", doc_id, moved_to=self._rel(target), reason=reason)
 
     def _defer(
@@ -513,7 +529,7 @@ def run_watch(
         with Registry(db) as reg:
             box = Inbox(inbox, reg, executor, settle_s=settle_s, retry_s=retry_s, settle_timeout_s=settle_timeout_s)
             log.info("watching %s (%s), registry %s; settle %.1f s, settle timeout %.0f s", inbox,
-                     "polling" if poll else "inotify", reg.url, settle_s, settle_timeout_s)  # fmt: skip
+                     "polling" if poll else "inotify", reg.shown_url, settle_s, settle_timeout_s)  # fmt: skip
             summary = watch(box, once=once, poll=poll, interval_s=interval_s, stop=stop)
     finally:
         executor.close()

@@ -9,19 +9,25 @@ half-registered. Documents are keyed by the sha256 of their bytes; tasks keep th
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from models.document import Document
 from models.errors import RegistryError
 from models.export import document_record
 from models.task import Task
+
+log = logging.getLogger("theodoi.registry")
+T = TypeVar("T")
 
 metadata = sa.MetaData()
 
@@ -148,21 +154,67 @@ class TaskFilter:
     overdue_as_of: date | None = None
 
 
-class Registry:
-    """Documents and their tasks. Open with a path or URL; use as a context manager to dispose."""
+def _reason(error: BaseException) -> str:
+    """The database's own words (the DBAPI error), on one line, without SQLAlchemy's boilerplate."""
+    orig = getattr(error, "orig", None) or error
+    return " ".join(str(orig).split()) or error.__class__.__name__
 
-    def __init__(self, target: str | Path, *, echo: bool = False) -> None:
+
+class Registry:
+    """Documents and their tasks. Open with a path or URL; use as a context manager to dispose.
+
+    Every database error comes out as a ``RegistryError`` (exit code 4) that names the registry and
+    what was being done, never as a raw SQLAlchemy error. Pooled connections are tested before use
+    (``pool_pre_ping``: a PostgreSQL restart leaves them stale), and an operation that loses its
+    connection is tried once more on a new one after ``reconnect_delay_s``; a write is one transaction,
+    so a retried write is never written twice (a document the first try did commit is then "already
+    registered").
+    """
+
+    def __init__(self, target: str | Path, *, echo: bool = False, reconnect_delay_s: float = 1.0) -> None:
         url = database_url(target)
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
+        self.reconnect_delay_s = reconnect_delay_s
+        self.errors: list[str] = []  # every database failure reported, in order (the CLI's exit code 4)
         try:
-            self.engine: Engine = sa.create_engine(url, echo=echo, future=True)
+            self.engine: Engine = sa.create_engine(url, echo=echo, future=True, pool_pre_ping=True)
+            self.shown_url = self.engine.url.render_as_string(hide_password=True)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.migrate()
-        except SQLAlchemyError as e:
-            raise RegistryError(f"cannot open the registry at {target}: {e.__class__.__name__}: {e}") from e
+            self._db(f"cannot open the registry at {_hide_password(target)}", self.migrate)
+        except SQLAlchemyError as e:  # a malformed URL, an unknown driver
+            raise RegistryError(
+                f"cannot open the registry at {_hide_password(target)}: {e.__class__.__name__}: {_reason(e)}"
+            ) from e
+
+    def _lost_connection(self, error: SQLAlchemyError) -> bool:
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        # PostgreSQL: a server restarting, shut down or unreachable (SQLite's are locks and disk errors)
+        return self.engine.dialect.name != "sqlite" and isinstance(error, OperationalError)
+
+    def _db(self, failed: str, operation: Callable[[], T], *, then: str = "") -> T:
+        """Run ``operation`` (one connection or transaction); a database error becomes the
+        ``RegistryError`` "{failed} (the database's reason){then}". A lost connection is retried once on
+        a fresh one."""
+        for attempt in (1, 2):
+            try:
+                return operation()
+            except RegistryError:
+                raise
+            except SQLAlchemyError as e:
+                if attempt == 1 and self._lost_connection(e):
+                    log.warning("registry %s: connection lost (%s); reconnecting once", self.shown_url,
+                                _reason(e))  # fmt: skip
+                    self.engine.dispose()
+                    time.sleep(self.reconnect_delay_s)
+                    continue
+                message = f"{failed} ({_reason(e)}){then}"
+                self.errors.append(message)
+                raise RegistryError(message) from e
+        raise AssertionError("unreachable")
 
     def __enter__(self) -> Registry:
         return self
@@ -206,13 +258,23 @@ class Registry:
         return applied
 
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.scalar(sa.select(sa.func.max(schema_migrations.c.version))) or 0
+        def read() -> int:
+            with self.engine.connect() as conn:
+                return conn.scalar(sa.select(sa.func.max(schema_migrations.c.version))) or 0
+
+        return self._db(self._cannot_read("its schema version"), read)
+
+    def _cannot_read(self, what: str) -> str:
+        return f"cannot read {what} from the registry at {self.shown_url}"
 
     # -- writes --------------------------------------------------------------------------------------
     def has_document(self, doc_id: str) -> bool:
-        with self.engine.connect() as conn:
-            return conn.scalar(sa.select(documents.c.doc_id).where(documents.c.doc_id == doc_id)) is not None
+        def read() -> bool:
+            with self.engine.connect() as conn:
+                query = sa.select(documents.c.doc_id).where(documents.c.doc_id == doc_id)
+                return conn.scalar(query) is not None
+
+        return self._db(self._cannot_read(f"whether {doc_id[:12]} is registered"), read)
 
     def save_document(self, document: Document, doc_tasks: Iterable[Task], *, replace: bool = False) -> None:
         """Write a document and all its tasks atomically; ``replace`` swaps an earlier parse's tasks.
@@ -223,7 +285,8 @@ class Registry:
         """
         task_list = list(doc_tasks)
         document = document.model_copy(update={"task_count": len(task_list), "ingested_at": _now()})
-        try:
+
+        def write() -> None:
             with self.engine.begin() as conn:
                 exists = conn.scalar(sa.select(documents.c.doc_id).where(documents.c.doc_id == document.doc_id))
                 if exists and not replace:
@@ -248,15 +311,15 @@ class Registry:
                 ]
                 if ref_rows:
                     conn.execute(doc_refs.insert(), ref_rows)
-        except SQLAlchemyError as e:
-            reason = getattr(e, "orig", None) or e
-            raise RegistryError(
-                f"{document.file}: the registry refused the write ({reason}); nothing was written for it"
-            ) from e
+
+        self._db(f"{document.file}: the registry refused the write", write, then="; nothing was written for it")
 
     def delete_document(self, doc_id: str) -> None:
-        with self.engine.begin() as conn:
-            self._delete_document(conn, doc_id)
+        def write() -> None:
+            with self.engine.begin() as conn:
+                self._delete_document(conn, doc_id)
+
+        self._db(f"{doc_id[:12]}: the registry at {self.shown_url} refused the deletion", write)
 
     @staticmethod
     def _delete_document(conn: Connection, doc_id: str) -> None:
@@ -267,32 +330,43 @@ class Registry:
         conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
 
     def record_failure(self, file: str, reason: str, sha256: str | None = None) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(failures.insert().values(sha256=sha256, file=file, reason=reason, at=_now()))
+        def write() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(failures.insert().values(sha256=sha256, file=file, reason=reason, at=_now()))
+
+        self._db(f"{file}: the registry at {self.shown_url} refused to record the failure", write)
 
     # -- reads ---------------------------------------------------------------------------------------
+    def _records(self, query: sa.Select[tuple[str]], what: str) -> list[str]:
+        def read() -> list[str]:
+            with self.engine.connect() as conn:
+                return list(conn.scalars(query))
+
+        return self._db(self._cannot_read(what), read)
+
     def documents(self) -> list[Document]:
-        with self.engine.connect() as conn:
-            rows = conn.scalars(sa.select(documents.c.record).order_by(documents.c.ingested_at, documents.c.file))
-            return [Document.model_validate_json(r) for r in rows]
+        query = sa.select(documents.c.record).order_by(documents.c.ingested_at, documents.c.file)
+        return [Document.model_validate_json(r) for r in self._records(query, "the documents")]
 
     def document(self, doc_id: str) -> Document | None:
-        with self.engine.connect() as conn:
-            rec = conn.scalar(sa.select(documents.c.record).where(documents.c.doc_id == doc_id))
-        return Document.model_validate_json(rec) if rec else None
+        query = sa.select(documents.c.record).where(documents.c.doc_id == doc_id)
+        found = self._records(query, f"document {doc_id[:12]}")
+        return Document.model_validate_json(found[0]) if found else None
 
     def find_documents(self, ref: str) -> list[Document]:
-        """Documents whose number, doc-id prefix or file name matches ``ref`` (exact, then prefix)."""
+        """Documents whose number, doc-id prefix or file name matches ``ref`` (exact, then prefix).
+
+        The prefix is matched with LIKE, its ``%`` and ``_`` escaped: they are characters, not wildcards.
+        """
         ref = ref.strip()
-        with self.engine.connect() as conn:
-            query = sa.select(documents.c.record).where(
-                sa.or_(
-                    documents.c.number == ref,
-                    documents.c.file == ref,
-                    documents.c.doc_id.startswith(ref.lower()) if len(ref) >= 6 else sa.false(),
-                )
+        query = sa.select(documents.c.record).where(
+            sa.or_(
+                documents.c.number == ref,
+                documents.c.file == ref,
+                documents.c.doc_id.startswith(ref.lower(), autoescape=True) if len(ref) >= 6 else sa.false(),
             )
-            return [Document.model_validate_json(r) for r in conn.scalars(query)]
+        )
+        return [Document.model_validate_json(r) for r in self._records(query, f"documents matching {ref!r}")]
 
     def tasks(self, where: TaskFilter | None = None) -> list[Task]:
         where = where or TaskFilter()
@@ -309,8 +383,7 @@ class Registry:
         if where.overdue_as_of is not None:
             query = query.where(tasks.c.deadline_due < where.overdue_as_of.isoformat())
         query = query.order_by(documents.c.ingested_at, tasks.c.doc_id, tasks.c.ord)
-        with self.engine.connect() as conn:
-            return [Task.model_validate_json(r) for r in conn.scalars(query)]
+        return [Task.model_validate_json(r) for r in self._records(query, "the tasks")]
 
     def agency_counts(self, kind: str | None = None) -> list[tuple[str, str, int]]:
         """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps."""
@@ -319,14 +392,28 @@ class Registry:
         )
         if kind:
             query = query.where(task_agencies.c.kind == kind)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(sa.func.count().desc(), task_agencies.c.name)).all()
-        return [(r[0], r[1], r[2]) for r in rows]
+
+        def read() -> list[tuple[str, str, int]]:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query.order_by(sa.func.count().desc(), task_agencies.c.name)).all()
+            return [(r[0], r[1], r[2]) for r in rows]
+
+        return self._db(self._cannot_read("the agencies"), read)
 
     def citing_documents(self, number: str) -> list[str]:
         """doc_ids of documents that cite the document with this number."""
-        with self.engine.connect() as conn:
-            return list(conn.scalars(sa.select(doc_refs.c.doc_id).where(doc_refs.c.number == number).distinct()))
+        query = sa.select(doc_refs.c.doc_id).where(doc_refs.c.number == number).distinct()
+        return self._records(query, f"the documents citing {number}")
+
+
+def _hide_password(target: str | Path) -> str:
+    text = str(target)
+    if "://" not in text:
+        return text
+    try:
+        return sa.engine.make_url(text).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return text.split("://", 1)[0] + "://…"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

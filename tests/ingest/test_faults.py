@@ -225,3 +225,39 @@ def test_a_move_cut_between_link_and_unlink_is_finished_at_start(tmp_path: Path,
         assert ledger(inbox, db) == {
             "in_inbox": 0, "processed": 2, "distinct_files": 2, "copies": 0, "registered": 2, "registered_twice": 0
         }  # fmt: skip
+
+
+@pytest.mark.issue(14)
+def test_a_full_inbox_disk_still_files_the_failure_and_says_where(
+    tmp_path: Path, tiny_bytes: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 14: a full inbox disk left a 0-byte .error.txt in failed/, no failure row, and a log line
+    saying the file stayed in the inbox. Now: the file is in failed/, no empty note, the reason is in the
+    registry and in the log, which says where the file is."""
+    if os.geteuid() != 0:
+        pytest.fail("the disk-full test mounts a tmpfs and needs root (CI runs as root); run it as root")
+    db = tmp_path / "r.sqlite"
+    with tmpfs(tmp_path / "inbox", "1m") as inbox:
+        (inbox / "hỏng.pdf").write_bytes(corrupt_pdf(tiny_bytes))
+        (inbox / "failed").mkdir()
+        with open(inbox / ".filler", "wb", buffering=0) as f:  # a hidden name: the watcher ignores it
+            try:
+                while True:
+                    f.write(b"\0" * 4096)
+                    f.flush()
+            except OSError:
+                pass
+        executor = InlineExecutor(IngestSettings())
+        try:
+            with Registry(db) as reg, caplog.at_level("INFO", logger="theodoi.watch"):
+                [result] = watch(Inbox(inbox, reg, executor, settle_s=0), once=True).results
+                with reg.engine.connect() as conn:
+                    rows = conn.exec_driver_sql("SELECT file, reason FROM failures").all()
+        finally:
+            executor.close()
+        assert (result.status, result.moved_to) == ("failed", "failed/hỏng.pdf")
+        assert sorted(p.name for p in (inbox / "failed").iterdir()) == ["hỏng.pdf"]
+        assert [(f, "corrupt PDF" in r) for f, r in rows] == [("failed/hỏng.pdf", True)]
+        [line] = [r.getMessage() for r in caplog.records if "hỏng.pdf" in r.getMessage()]
+        assert "-> failed/hỏng.pdf" in line and "could not be written" in line and "No space left" in line
+        assert "stays in the inbox" not in caplog.text

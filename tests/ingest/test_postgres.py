@@ -6,7 +6,15 @@ the end-to-end tests send the rendered samples through ``theodoi ingest --db pos
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
 import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +23,7 @@ import sqlalchemy as sa
 
 from models.document import Document, DocumentMeta
 from models.errors import RegistryError
-from models.registry import SCHEMA_VERSION, Registry, TaskFilter
+from models.registry import SCHEMA_VERSION, Registry, TaskFilter, database_url
 from models.task import AgencyRef, Deadline, RawTask, Task
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -143,3 +151,198 @@ def test_two_processes_opening_a_fresh_database_at_once_both_get_the_schema(pg_d
     assert errors == [], f"opening a fresh registry twice at once failed: {errors[0]!r}"
     with Registry(pg_db) as reg:
         assert reg.schema_version() == SCHEMA_VERSION
+
+
+# -- a server of our own, stopped and restarted under a running registry (issue 14) ------------------------
+class Server:
+    """A throwaway PostgreSQL cluster these tests may stop and restart without disturbing the others."""
+
+    def __init__(self, base: Path) -> None:
+        from tests.ingest.conftest import _as_server_user, free_port, pg_bin
+
+        self.bindir, self.as_user = pg_bin(), _as_server_user
+        self.data, sock = base / "data", base / "sock"
+        sock.mkdir(parents=True)
+        if os.geteuid() == 0:
+            shutil.chown(base, "postgres")
+            shutil.chown(sock, "postgres")
+        self.port = free_port()
+        self.opts = f"-p {self.port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.log = base / "server.log"
+        self._run("initdb", "-D", str(self.data), "-U", "theodoi", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        self.start()
+        self.url = f"postgresql://theodoi@127.0.0.1:{self.port}/postgres?connect_timeout=3"
+
+    def _run(self, tool: str, *args: str) -> None:
+        done = subprocess.run(self.as_user([str(self.bindir / tool), *args]), capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert done.returncode == 0, f"{tool} failed: {done.stderr}"
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", self.opts, "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def restart(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "-t", "60", "-o",
+                  self.opts, "restart")  # fmt: skip
+
+    def database(self, name: str) -> str:
+        admin = sa.create_engine(database_url(self.url), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return self.url.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    base = Path(tempfile.mkdtemp(prefix="theodoi-pg-own-"))
+    srv = Server(base)
+    try:
+        yield srv
+    finally:
+        with contextlib.suppress(AssertionError, subprocess.SubprocessError):
+            srv._run("pg_ctl", "-D", str(srv.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def stopped(server: Server) -> Iterator[None]:
+    server.stop()
+    try:
+        yield
+    finally:
+        server.start()
+
+
+@pytest.mark.issue(14)
+def test_pooled_connections_survive_a_server_restart(server: Server) -> None:
+    """A routine restart leaves the pool's connections stale; they are tested before use and replaced."""
+    with Registry(server.database("restart")) as reg:
+        reg.save_document(_doc("a" * 64), [_task("a" * 64, 1)])
+        assert reg.has_document("a" * 64)
+        server.restart()
+        assert reg.has_document("a" * 64)
+        assert [d.doc_id for d in reg.documents()] == ["a" * 64]
+        reg.save_document(_doc("b" * 64, "16/KH-BCĐ"), [_task("b" * 64, 1)])
+        reg.record_failure("hỏng.pdf", "corrupt PDF")
+        assert reg.errors == []
+
+
+@pytest.mark.issue(14)
+def test_a_stopped_server_is_a_registry_error_for_every_operation(server: Server) -> None:
+    with Registry(server.database("stopped"), reconnect_delay_s=0.1) as reg:
+        reg.save_document(_doc("c" * 64), [_task("c" * 64, 1)])
+        with stopped(server):
+            calls = {
+                "has_document": lambda: reg.has_document("c" * 64),
+                "document": lambda: reg.document("c" * 64),
+                "documents": reg.documents,
+                "find_documents": lambda: reg.find_documents("15/KH-BCĐ"),
+                "tasks": reg.tasks,
+                "agency_counts": reg.agency_counts,
+                "citing_documents": lambda: reg.citing_documents("15/KH-BCĐ"),
+                "schema_version": reg.schema_version,
+                "record_failure": lambda: reg.record_failure("x.pdf", "corrupt"),
+                "save_document": lambda: reg.save_document(_doc("d" * 64), [_task("d" * 64, 1)]),
+                "delete_document": lambda: reg.delete_document("c" * 64),
+            }
+            for name, call in calls.items():
+                with pytest.raises(RegistryError) as caught:
+                    call()
+                assert "registry" in str(caught.value) and "Connection refused" in str(caught.value), name
+            assert len(reg.errors) == len(calls)
+        assert [d.doc_id for d in reg.documents()] == ["c" * 64]  # back, and nothing half-written
+
+
+@pytest.mark.issue(14)
+def test_the_watcher_survives_a_server_restart(server: Server, tmp_path: Path, tiny_bytes: bytes) -> None:
+    """Files dropped while PostgreSQL is down wait in the inbox and are registered once it is back."""
+    from ingest.executors import InlineExecutor
+    from ingest.watch import Inbox, watch
+    from models.settings import IngestSettings
+    from tests.ingest.conftest import files_under, write_variants
+
+    inbox = tmp_path / "inbox"
+    write_variants(inbox, tiny_bytes, 2)
+    stop = threading.Event()
+    executor = InlineExecutor(IngestSettings())
+    summary: list[object] = []
+    with Registry(server.database("watcher"), reconnect_delay_s=0.1) as reg:
+        box = Inbox(inbox, reg, executor, settle_s=0.2, retry_s=0.5, max_retry_s=1)
+        thread = threading.Thread(
+            target=lambda: summary.append(watch(box, poll=True, interval_s=0.1, stop=stop)), daemon=True
+        )
+        thread.start()
+        try:
+            _wait_for(lambda: len(files_under(inbox / "processed")) == 2, "the first two files filed")
+            with stopped(server):
+                write_variants(inbox, tiny_bytes, 2, start=2)
+                _wait_for(lambda: len(box.deferred) == 2, "the files dropped meanwhile deferred")
+                assert thread.is_alive()
+            _wait_for(lambda: len(files_under(inbox / "processed")) == 4, "all four files filed")
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+            executor.close()
+        assert not thread.is_alive()
+        docs = [d.file for d in reg.documents()]
+    assert sorted(docs) == [f"cv_{i:04d}.pdf" for i in range(4)]
+    assert [p for p in inbox.iterdir() if p.is_file()] == []
+    refused = [r for r in summary[0].results if r.status == "retry"]  # type: ignore[attr-defined]
+    assert refused and all(r.registry_refused for r in refused)
+
+
+@pytest.mark.issue(14)
+def test_a_server_stopped_mid_batch_gives_exit_4_and_a_report(
+    server: Server, tmp_path: Path, tiny_bytes: bytes
+) -> None:
+    from ingest.cli import main
+    from models.errors import ExitCode
+    from tests.ingest.conftest import write_variants
+
+    write_variants(tmp_path / "in", tiny_bytes, 12)
+    url = server.database("midbatch")
+    Registry(url).close()
+    report = tmp_path / "report.json"
+    seen = sa.create_engine(database_url(url))
+    stopper_done = threading.Event()
+
+    def stopper() -> None:
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with seen.connect() as conn:
+                    if conn.scalar(sa.text("SELECT count(*) FROM documents")) >= 3:
+                        break
+                time.sleep(0.05)
+            seen.dispose()
+            server.stop()
+        finally:
+            stopper_done.set()
+
+    thread = threading.Thread(target=stopper, daemon=True)
+    thread.start()
+    try:
+        code = main(["ingest", str(tmp_path / "in"), "--db", url, "--report", str(report)])
+    finally:
+        stopper_done.wait(timeout=130)
+        server.start()
+    assert code == ExitCode.registry_error
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    counts = summary["summary"]
+    assert counts["files"] == 12 and counts["ingested"] >= 3 and counts["failed"] >= 1
+    assert counts["ingested"] + counts["failed"] == 12
+    assert all("registry" in f["reason"] for f in summary["failures"])
+    with Registry(url) as reg:
+        assert len(reg.documents()) == counts["ingested"]
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
