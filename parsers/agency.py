@@ -451,7 +451,7 @@ class _Vocabulary:
 
 
 class Gazetteer:
-    """Known bodies and groups with their matchers; build once, then share (it is never mutated).
+    """Known bodies and groups with their matchers; build once, then share (only its issuer cache grows).
 
     Example:
         >>> gz = Gazetteer.from_yaml_texts([central_yaml, vietnam_yaml, daklak_yaml])
@@ -537,6 +537,7 @@ class Gazetteer:
                 self._words.add(f"P{index}", [self._nlp.make_doc(self._token_key(form))])
         self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
         self._contractions = {self._token_key(k): v for k, v in data.contractions.items()}
+        self._issuers: dict[str, AgencyRef | None] = {}  # issuer as printed -> its body (a cache)
         self._break_pairs = {
             tuple(words) for w in data.breaks if len(words := self._token_key(w).split()) == 2
         }
@@ -649,6 +650,7 @@ class Gazetteer:
         found = self._drop_channels(doc, found)
         found = self._leftovers(doc, key, st, found)
         own = self._own_units(issuer)
+        central = self._central(issuer)
         if own:
             found += self._titled_own_units(doc, key, st, found, own)
         found.sort(key=lambda f: f.start)
@@ -662,6 +664,8 @@ class Gazetteer:
             )
             if ref.kind == "unknown" and mine:
                 ref = self._own_ref(mine, ref.raw)
+            elif central and ref.kind == "agency":
+                ref = self._every_province(ref)
             if ref.name not in seen:
                 seen.add(ref.name)
                 refs.append(ref)
@@ -673,13 +677,11 @@ class Gazetteer:
         """The issuer's own units a bare head names, by the issuer's level: in a ministry's document "Văn
         phòng" is the Văn phòng Bộ and "Thanh tra" the Thanh tra Bộ; in a department's, Văn phòng Sở and
         Thanh tra Sở. Empty when the issuer is unknown or neither ("Văn phòng" of a UBND is no unit of it)."""
-        if not issuer:
+        ref = self._issuer_ref(issuer)
+        if ref is None:
             return {}
-        refs = [r for r in self._cell_refs(issuer) if r.kind == "agency"]
-        if not refs:
-            return {}
-        entry = self.entry(refs[0].name)
-        head = fold(refs[0].name).split()[0]
+        entry = self.entry(ref.name)
+        head = fold(ref.name).split()[0]
         if head == "bộ" and entry is not None and entry.level == "central":
             unit = "Bộ"
         elif head == "sở":
@@ -687,6 +689,29 @@ class Gazetteer:
         else:
             return {}
         return {fold(h): f"{h} {unit}" for h in OWN_UNIT_HEADS}
+
+    def _central(self, issuer: str | None) -> bool:
+        """Whether the issuer is a central body (a ministry, the Government, the Prime Minister)."""
+        ref = self._issuer_ref(issuer)
+        entry = self.entry(ref.name) if ref is not None else None
+        return entry is not None and entry.level == "central"
+
+    def _issuer_ref(self, issuer: str | None) -> AgencyRef | None:
+        """The first known body the issuer names (read once per issuer: a document's cells share it)."""
+        if not issuer:
+            return None
+        if issuer not in self._issuers:
+            refs = [r for r in self._cell_refs(issuer) if r.kind == "agency"]
+            self._issuers[issuer] = refs[0] if refs else None
+        return self._issuers[issuer]
+
+    def _every_province(self, ref: AgencyRef) -> AgencyRef:
+        """A department named without its province in a central body's document is every province's:
+        "Sở GDĐT tổng hợp …" from Bộ GDĐT is "Các Sở Giáo dục và Đào tạo" (as "các Sở GDĐT" is)."""
+        entry = self.entry(ref.name)
+        if entry is None or entry.level != "province" or entry.head != "sở" or entry.name != ref.name:
+            return ref
+        return ref.model_copy(update={"name": "Các " + entry.name, "kind": "group"})
 
     def _own_ref(self, name: str, raw: str) -> AgencyRef:
         index = self._by_name.get(fold(name))
@@ -1579,7 +1604,9 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = 
 
     ``issuer`` (the document's issuer as printed, optional) names the issuer's own units: in a ministry's
     document a bare "Văn phòng" is "Văn phòng Bộ" and "Phó Chánh Văn phòng Nguyễn Đình Mạnh" names it too;
-    in a department's, "Văn phòng Sở". Without it they stay "Văn phòng" (unknown) and nothing.
+    in a department's, "Văn phòng Sở". Without it they stay "Văn phòng" (unknown) and nothing. In a
+    central body's document a department without its province is every province's: "Sở GDĐT" is "Các Sở
+    Giáo dục và Đào tạo".
     """
     if cell is None:
         return []

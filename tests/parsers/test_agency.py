@@ -1144,6 +1144,11 @@ def test_list_items_end_at_the_sentence(gz_all: Gazetteer, cell: str, expected: 
         ("Văn phòng", "UBND tỉnh Lâm Đồng", ["?Văn phòng"]),
         ("Văn phòng", None, ["?Văn phòng"]),
         ("Phó Chánh Văn phòng Nguyễn Đình Mạnh", None, []),
+        # a central body's department without a province is every province's
+        ("Sở GDĐT", "Bộ Giáo dục và Đào tạo", ["Các Sở Giáo dục và Đào tạo"]),
+        ("Sở GDĐT", "UBND tỉnh Đồng Tháp", [GDDT]),
+        ("Sở GDĐT Ninh Thuận", "Bộ Giáo dục và Đào tạo", ["Sở Giáo dục và Đào tạo Ninh Thuận"]),
+        ("Sở GDĐT", None, [GDDT]),
     ],
 )
 def test_the_issuers_own_units(gz_all: Gazetteer, cell: str, issuer: str | None, expected: list[str]) -> None:
