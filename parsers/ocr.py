@@ -35,7 +35,7 @@ from parsers import image_prep, image_tables
 from parsers.image_tables import Word
 from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
-VERSION = "ocr.v5"
+VERSION = "ocr.v6"
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
 _TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 # what a number cell holds when read right: "12", "II.", "a)", "1.2", or a header word ("STT", "TT")
@@ -423,8 +423,10 @@ def _rescue_cells(
 
 
 # What tesseract makes of a bold Roman numeral alone in a cell: "II" (for III), "VII" (for VIII), "\\41i"
-# (for VII), "IH", "1V": only these characters, at least one of them a letter or a stroke.
-_NUMERAL_LIKE = re.compile(r"^(?=.*[IVXHlLiTı|\\/!])[IVXHlLiTı1|\\/!4]{1,6}(?P<tail>[.)]?)$")
+# (for VII), "IH", "1V", "VỊ" (for VI): only these characters, at least one of them a letter or a stroke.
+_NUMERAL_LIKE = re.compile(
+    r"^(?=.*[IVXHlLiTı|\\/!ỊÍÌỈĨịíìỉĩ])[IVXHlLiTı1|\\/!4ỊÍÌỈĨịíìỉĩ]{1,6}(?P<tail>[.)]?)$"
+)  # "VỊ": tesseract gives the I a mark
 _ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 
 

@@ -162,12 +162,12 @@ _RUN_GAP = re.compile(r"^[ ,\n]+$")  # what may separate two words of one headin
 
 
 def _fits(read: str, word: str) -> bool:
-    """Could ``word`` (lower case) have been read as ``read`` (lower case)? The same letters, breves and
-    horns; tones and circumflexes may differ (the circumflex merges with a tone above it: "THỂ" read as
-    "THẺ"); any marks at all when none was read."""
+    """Could ``word`` (lower case) have been read as ``read`` (lower case)? The same letters and vowel
+    hats with any tones, or any marks at all when none was read. A hat read differently is left as read:
+    "THẺ CHẾ" is kept, as a source may print it so."""
     if read == _bare(read):
         return _bare(word) == read
-    return _without_tones(word).replace("\u0302", "") == _without_tones(read).replace("\u0302", "")
+    return _without_tones(word) == _without_tones(read)
 
 
 def _collapse_doubled(word: str) -> str:
