@@ -8,6 +8,7 @@ while the verbs that end the span are lower case, so the verb list is matched ca
 """
 
 import re
+import unicodedata
 
 # Lower-case verbs/links that end an agency span. Longer alternatives first.
 _VERBS = (
@@ -136,10 +137,27 @@ def ask_lead(text: str) -> str | None:
     return _tidy(m.group("agency")) if m else None
 
 
+def _bare(text: str) -> str:
+    """The text without its tone and vowel marks, case and length kept ("trực tiêp" -> "truc tiep"), so
+    that a pattern matched on it gives offsets into the text as printed."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        base = {"đ": "d", "Đ": "D"}.get(base, base)
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+# OCR slips a mark as often as not ("thành phô trực tiêp chỉ đạo"): the subject pattern is also tried on
+# the bare text, where a misread mark cannot hide the verb.
+_SUBJECT_BARE = re.compile(_bare(_SUBJECT.pattern))
+
+
 def subject_lead(text: str) -> str | None:
     """The agency a directive starts with: "Sở Nội vụ chủ trì, phối hợp …" -> "Sở Nội vụ"."""
-    m = _SUBJECT.match(text)
-    return _tidy(m.group("agency")) if m else None
+    bare = _SUBJECT_BARE.match(_bare(text)) if _AGENCY_START_RE.match(text) else None  # "bảo" is no "báo"
+    ends = [m.end("agency") for m in (_SUBJECT.match(text), bare) if m]
+    return _tidy(text[: min(ends)]) if ends else None  # the earlier verb ends the subject
 
 
 def co_agencies(text: str) -> str | None:

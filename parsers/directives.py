@@ -211,7 +211,10 @@ def _declared_actor(p: Paragraph) -> tuple[str, str | None] | None:
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 # a leading adverbial of time or purpose closed by a comma ("Trong tháng 11-2017, ", "Để …, ")
-_ADVERBIAL = re.compile(r"^(?:Trong|Từ|Đến|Để|Nhằm|Sau khi|Trước)\b[^,]{0,120},\s*")
+_ADVERBIAL = re.compile(
+    r"^(?:(?:Trong|Từ|Đến|Để|Nhằm|Sau khi|Trước|Trên cơ sở|Căn cứ|Theo đó|Đồng thời|Ngoài ra|Bên cạnh đó)"
+    r"\b[^,]{0,120},\s*|Riêng\s+)"
+)
 
 
 def body_range(paras: list[Paragraph]) -> tuple[int, int]:
