@@ -538,6 +538,7 @@ class Gazetteer:
         self._by_name = {fold(e.name): i for i, e in enumerate(self.entries)}
         self._contractions = {self._token_key(k): v for k, v in data.contractions.items()}
         self._issuers: dict[str, AgencyRef | None] = {}  # issuer as printed -> its body (a cache)
+        self._title_keys = {fold(t) for t in data.titles}
         self._break_pairs = {
             tuple(words) for w in data.breaks if len(words := self._token_key(w).split()) == 2
         }
@@ -702,7 +703,10 @@ class Gazetteer:
             return None
         if issuer not in self._issuers:
             refs = [r for r in self._cell_refs(issuer) if r.kind == "agency"]
-            self._issuers[issuer] = refs[0] if refs else None
+            # an issuer is a body: a person's title before it ("Bộ trưởng Bộ Nội vụ và xét Báo cáo …")
+            # is a sentence the metadata took for the issuer, not an issuer to read units by
+            titled = bool(refs) and any(fold(refs[0].raw).startswith(t + " ") for t in self._title_keys)
+            self._issuers[issuer] = refs[0] if refs and not titled else None
         return self._issuers[issuer]
 
     def _every_province(self, ref: AgencyRef) -> AgencyRef:

@@ -1149,6 +1149,8 @@ def test_list_items_end_at_the_sentence(gz_all: Gazetteer, cell: str, expected: 
         ("Sở GDĐT", "UBND tỉnh Đồng Tháp", [GDDT]),
         ("Sở GDĐT Ninh Thuận", "Bộ Giáo dục và Đào tạo", ["Sở Giáo dục và Đào tạo Ninh Thuận"]),
         ("Sở GDĐT", None, [GDDT]),
+        # an "issuer" that is a person's title in a sentence gives no context
+        ("Sở GDĐT", "Bộ trưởng Bộ Nội vụ và xét Báo cáo số 228 của Sở Nội vụ", [GDDT]),
     ],
 )
 def test_the_issuers_own_units(gz_all: Gazetteer, cell: str, issuer: str | None, expected: list[str]) -> None:
