@@ -27,6 +27,7 @@ import logging
 import math
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 import time
@@ -73,6 +74,10 @@ class ParseTimeout(InputFileError):
     """The parse of one file took longer than ``IngestSettings.file_timeout_s``; its process was killed."""
 
 
+class OutOfMemory(InputFileError):
+    """The parse of one file needed more than ``IngestSettings.worker_memory_mb``."""
+
+
 Outcome = ParsedDocument | TheodoiError
 
 
@@ -101,10 +106,26 @@ def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     )
 
 
-def _crash(file_name: str) -> WorkerCrash:
+def _crash(file_name: str, exitcode: int | None = None, memory_mb: int = 0) -> WorkerCrash:
+    how = f" (killed by signal {-exitcode})" if exitcode is not None and exitcode < 0 else ""
+    limit = f", over the {memory_mb} MB a parse may use" if memory_mb else ""
     return WorkerCrash(
-        f"{file_name}: the worker process parsing it died twice (out of memory or a crash in a C"
-        " library); try the file alone with --workers 0 -v to see the error"
+        f"{file_name}: the worker process parsing it died twice{how} (out of memory{limit}, or a crash in"
+        " a C library); try the file alone with --workers 0 -v to see the error"
+    )
+
+
+def _out_of_memory(file_name: str, error: BaseException, settings: IngestSettings) -> OutOfMemory | None:
+    """A parse that ran out of the worker's memory (a decompression bomb inside a PDF stream), said so,
+    whatever wrapped the ``MemoryError`` ("corrupt PDF (MemoryError …)")."""
+    seen: BaseException | None = error
+    while seen is not None and not isinstance(seen, MemoryError):
+        seen = seen.__cause__ or seen.__context__
+    if seen is None:
+        return None
+    return OutOfMemory(
+        f"{file_name}: needs more than the {settings.worker_memory_mb} MB of memory a parse may use"
+        f" (IngestSettings.worker_memory_mb): a decompression bomb, or a document too big to read ({error})"
     )
 
 
@@ -221,6 +242,10 @@ def _worker_main(conn: Connection, settings: IngestSettings, main_pid: int, prog
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
+    if settings.worker_memory_mb:
+        with contextlib.suppress(OSError, ValueError):  # a hard limit lower than ours stays
+            cap = settings.worker_memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     lock = threading.Lock()
 
     def send(message: tuple[Any, ...]) -> None:
@@ -245,12 +270,14 @@ def _worker_main(conn: Connection, settings: IngestSettings, main_pid: int, prog
             with watching:
                 outcome = parse_job(data, file_name, settings)
         except Exception as e:  # quarantined per file, see _as_outcome
-            outcome = _as_outcome(file_name, e)
+            outcome = _out_of_memory(file_name, e, settings) or _as_outcome(file_name, e)
         del data, job
         try:
             send(("done", outcome))
         except Exception as e:  # an outcome that does not pickle is a bug, reported for that file
             send(("done", _as_outcome(file_name, e)))
+        if isinstance(outcome, OutOfMemory):
+            return  # its heap is fragmented and maybe half-freed: the next file gets a fresh worker
 
 
 @dataclass
@@ -400,10 +427,11 @@ class ProcessExecutor:
                         raise value  # tesseract missing fails every file: stop and say what to install
                     yield job, value
                 elif kind == "dead":
+                    slot.proc.join(timeout=5)
                     code = slot.proc.exitcode
                     self._kill(slot)
                     if slot.attempt >= 2:
-                        yield job, _crash(job.file_name)
+                        yield job, _crash(job.file_name, code, self.settings.worker_memory_mb)
                     else:
                         log.warning("a worker process died (exit %s) parsing %s; retrying it once in a new"
                                     " one", code, job.file_name)  # fmt: skip

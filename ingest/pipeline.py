@@ -23,7 +23,19 @@ from models.page import ParsedFile
 from models.registry import Registry
 from models.settings import IngestSettings
 from models.task import RawTask, Task
-from parsers import agency, directives, docx_text, legacy, metadata, normalise, ocr, pdf_text, quality, tables
+from parsers import (
+    agency,
+    directives,
+    docx_text,
+    legacy,
+    limits,
+    metadata,
+    normalise,
+    ocr,
+    pdf_text,
+    quality,
+    tables,
+)
 from parsers.agency import Gazetteer
 from parsers.text import fold
 
@@ -61,14 +73,18 @@ def read_document(data: bytes, file_name: str, kind: FileKind, settings: IngestS
 
         data, kind = convert.doc_to_docx_bytes(data, file_name), "docx"
     if kind == "docx":
-        return docx_text.read_docx(data, file_name)
+        return docx_text.read_docx(data, file_name, settings.docx)
     if kind == "image":
+        limits.check_image(data, file_name, settings.ocr)  # frame count and pixels, before decoding
         return ocr.read_image(data, file_name, settings.ocr)
     parsed = pdf_text.read_pdf(data, file_name, settings.pdf, settings.tables)
     pages = [legacy.fix_legacy_page(p) for p in parsed.pages]
     if settings.ocr_mode == "never":
         return parsed.model_copy(update={"pages": pages})
     todo = [p.page for p in pages if settings.ocr_mode == "force" or quality.page_needs_ocr(p, settings.pdf)]
+    if todo:  # a 200-inch page is refused; blank pages are not worth an OCR pass
+        limits.check_ocr_pages(pages, todo, file_name, settings.ocr)
+        todo = sorted(set(todo) - limits.blank_pages(data, todo))
     if todo:
         redone = {p.page: p for p in ocr.ocr_pdf_pages(data, todo, settings.ocr)}
         pages = [redone.get(p.page, p) for p in pages]

@@ -7,7 +7,6 @@ from pydantic import Field
 
 from models.base import Frozen
 
-
 DEFAULT_FILE_TIMEOUT_S = 600.0  # ten minutes: about 200 scanned pages on a small machine
 
 
@@ -34,7 +33,21 @@ class OcrSettings(_Resolvable):
     dpi: int = Field(300, ge=72, le=600)
     page_timeout_s: float = Field(120, gt=0)
     workers: int = Field(0, ge=0)  # 0: one per core
-    max_image_pixels: int = Field(120_000_000, gt=0)  # decompression-bomb guard
+    max_image_pixels: int = Field(120_000_000, gt=0)  # decompression-bomb guard, per page
+    # a multi-page image (TIFF) is refused above this many pages, or above this many pixels in all
+    # (every frame is decoded before OCR: 1,000 megapixels is about 1 GB), from its headers
+    max_image_pages: int = Field(500, gt=0)
+    max_total_pixels: int = Field(1_000_000_000, gt=0)
+
+
+class DocxSettings(_Resolvable):
+    """Caps on a .docx package, checked from its zip directory and raw XML before python-docx parses it."""
+
+    max_part_mb: float = Field(64, gt=0)  # one XML part (document.xml) unpacked
+    max_total_mb: float = Field(512, gt=0)  # every part unpacked (python-docx holds them all, media too)
+    max_parts: int = Field(5000, gt=0)
+    max_paragraphs: int = Field(100_000, gt=0)  # about 2,000 pages of text
+    max_elements: int = Field(2_000_000, gt=0)  # XML elements of one part (each is an lxml node)
 
 
 class TableSettings(_Resolvable):
@@ -51,9 +64,13 @@ class IngestSettings(_Resolvable):
     pdf: PdfSettings = PdfSettings()
     ocr: OcrSettings = OcrSettings()
     tables: TableSettings = TableSettings()
+    docx: DocxSettings = DocxSettings()
     directives: DirectiveSettings = DirectiveSettings()
     gazetteer_paths: list[Path] = []  # extra gazetteer files (another province) on top of the default
     ocr_mode: Literal["auto", "never", "force"] = "auto"
     # a parse that takes longer is killed and its file reported "took longer than N s" (--file-timeout);
     # 0: no limit (and --workers 0 parses in the main process itself)
     file_timeout_s: float = Field(DEFAULT_FILE_TIMEOUT_S, ge=0)
+    # the memory one parse worker may allocate (RLIMIT_DATA, inherited by tesseract and LibreOffice):
+    # past it the parse fails with "needs more than N MB" instead of the machine swapping; 0: no limit
+    worker_memory_mb: int = Field(2048, ge=0)

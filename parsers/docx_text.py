@@ -11,6 +11,7 @@ are also emitted as Blocks (left cell, then right cell) so that metadata and pro
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from lxml import etree
 
 from models.errors import InputFileError
 from models.page import BBox, Block, PageText, ParsedFile, TableGrid
+from models.settings import DocxSettings
 from parsers.text import clean_cell, fold
 
 VERSION = "docx.v1"
@@ -34,18 +36,21 @@ _EMU_PER_POINT = 12700
 _TASK_HEADER_WORDS = ("stt", "tt", "nội dung", "nhiệm vụ", "chủ trì", "thời gian", "trách nhiệm")
 
 
-def read_docx(data: bytes, file_name: str) -> ParsedFile:
+def read_docx(data: bytes, file_name: str, settings: DocxSettings | None = None) -> ParsedFile:
     """Read a .docx file's body into one ``ParsedFile`` (kind="docx", method="docx").
 
     Args:
         data: the file's bytes.
         file_name: the name as received, kept for provenance.
+        settings: size caps on the package (``check_package``), checked before python-docx reads it.
 
     Raises:
-        InputFileError: empty input, not a zip, or a zip without a Word document part.
+        InputFileError: empty input, not a zip, a zip without a Word document part, or a package over
+            a cap (a zip bomb, millions of paragraphs, a DTD with entities).
     """
     if not data:
         raise InputFileError(f"{file_name}: empty file; re-export the Word document and ingest it again")
+    check_package(data, file_name, settings or DocxSettings())
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError) as e:
@@ -77,6 +82,86 @@ def read_docx(data: bytes, file_name: str) -> ParsedFile:
     return ParsedFile(
         source_sha256=hashlib.sha256(data).hexdigest(), file_name=file_name, pages=pages, kind="docx"
     )
+
+
+# a paragraph, whatever prefix the file gives the WordprocessingML namespace ("w:" in Word's own files)
+_PARAGRAPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+
+
+def check_package(data: bytes, file_name: str, settings: DocxSettings) -> None:
+    """Refuse a .docx whose parts would fill the memory, from the zip directory and the raw XML.
+
+    Checked before python-docx (which unpacks every part and parses each XML part into an lxml tree):
+    the number of parts, each part's and all parts' *declared* unpacked size (zipfile stops a part at its
+    declared size and fails its CRC, so a lying header gains nothing), then, for each XML part, a DTD
+    (Word never writes one; an entity is how billion-laughs and external-entity files attack), its count
+    of elements and of paragraphs, counted in the raw bytes before any tree is built.
+
+    Raises:
+        InputFileError: which limit, the file's figure, and the setting that holds the limit.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: python-docx says so below, in its words
+    mb = 1024 * 1024
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > settings.max_parts:
+            raise InputFileError(
+                f"{file_name}: a .docx of {len(parts):,} parts, over the {settings.max_parts:,} a Word file"
+                " may have (DocxSettings.max_parts); re-save it from Word/LibreOffice"
+            )
+        total = sum(p.file_size for p in parts)
+        if total > settings.max_total_mb * mb:
+            raise InputFileError(
+                f"{file_name}: its parts unpack to {total / mb:,.0f} MB, over the {settings.max_total_mb:,.0f}"
+                " MB limit (DocxSettings.max_total_mb): a zip bomb, or a file full of pictures; re-save it"
+                " without them"
+            )
+        for part in parts:
+            if not part.filename.lower().endswith((".xml", ".rels")):
+                continue
+            if part.file_size > settings.max_part_mb * mb:
+                raise InputFileError(
+                    f"{file_name}: its part {part.filename} unpacks to {part.file_size / mb:,.0f} MB, over the"
+                    f" {settings.max_part_mb:,.0f} MB limit for one part (DocxSettings.max_part_mb): a zip"
+                    " bomb or a damaged file; re-save it from Word/LibreOffice"
+                )
+            try:
+                xml = archive.read(part)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
+                raise InputFileError(
+                    f"{file_name}: not a Word document or a damaged .docx package ({part.filename}: {e});"
+                    " re-save it from Word/LibreOffice"
+                ) from e
+            if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Word writes UTF-8): count in UTF-8
+                xml = xml.decode("utf-16", errors="replace").encode()
+            _check_xml(xml, part.filename, file_name, settings)
+
+
+def _check_xml(xml: bytes, part: str, file_name: str, settings: DocxSettings) -> None:
+    if _DTD.search(xml, 0, 64 * 1024):
+        raise InputFileError(
+            f"{file_name}: its part {part} declares a DTD with entities, which Word never writes (the way"
+            " billion-laughs and external-entity attacks are built); refused"
+        )
+    if part == "word/document.xml":
+        for paragraphs, _ in enumerate(_PARAGRAPH.finditer(xml), 1):
+            if paragraphs > settings.max_paragraphs:
+                raise InputFileError(
+                    f"{file_name}: more than {settings.max_paragraphs:,} paragraphs"
+                    " (DocxSettings.max_paragraphs, about 2,000 pages of text); split the document"
+                )
+    # every "<" that does not open an end tag, a comment, a DTD or a processing instruction opens an
+    # element: an upper bound on the lxml nodes, counted in C over the raw bytes
+    elements = xml.count(b"<") - xml.count(b"</") - xml.count(b"<!") - xml.count(b"<?")
+    if elements > settings.max_elements:
+        raise InputFileError(
+            f"{file_name}: its part {part} holds {elements:,} XML elements, over the {settings.max_elements:,}"
+            " limit (DocxSettings.max_elements); re-save it from Word/LibreOffice"
+        )
 
 
 def _page_size(document: DocxDocument) -> tuple[float, float]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +98,33 @@ def encrypted_pdf(good: bytes) -> bytes:
         return dst.read_bytes()
 
 
+def deflate_bomb(mb: int) -> bytes:
+    """A zlib stream that inflates to ``mb`` MB of spaces, built in a second: after a full flush no
+    deflate block refers back, so every further megabyte compresses to the same bytes."""
+    chunk = b" " * (1024 * 1024)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    again = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    tail = comp.flush()
+    adler = 1
+    for _ in range(mb):
+        adler = zlib.adler32(chunk, adler)
+    return b"\x78\xda" + first + again * (mb - 1) + tail + struct.pack(">I", adler)
+
+
+def flate_bomb_pdf(mb: int = 3000) -> bytes:
+    """A one-page PDF of about ``mb`` / 1000 MB whose content stream inflates to ``mb`` MB."""
+    stream = deflate_bomb(mb)
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
+
+
 def random_bytes(n: int = 64 * 1024, seed: int = 14) -> bytes:
     return random.Random(seed).randbytes(n)
 
@@ -177,8 +206,6 @@ def external_entity_docx(secret_path: str = "/etc/passwd") -> bytes:
 # -- images -------------------------------------------------------------------------------------------
 def png_bomb(side: int = 50_000) -> bytes:
     """A PNG of ``side`` × ``side`` white pixels (2.5 G pixels for 50,000): a few MB, gigabytes decoded."""
-    import struct
-    import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
