@@ -178,8 +178,11 @@ def ocr_page_progress(on_total: Callable[[int], None], on_page: Callable[[], Non
 class ParseExecutor(Protocol):
     workers: int
 
-    def parse_many(self, jobs: Iterable[ParseJob]) -> Iterator[tuple[ParseJob, Outcome]]:
-        """Yield each job with its ParsedDocument or the error it raised, in completion order."""
+    def parse_many(
+        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
+    ) -> Iterator[tuple[ParseJob, Outcome]]:
+        """Yield each job with its ParsedDocument or the error it raised, in completion order; once
+        ``stop`` is set, return without waiting for the files in flight (they get no outcome)."""
         ...
 
     def close(self) -> None: ...
@@ -374,14 +377,16 @@ class ProcessExecutor:
         return "busy", None
 
     # -- the batch -----------------------------------------------------------------------------------
-    def parse_many(self, jobs: Iterable[ParseJob]) -> Iterator[tuple[ParseJob, Outcome]]:
+    def parse_many(
+        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
+    ) -> Iterator[tuple[ParseJob, Outcome]]:
         try:
-            yield from self._parse_many(jobs)
+            yield from self._parse_many(jobs, stop)
         finally:  # an abandoned batch (an error in the caller, Ctrl-C): its parses are of no use now
             for slot in [s for s in self._slots if s.job is not None]:
                 self._kill(slot)
 
-    def _parse_many(self, jobs: Iterable[ParseJob]) -> Iterator[tuple[ParseJob, Outcome]]:
+    def _parse_many(self, jobs: Iterable[ParseJob], stop: threading.Event | None) -> Iterator[tuple[ParseJob, Outcome]]:
         queue: deque[tuple[ParseJob, int]] = deque()
         todo = iter(jobs)
         exhausted = False
@@ -408,10 +413,15 @@ class ProcessExecutor:
                 return
             now = time.monotonic()
             wait_s = max(0.0, min(s.deadline for s in busy) - now)
+            if stop is not None:
+                wait_s = min(wait_s, 0.5)  # a stop request (SIGTERM to the watcher) is seen within 0.5 s
             ready = wait_ready(
                 [s.conn for s in busy] + [s.proc.sentinel for s in busy],
                 timeout=None if math.isinf(wait_s) else wait_s,
             )
+            if stop is not None and stop.is_set():
+                log.info("stopping: %d parse(s) in flight abandoned", len(busy))
+                return  # parse_many's finally kills their workers; their files are left where they are
             for slot in busy:
                 if slot.conn not in ready and slot.proc.sentinel not in ready:
                     continue
@@ -502,9 +512,11 @@ class InlineExecutor(ProcessExecutor):
             return
         super().__init__(settings, 1, progress=progress)
 
-    def parse_many(self, jobs: Iterable[ParseJob]) -> Iterator[tuple[ParseJob, Outcome]]:
+    def parse_many(
+        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
+    ) -> Iterator[tuple[ParseJob, Outcome]]:
         if not self.in_process:
-            yield from super().parse_many(jobs)
+            yield from super().parse_many(jobs, stop)
             return
         for job in jobs:
             watching = ocr_page_progress(*self.progress) if self.progress else contextlib.nullcontext()
@@ -536,7 +548,9 @@ class _FutureExecutor:
     def _restart(self) -> None:
         raise NotImplementedError
 
-    def parse_many(self, jobs: Iterable[ParseJob]) -> Iterator[tuple[ParseJob, Outcome]]:
+    def parse_many(
+        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
+    ) -> Iterator[tuple[ParseJob, Outcome]]:
         queue: deque[tuple[ParseJob, int]] = deque()
         todo = iter(jobs)
         running: dict[Future[ParsedDocument], tuple[ParseJob, int]] = {}

@@ -259,7 +259,7 @@ class Inbox:
                 if job is not None:
                     yield job
 
-        for job, outcome in self.executor.parse_many(jobs()):
+        for job, outcome in self.executor.parse_many(jobs(), stop):
             path, doc_id = job.key
             results.append(self._finish(path, doc_id, outcome))
         return results
