@@ -42,7 +42,8 @@ _TERMINAL = re.compile(r"[.;:!?…)\]”\"]$")
 _HEADER_LINE = re.compile(r"^(?:Số\s*:|Kính gửi\s*:|.{0,40},\s*ngày\b.*\btháng\b.*\bnăm\s+\d{4}$)")
 
 
-def _is_header_line(text: str) -> bool:
+def is_header_line(text: str) -> bool:
+    """An upper-case letterhead or title line, "Số: …", "Kính gửi: …" or a place-and-date line."""
     letters = [c for c in text if c.isalpha()]
     return (len(letters) >= 4 and all(c.isupper() for c in letters)) or bool(_HEADER_LINE.match(text))
 
@@ -100,7 +101,7 @@ def _continues(
         return False
     if kind == "none" and heading and not _starts_lower(line):
         return False
-    closed = bool(_TERMINAL.search(previous)) or _is_header_line(previous)
+    closed = bool(_TERMINAL.search(previous)) or is_header_line(previous)
     if kind != "none":
         return kind == "dash" and not closed and _starts_lower(body)
     return not (closed and not _starts_lower(line))

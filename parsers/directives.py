@@ -28,7 +28,7 @@ from models.settings import DirectiveSettings
 from models.task import RawTask
 from parsers import directive_agency as ag
 from parsers.directive_deadline import find_deadline_raw
-from parsers.directive_outline import Paragraph, paragraphs
+from parsers.directive_outline import Paragraph, is_header_line, paragraphs
 from parsers.text import clean_cell, fold, strip_diacritics
 
 VERSION = "directives.v1"
@@ -296,6 +296,14 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
     section = root  # current roman section (or root)
     stack: list[_Node] = []
     for p in paras:
+        if _is_noise(p):
+            continue
+        if p.kind == "none" and is_header_line(p.text):
+            # a letterhead, a title, "Số: …", "Kính gửi: …": another document or block starts; no item
+            # above runs on into it
+            stack = []
+            section.extras.append(p)
+            continue
         top = stack[-1] if stack else section
         found = _field(p)
         if found is not None:
@@ -334,7 +342,7 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             # "1. Phòng Giáo dục Phổ thông" / "Chủ trì, phối hợp …" / "Báo cáo …": under an agency heading
             # each paragraph is one task of that agency; a line that goes on in lower case continues the
             # paragraph before it (OCR and PDF lines the layout could not join).
-            if top.children and _starts_lower_text(p.body):
+            if top.children and (_starts_lower_text(p.body) or len(p.body.split()) < 4):
                 top.children[-1].extras.append(p)
                 continue
             node = _Node(para=p, kind="under_heading", parent=top)
@@ -393,6 +401,20 @@ def _sibling_subject(node: _Node) -> str | None:
 def _starts_lower_text(text: str) -> bool:
     first = text[:1]
     return first.isalpha() and first.islower()
+
+
+# "Các Bộ:", "các Sở, ngành:" before a list of names: the head is factored out of the names that follow
+_FACTORED_HEAD = re.compile(r"^(?i:các)\s+\S+(?:,\s*\S+)?$")
+
+
+def _is_noise(p: Paragraph) -> bool:
+    """An OCR smear read as a line ("_mexe..mras. TxTmTm.w.=.=."): few letters, no run of real words."""
+    chars = [c for c in p.body if not c.isspace()]
+    word_chars = sum(c.isalnum() for c in chars)
+    return len(chars) >= 6 and word_chars / len(chars) < 0.75 and not _DATE_ONLY.search(p.body)
+
+
+_DATE_ONLY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}")
 
 
 def _own_lead(body: str) -> str | None:
@@ -556,15 +578,19 @@ def _task(
     else:
         lead = ag.giao_lead(body) or ag.ask_lead(body)
         by_verb = lead is not None
+        subject = ag.subject_lead(body) or ag.subject_lead(_ADVERBIAL.sub("", body))
         if lead is None and node.kind != "dash":
             m = _AGENCY_COLON.match(body)
-            if m and ag.heading_lead(m.group("agency") + ":"):
+            # "Sở KH&ĐT, Sở Tài chính: Trên cơ sở …" names the actor before the colon; "Các Bộ: Công
+            # Thương, Tài chính nghiên cứu …" factors the head over a list that runs past the colon.
+            factored = bool(_FACTORED_HEAD.match(m.group("agency"))) if m else False
+            if m and ag.heading_lead(m.group("agency") + ":") and not (factored and subject):
                 lead, text = (
                     ag.heading_lead(m.group("agency") + ":"),
                     clean_cell(f"{m.group('rest')} {extras}"),
                 )
         if lead is None:
-            lead = ag.subject_lead(body)
+            lead = subject
         if lead is None and extras:
             heading = ag.heading_lead(body)
             if heading:
