@@ -584,7 +584,10 @@ def _task(
             # "Sở KH&ĐT, Sở Tài chính: Trên cơ sở …" names the actor before the colon; "Các Bộ: Công
             # Thương, Tài chính nghiên cứu …" factors the head over a list that runs past the colon.
             factored = bool(_FACTORED_HEAD.match(m.group("agency"))) if m else False
-            if m and ag.heading_lead(m.group("agency") + ":") and not (factored and subject):
+            after = ag.subject_lead(m.group("rest")) if m else None
+            if after:  # "Thanh tra khoa học và công nghệ: UBND các huyện … làm đầu mối": a topic, then the actor
+                lead = after
+            elif m and ag.heading_lead(m.group("agency") + ":") and not (factored and subject):
                 lead, text = (
                     ag.heading_lead(m.group("agency") + ":"),
                     clean_cell(f"{m.group('rest')} {extras}"),
