@@ -36,6 +36,12 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# The whole fault suite (issue 14): hostile files, bombs, killed processes, a failing registry. `make test`
+# runs its fast part; this adds the heavy part (THEODOI_FAULTS=full) and prints the README's figures.
+.PHONY: test-faults
+test-faults: install
+	THEODOI_FAULTS=full $(PY) -m pytest -q -s -rs tests/faults tests/ingest/test_faults.py
+
 install: $(STAMPS)/apt $(STAMPS)/venv
 
 apt: $(STAMPS)/apt

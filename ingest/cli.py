@@ -276,6 +276,16 @@ FileTimeoutOption = Annotated[
     ),
 ]
 
+WorkerMemoryOption = Annotated[
+    int,
+    typer.Option(
+        "--worker-memory",
+        min=0,
+        help="Megabytes of memory one parse may use (default 2048); a file that needs more is reported"
+        " failed ('needs more than N MB'). 0: no limit.",
+    ),
+]
+
 
 @app.command()
 def ingest(
@@ -290,6 +300,7 @@ def ingest(
     executor: Annotated[Executor, typer.Option(help="local (processes) or dask.")] = Executor.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT (default: local).")] = None,
     file_timeout: FileTimeoutOption = 600.0,
+    worker_memory: WorkerMemoryOption = 2048,
 ) -> None:
     """Ingest PDF, Word and image files into the registry (created if it does not exist)."""
     if executor is Executor.local and (file_timeout or workers):
@@ -298,7 +309,7 @@ def ingest(
 
     raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err,
                                 workers=workers, executor=executor.value, scheduler=scheduler,
-                                quiet=OPTS.quiet, file_timeout_s=file_timeout))  # type: ignore[arg-type]  # fmt: skip
+                                quiet=OPTS.quiet, file_timeout_s=file_timeout, worker_memory_mb=worker_memory))  # type: ignore[arg-type]  # fmt: skip
 
 
 @app.command()
@@ -319,6 +330,7 @@ def watch(
     interval: Annotated[float, typer.Option(min=0.05, help="Seconds between scans.")] = 1.0,
     workers: Annotated[int, typer.Option(min=0, help="Parser processes (0: one file at a time, in one).")] = 0,
     file_timeout: FileTimeoutOption = 600.0,
+    worker_memory: WorkerMemoryOption = 2048,
 ) -> None:
     """Watch an inbox: ingest each dropped file, then move it to processed/YYYY-MM/ or failed/."""
     if file_timeout or workers:
@@ -327,7 +339,8 @@ def watch(
 
     raise typer.Exit(run_watch(inbox, db, poll=poll, once=once, settle_s=settle, interval_s=interval,
                                workers=workers, settle_timeout_s=settle_timeout,
-                               file_timeout_s=file_timeout, log_level=_log_level()))  # fmt: skip
+                               file_timeout_s=file_timeout, worker_memory_mb=worker_memory,
+                               log_level=_log_level()))  # fmt: skip
 
 
 @app.command()

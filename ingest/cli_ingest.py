@@ -91,6 +91,12 @@ class _PageBar:
             self.task = None
 
 
+def worker_settings(file_timeout_s: float | None, worker_memory_mb: int | None) -> IngestSettings:
+    """The settings with the command line's per-file limits (None: the default)."""
+    limits = {"file_timeout_s": file_timeout_s, "worker_memory_mb": worker_memory_mb}
+    return IngestSettings(**{k: v for k, v in limits.items() if v is not None})
+
+
 def run_ingest(
     inputs: list[Path],
     db: str,
@@ -105,14 +111,15 @@ def run_ingest(
     progress: bool | None = None,
     quiet: bool = False,
     file_timeout_s: float | None = None,
+    worker_memory_mb: int | None = None,
 ) -> int:
     """Ingest ``inputs``; exit code ``partial_batch`` (5) when any file failed, ``registry_error`` (4) when
     the registry refused a write.
 
     ``progress=None`` shows the bar only on a terminal, so logs and CI output stay one line per file.
     ``quiet`` prints the failures only (no per-file lines for the others, no summary).
-    ``file_timeout_s`` (default ``IngestSettings.file_timeout_s``): a file whose parse takes longer is
-    stopped and reported failed.
+    ``file_timeout_s``, ``worker_memory_mb`` (defaults: ``IngestSettings``): a file whose parse takes
+    longer, or needs more memory, is stopped and reported failed.
     """
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -120,7 +127,7 @@ def run_ingest(
     if workers < 0:
         raise BadArgsError("--workers must be 0 (in this process) or more")
     files = collect_files(inputs, recursive)
-    settings = IngestSettings() if file_timeout_s is None else IngestSettings(file_timeout_s=file_timeout_s)
+    settings = worker_settings(file_timeout_s, worker_memory_mb)
     show_bar = (console.is_terminal if progress is None else progress) and not quiet
     bar = Progress(
         TextColumn("[bold]{task.description}"),

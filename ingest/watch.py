@@ -167,6 +167,37 @@ class Inbox:
                 finished += 1
         return finished
 
+    def retake_unfinished_failures(self) -> int:
+        """Move back into the inbox every file in failed/ that has no ``NAME.error.txt`` beside it.
+
+        A failed file is moved, then its failure is recorded, then its reason is written beside it; a
+        watcher killed between the move and the note leaves a file in failed/ that says nothing. Taken
+        again, it fails again and gets its note (and a failure row, perhaps a second one: the registry's
+        failures are a log). Nothing is lost: the file is moved, never copied or deleted.
+        """
+        folder = self.root / FAILED
+        try:
+            names = set(os.listdir(os.fsencode(folder)))
+        except FileNotFoundError:
+            return 0
+        retaken = 0
+        for name in sorted(names):
+            if name.endswith((b".error.txt", b".duplicate.txt")) or name + b".error.txt" in names:
+                continue
+            path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+            if not path.is_file() or path.is_symlink():
+                continue
+            try:
+                target = move_no_clobber(path, self.root, os.fsdecode(name), root=self.root)
+            except (OSError, ValueError) as e:
+                log.warning("%s: in %s/ without its reason, and cannot be taken again (%s)", display_name(name),
+                            FAILED, e)  # fmt: skip
+                continue
+            log.info("%s: was being filed in %s/ when the watcher stopped (no reason beside it); taken again"
+                     " as %s", display_name(name), FAILED, self._rel(target))  # fmt: skip
+            retaken += 1
+        return retaken
+
     def pending(self) -> int:
         """Files in the inbox not yet filed (settling, ready or waiting for a retry)."""
         return sum(1 for _ in self.candidates())
@@ -346,6 +377,10 @@ class Inbox:
             target = self._move(path, folder)
         except (OSError, ValueError) as e:
             return self._defer(path, doc_id, f"{name}: failed ({first_line}) and cannot be moved ({e})")
+        try:  # recorded before the note: a failed/ file without its note is taken again at start
+            self.registry.record_failure(self._rel(target), first_line, sha256=doc_id)
+        except TheodoiError as e:
+            log.warning("could not record the failure of %s in the registry: %s", name, e)
         unwritten = ""
         note = folder / (target.name + ".error.txt")
         try:
@@ -355,10 +390,6 @@ class Inbox:
             with contextlib.suppress(OSError):
                 if note.stat().st_size == 0:  # an empty note would say nothing; never leave one
                     note.unlink()
-        try:
-            self.registry.record_failure(self._rel(target), first_line, sha256=doc_id)
-        except TheodoiError as e:
-            log.warning("could not record the failure of %s in the registry: %s", name, e)
         self._seen.pop(path, None)
         self.deferred.discard(path)
         log.error("failed    %s: %s -> %s%s", name, first_line, self._rel(target), unwritten)
@@ -427,6 +458,7 @@ def watch(
     observer = None if (poll or once) else _start_observer(inbox.root, wake)
     summary = WatchSummary()
     inbox.finish_interrupted_moves()
+    inbox.retake_unfinished_failures()
     # --once does not wait long for a copy still in progress (or an empty file): the next run takes it
     give_up = time.monotonic() + max(once_wait_s, 2 * inbox.settle_s + 1)
     try:
@@ -511,6 +543,7 @@ def run_watch(
     workers: int = 0,
     settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
     file_timeout_s: float | None = None,
+    worker_memory_mb: int | None = None,
     log_level: int = logging.INFO,
 ) -> int:
     """The body of ``theodoi watch``. Exit 0; with ``--once``, 4 (registry_error) when the registry refused
@@ -523,7 +556,8 @@ def run_watch(
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    settings = IngestSettings() if file_timeout_s is None else IngestSettings(file_timeout_s=file_timeout_s)
+    limits = {"file_timeout_s": file_timeout_s, "worker_memory_mb": worker_memory_mb}
+    settings = IngestSettings(**{k: v for k, v in limits.items() if v is not None})
     executor = make_executor(settings, workers=workers)
     try:
         with Registry(db) as reg:

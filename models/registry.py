@@ -8,6 +8,7 @@ half-registered. Documents are keyed by the sha256 of their bytes; tasks keep th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -229,32 +230,57 @@ class Registry:
     def migrate(self) -> list[int]:
         """Apply the migrations this database has not seen, each in its own transaction.
 
-        On PostgreSQL a session advisory lock makes two processes opening a fresh database at once
-        (a watcher and a batch) take turns; without it both run CREATE TABLE and one fails.
+        Two processes opening a fresh registry at once (a watcher and a batch) take turns; without that
+        both run CREATE TABLE and one fails. On PostgreSQL a session advisory lock orders them; on SQLite
+        the migrations run in one ``BEGIN IMMEDIATE`` transaction (the other waits for it, busy_timeout),
+        taken only when a migration is due, so a read-only registry still opens.
         """
         with self.engine.connect() as conn:
-            lock = self.engine.dialect.name == "postgresql"
+            dialect = self.engine.dialect.name
+            if dialect == "sqlite":
+                if self._up_to_date(conn):
+                    return []
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    applied = self._apply_migrations(conn, step=contextlib.nullcontext)
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+                return applied
+            lock = dialect == "postgresql"
             if lock:
                 conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
                 conn.commit()
             try:
-                with conn.begin():
-                    schema_migrations.create(conn, checkfirst=True)
-                    done = set(conn.scalars(sa.select(schema_migrations.c.version)))
-                applied = []
-                for version, name, apply in MIGRATIONS:
-                    if version in done:
-                        continue
-                    with conn.begin():
-                        apply(conn)
-                        conn.execute(
-                            schema_migrations.insert().values(version=version, name=name, applied_at=_now())
-                        )
-                    applied.append(version)
+                applied = self._apply_migrations(conn, step=conn.begin)
             finally:
                 if lock:
                     conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
                     conn.commit()
+        return applied
+
+    @staticmethod
+    def _up_to_date(conn: Connection) -> bool:
+        if not sa.inspect(conn).has_table(schema_migrations.name):
+            return False
+        done = set(conn.scalars(sa.select(schema_migrations.c.version)))
+        conn.rollback()
+        return all(version in done for version, _, _ in MIGRATIONS)
+
+    @staticmethod
+    def _apply_migrations(conn: Connection, step: Callable[[], contextlib.AbstractContextManager[object]]) -> list[int]:
+        with step():
+            schema_migrations.create(conn, checkfirst=True)
+            done = set(conn.scalars(sa.select(schema_migrations.c.version)))
+        applied = []
+        for version, name, apply in MIGRATIONS:
+            if version in done:
+                continue
+            with step():
+                apply(conn)
+                conn.execute(schema_migrations.insert().values(version=version, name=name, applied_at=_now()))
+            applied.append(version)
         return applied
 
     def schema_version(self) -> int:

@@ -231,31 +231,44 @@ def many_page_tiff(pages: int = 500, side: int = 1700) -> bytes:
 
 @dataclass(frozen=True)
 class Hostile:
-    name: str  # the file name it is dropped under
+    name: str | bytes  # the file name it is dropped under (bytes: not UTF-8)
     build: Callable[[bytes], bytes]  # from the bytes of a good PDF
-    reason: str  # a word its failure reason contains (lower case)
+    reason: str  # words its failure reason contains (compared in lower case)
 
 
-def hostile_files(fast: bool = True) -> list[Hostile]:
-    """The fast set (each refused in a second or two, or in ``file_timeout`` for the endless one); with
-    ``fast=False`` also the big ones (zip bomb, PNG bomb, 500-page TIFF, 2,000 blank pages)."""
+def hostile_files(full: bool = False) -> list[Hostile]:
+    """The fast set, each refused within a second (the endless one: within ``--file-timeout``); with
+    ``full`` also the big ones (zip bomb, 3 GB PDF stream, PNG bomb, 500-page TIFF, 2,000 blank pages)."""
     out = [
         Hostile("rỗng.pdf", lambda good: b"", "empty"),
-        Hostile("ngẫu nhiên.pdf", lambda good: random_bytes(), "not"),
-        Hostile("cắt cụt.pdf", lambda good: good[: len(good) // 3], "corrupt"),
+        Hostile("ngẫu nhiên.pdf", lambda good: random_bytes(), "not a pdf, word or image"),
+        Hostile("cắt cụt.pdf", lambda good: good[: len(good) // 3], "truncated"),
         Hostile("xref hỏng.pdf", broken_xref_pdf, "corrupt"),
         Hostile("mật khẩu.pdf", encrypted_pdf, "encrypted"),
         Hostile("vòng lặp.pdf", lambda good: recursive_pdf(), "took longer than"),
-        Hostile("tỷ tiếng cười.docx", lambda good: billion_laughs_docx(), "entit"),
-        Hostile("thực thể ngoài.docx", lambda good: external_entity_docx(), "entit"),
-        Hostile("trang 200 inch.pdf", lambda good: huge_page_pdf(), "inch"),
+        Hostile("tỷ tiếng cười.docx", lambda good: billion_laughs_docx(), "dtd with entities"),
+        Hostile("thực thể ngoài.docx", lambda good: external_entity_docx(), "dtd with entities"),
+        Hostile("trang 200 inch.pdf", lambda good: huge_page_pdf(), "200 × 200 inches"),
+        Hostile(b"h\xf4ng\nt\xean.pdf", lambda good: random_bytes(seed=15), "not a pdf, word or image"),
     ]
-    if not fast:
+    if full:
         out += [
-            Hostile("bom zip.docx", lambda good: zip_bomb_docx(), "unpack"),
-            Hostile("đoạn văn.docx", lambda good: many_paragraphs_docx(), "paragraph"),
-            Hostile("bom png.png", lambda good: png_bomb(), "pixel"),
-            Hostile("500 trang.tiff", lambda good: many_page_tiff(), "page"),
-            Hostile("2000 trang trắng.pdf", lambda good: blank_pages_pdf(2000), "no task"),
+            Hostile("bom zip.docx", lambda good: zip_bomb_docx(), "unpack to 1,024 mb"),
+            Hostile("đoạn văn.docx", lambda good: many_paragraphs_docx(), "paragraphs"),
+            Hostile("bom flate.pdf", lambda good: flate_bomb_pdf(), "needs more than"),
+            Hostile("bom png.png", lambda good: png_bomb(), "decompression bomb"),
+            Hostile("500 trang.tiff", lambda good: many_page_tiff(), "megapixels"),
+            Hostile("2000 trang trắng.pdf", lambda good: blank_pages_pdf(2000), "no task table"),
         ]
     return out
+
+
+# names a good document may arrive under: markup, an option, a line break, Latin-1 bytes, 250 bytes
+HOSTILE_NAMES: list[str | bytes] = [
+    "[red]đỏ [link=http:evil.example]bấm [bold.pdf",
+    "-rf --force.pdf",
+    "dòng\nmới\r.pdf",
+    b"C\xf4ng v\xe3n.pdf",
+    "Kế hoạch triển khai nhiệm vụ năm 2026 ".encode() * 5 + b"x.pdf",
+    "%_%.pdf",
+]

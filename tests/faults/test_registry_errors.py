@@ -163,3 +163,27 @@ def test_the_watcher_keeps_files_when_the_registry_cannot_be_read(tmp_path: Path
     assert [(r.status, r.registry_refused) for r in results] == [("retry", True)] * 2
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["cv_0000.pdf", "cv_0001.pdf"]
     assert not os.path.exists(inbox / "failed")
+
+
+def test_writers_opening_a_fresh_sqlite_registry_at_once_all_get_the_schema(tmp_path: Path) -> None:
+    """Two batches (or a batch and a watcher) started together on a new registry file: both ran CREATE
+    TABLE and one failed ('table documents already exists'); now one migrates, the others wait."""
+    db = tmp_path / "mới.sqlite"
+    barrier = threading.Barrier(4, timeout=30)
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            Registry(db).close()
+        except Exception as e:  # collected, shown below
+            errors.append(e)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Registry(db) as reg, reg.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM schema_migrations").scalar() == 1

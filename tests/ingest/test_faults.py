@@ -261,3 +261,29 @@ def test_a_full_inbox_disk_still_files_the_failure_and_says_where(
         [line] = [r.getMessage() for r in caplog.records if "hỏng.pdf" in r.getMessage()]
         assert "-> failed/hỏng.pdf" in line and "could not be written" in line and "No space left" in line
         assert "stays in the inbox" not in caplog.text
+
+
+@pytest.mark.issue(14)
+def test_a_failed_file_left_without_its_reason_is_taken_again_at_start(tmp_path: Path, tiny_bytes: bytes) -> None:
+    """The state a watcher killed between moving a bad file to failed/ and writing its reason leaves:
+    the next start takes the file again, so it ends in failed/ with its reason and a failure row."""
+    inbox, db = tmp_path / "inbox", tmp_path / "r.sqlite"
+    (inbox / "failed").mkdir(parents=True)
+    (inbox / "failed" / "hỏng.pdf").write_bytes(corrupt_pdf(tiny_bytes))
+    (inbox / "failed" / "cũ.pdf").write_bytes(b"")  # filed earlier, with its reason: left alone
+    (inbox / "failed" / "cũ.pdf.error.txt").write_text("cũ.pdf: the file is empty\n", encoding="utf-8")
+    executor = InlineExecutor(IngestSettings())
+    try:
+        with Registry(db) as reg:
+            [result] = watch(Inbox(inbox, reg, executor, settle_s=0), once=True).results
+            with reg.engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT file FROM failures").scalars().all()
+    finally:
+        executor.close()
+    assert (result.file, result.status) == ("hỏng.pdf", "failed")
+    assert sorted(p.name for p in (inbox / "failed").iterdir()) == [
+        "cũ.pdf", "cũ.pdf.error.txt", "hỏng.pdf", "hỏng.pdf.error.txt"
+    ]  # fmt: skip
+    assert "corrupt PDF" in (inbox / "failed" / "hỏng.pdf.error.txt").read_text(encoding="utf-8")
+    assert rows == ["failed/hỏng.pdf"]
+    assert inbox_files(inbox) == []
