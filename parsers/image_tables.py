@@ -164,6 +164,8 @@ def find_tables(ink: np.ndarray, dpi: float) -> tuple[list[TableLayout], np.ndar
         xs = [x0 + p for p in _line_positions(ver[y0:y1, x0:x1], 1, dpi * 0.2, tol)]
         if len(ys) < 2 or len(xs) < 3:
             continue
+        if w >= 0.93 * ink.shape[1] and h >= 0.88 * ink.shape[0] and len(ys) <= 4:
+            continue  # the page's own frame (scanner edge, a border): a table spans rows, not the page
         tables.append(_layout(xs, ys, hor, ver, tol))
     tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
     return tables, lines

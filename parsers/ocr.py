@@ -35,7 +35,7 @@ from parsers import image_prep, image_tables
 from parsers.image_tables import Word
 from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
-VERSION = "ocr.v6"
+VERSION = "ocr.v7"
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
 _TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 # what a number cell holds when read right: "12", "II.", "a)", "1.2", or a header word ("STT", "TT")
