@@ -21,6 +21,8 @@ _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     # "Phần II MỘT SỐ CÔNG TÁC TRỌNG TÂM …" (a report's parts; OCR reads II as "H")
     ("roman", re.compile(r"^Phần\s+(?P<label>[IVX]{1,4}|H)\b\.?\s*(?P<body>\S.*)$")),
     ("num", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<body>\S.*)$")),
+    # OCR reads a bold "8." as "§." ("§. Giao Sở Nội vụ:")
+    ("num", re.compile(r"^(?P<label>§)\.\s*(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     # the Party's "1- Các đồng chí bí thư …" (a capital after the hyphen: "2-3 ngày" is no item)
     ("num", re.compile(r"^(?P<label>\d{1,2})\s?-\s+(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
@@ -73,6 +75,8 @@ def split_marker(text: str) -> tuple[MarkerKind, str | None, str]:
             label = m.groupdict().get("label")
             if label == "H":  # "Phần H": OCR's reading of "Phần II"
                 label = "II"
+            if label == "§":
+                label = "8"
             if kind == "letter" and label is not None and label not in _LETTERS:
                 label = _GARBLED
             return kind, label, m.group("body")

@@ -21,7 +21,7 @@ leaf with no responsible body anywhere above it is not a task. Values stay RAW (
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models.page import Method, ParsedFile
 from models.settings import DirectiveSettings
@@ -131,7 +131,7 @@ def extract_prose_tasks(
     settings = DirectiveSettings.resolve(settings)
     if not settings.enabled or upward:
         return []
-    paras = paragraphs(parsed)
+    paras = _split_assignments(paragraphs(parsed))
     start, end = body_range(paras)
     root = _outline(paras[start:end], standalone_ok=parsed.kind == "docx")
     if start > 0 and root.decl_lead is None and _TASK_LIST_INTRO.search(paras[start - 1].text):
@@ -215,6 +215,26 @@ _ADVERBIAL = re.compile(
     r"^(?:(?:Trong|Từ|Đến|Để|Nhằm|Sau khi|Trước|Trên cơ sở|Căn cứ|Theo đó|Đồng thời|Ngoài ra|Bên cạnh đó)"
     r"\b[^,]{0,120},\s*|Riêng\s+)"
 )
+
+
+# "… triển khai thực hiện nghiêm túc Chỉ thị này. Giao cho Cục X theo dõi, đôn đốc …": a sentence that
+# opens with the verb of assignment starts an assignment of its own, whatever paragraph it was printed in.
+# "Riêng UBND phường X cử …" singles out one body from the group the sentence before addressed.
+_ASSIGNMENT_SENTENCE = re.compile(r"(?<=[.;])\s+(?=(?:Giao\s+(?:cho\s+)?|Riêng\s+)[A-ZĐÀ-Ỹ])")
+
+
+def _split_assignments(paras: list[Paragraph]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for p in paras:
+        pieces = _ASSIGNMENT_SENTENCE.split(p.text) if p.kind == "none" else [p.text]
+        for k, piece in enumerate(pieces):
+            if k == 0 and len(pieces) == 1:
+                out.append(replace(p, index=len(out)))
+            elif k == 0:
+                out.append(replace(p, text=piece, body=piece, index=len(out)))
+            else:
+                out.append(replace(p, text=piece, body=piece, kind="none", label=None, index=len(out)))
+    return out
 
 
 def body_range(paras: list[Paragraph]) -> tuple[int, int]:
