@@ -37,7 +37,7 @@ _AGENCY_START = (
 )
 _AGENCY_START_RE = re.compile(_AGENCY_START)
 
-_GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?P<agency>.+?){_SPAN_END}")
+_GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?:cho\s+)?(?P<agency>.+?){_SPAN_END}")
 _ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
 # The subject span never runs over an assigning verb: in "UBND tỉnh yêu cầu các sở … tập trung …" the
 # subject is the issuer and the actor is the object of "yêu cầu" (``ask_inside``); nor over a mark of

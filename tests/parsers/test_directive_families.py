@@ -144,3 +144,16 @@ def test_a_narrated_sentence_and_an_allocation_are_not_tasks() -> None:
         "2. UBND các tỉnh tổ chức tiếp nhận, phân phối kịp thời.",
         *END]))  # fmt: skip
     assert leads(tasks) == ["Bộ Y tế", "UBND các tỉnh"]
+
+
+def test_a_sentence_that_assigns_is_a_task_inside_a_closing_paragraph() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Sở Xây dựng rà soát quy hoạch.",
+        "UBND tỉnh yêu cầu các sở, ngành nghiêm túc thực hiện. Giao cho Thanh tra tỉnh theo dõi, đôn đốc.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Sở Xây dựng", "Thanh tra tỉnh"]
+    assert tasks[1].text.startswith("Giao cho Thanh tra tỉnh")
+
+
+def test_ocr_section_sign_is_item_eight() -> None:
+    assert split_marker("§. Giao Sở Nội vụ:") == ("num", "8", "Giao Sở Nội vụ:")
