@@ -130,6 +130,12 @@ def _level(name: str | None, gazetteer: Gazetteer) -> set[str]:
     return levels
 
 
+def _issuing_body(meta: DocumentMeta, gazetteer: Gazetteer) -> str | None:
+    """The body that issues, without the one above it in the letterhead ("Sở TT&TT" of "Sở … UBND tỉnh")."""
+    refs = [r for r in agency.split_agencies(meta.issuer, gazetteer) if r.kind != "unknown"]
+    return refs[0].name if refs else None
+
+
 def _is_upward(meta: DocumentMeta, gazetteer: Gazetteer) -> bool:
     """A letter from a province-level body to a central one ("Kính gửi: Tổ Công tác … – Bộ Công an"):
     its "đề nghị …" lines ask a superior; they assign nothing."""
@@ -166,7 +172,11 @@ def extract_document(
     raws = tables.extract_table_tasks(parsed, settings.tables)
     if settings.directives.enabled:
         raws += directives.extract_prose_tasks(
-            parsed, settings.directives, meta.doc_type, upward=_is_upward(meta, gazetteer), issuer=meta.issuer
+            parsed,
+            settings.directives,
+            meta.doc_type,
+            upward=_is_upward(meta, gazetteer),
+            issuer=_issuing_body(meta, gazetteer),
         )
     if not raws:
         raise NoTasksFound(
