@@ -83,7 +83,8 @@ def split_marker(text: str) -> tuple[MarkerKind, str | None, str]:
     return "none", None, text
 
 
-def _starts_lower(text: str) -> bool:
+def starts_lower(text: str) -> bool:
+    """Does the text go on in lower case (a continuation, not a new sentence)?"""
     first = text[:1]
     return first.isalpha() and first.islower()
 
@@ -103,12 +104,12 @@ def _continues(
     """
     if style_changed:  # bold or centring differs: a heading meets body text
         return False
-    if kind == "none" and heading and not _starts_lower(line):
+    if kind == "none" and heading and not starts_lower(line):
         return False
     closed = bool(_TERMINAL.search(previous)) or is_header_line(previous)
     if kind != "none":
-        return kind == "dash" and not closed and _starts_lower(body)
-    return not (closed and not _starts_lower(line))
+        return kind == "dash" and not closed and starts_lower(body)
+    return not (closed and not starts_lower(line))
 
 
 @dataclass(frozen=True)
@@ -177,13 +178,13 @@ def _layout_continues(
     if block.bbox[1] - previous.bbox[3] > 1.2 * margins.em:  # a blank line between them
         return False
     full = _is_full(previous, previous_margins)
-    if full and _TERMINAL.search(clean_cell(previous.text)) and not _starts_lower(body):
+    if full and _TERMINAL.search(clean_cell(previous.text)) and not starts_lower(body):
         full = False  # a sentence that happens to end at the margin, then a capital: a new paragraph
     if kind != "none":
-        return kind == "dash" and full and _starts_lower(body)
+        return kind == "dash" and full and starts_lower(body)
     if _is_indented(block, margins):
-        return full and _starts_lower(body)
-    return full or _starts_lower(body)
+        return full and starts_lower(body)
+    return full or starts_lower(body)
 
 
 def _is_heading(lines: list[str]) -> bool:

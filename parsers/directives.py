@@ -28,7 +28,7 @@ from models.settings import DirectiveSettings
 from models.task import RawTask
 from parsers import directive_agency as ag
 from parsers.directive_deadline import find_deadline_raw
-from parsers.directive_outline import Paragraph, is_header_line, paragraphs
+from parsers.directive_outline import Paragraph, is_header_line, paragraphs, starts_lower
 from parsers.text import clean_cell, fold, strip_diacritics
 
 VERSION = "directives.v1"
@@ -362,7 +362,7 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             # "1. Phòng Giáo dục Phổ thông" / "Chủ trì, phối hợp …" / "Báo cáo …": under an agency heading
             # each paragraph is one task of that agency; a line that goes on in lower case continues the
             # paragraph before it (OCR and PDF lines the layout could not join).
-            if top.children and (_starts_lower_text(p.body) or len(p.body.split()) < 4):
+            if top.children and (starts_lower(p.body) or len(p.body.split()) < 4):
                 top.children[-1].extras.append(p)
                 continue
             node = _Node(para=p, kind="under_heading", parent=top)
@@ -416,11 +416,6 @@ def _sibling_subject(node: _Node) -> str | None:
         if lead:
             return lead
     return None
-
-
-def _starts_lower_text(text: str) -> bool:
-    first = text[:1]
-    return first.isalpha() and first.islower()
 
 
 # "Các Bộ:", "các Sở, ngành:" before a list of names: the head is factored out of the names that follow
