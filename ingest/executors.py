@@ -106,6 +106,20 @@ def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     )
 
 
+def _take(todo: Iterator[ParseJob], queue: deque[tuple[ParseJob, int]], room: int) -> bool:
+    """Queue up to ``room`` more jobs (first attempts) from ``todo``; True once ``todo`` has run dry.
+
+    Both executors keep at most ``limit`` documents queued or in flight, so a long batch never holds
+    every file's bytes at once.
+    """
+    for _ in range(room):
+        job = next(todo, None)
+        if job is None:
+            return True
+        queue.append((job, 1))
+    return False
+
+
 def _crash(file_name: str, exitcode: int | None = None, memory_mb: int = 0) -> WorkerCrash:
     how = f" (killed by signal {-exitcode})" if exitcode is not None and exitcode < 0 else ""
     limit = f", over the {memory_mb} MB a parse may use" if memory_mb else ""
@@ -393,12 +407,8 @@ class ProcessExecutor:
         limit = max(2, 2 * self.workers)
         while True:
             busy = [s for s in self._slots if s.job is not None]
-            while not exhausted and len(queue) + len(busy) < limit:
-                job = next(todo, None)
-                if job is None:
-                    exhausted = True
-                else:
-                    queue.append((job, 1))
+            if not exhausted:
+                exhausted = _take(todo, queue, limit - len(queue) - len(busy))
             while queue:
                 slot = self._idle()
                 if slot is None:
@@ -557,12 +567,8 @@ class _FutureExecutor:
         limit = max(2, 2 * self.workers)
         exhausted = False
         while True:
-            while not exhausted and len(queue) + len(running) < limit:
-                job = next(todo, None)
-                if job is None:
-                    exhausted = True
-                else:
-                    queue.append((job, 1))
+            if not exhausted:
+                exhausted = _take(todo, queue, limit - len(queue) - len(running))
             while queue and len(running) < limit:
                 job, attempt = queue.popleft()
                 running[self._submit(job)] = (job, attempt)

@@ -28,6 +28,14 @@ class GazetteerError(BadArgsError):
     """A gazetteer YAML text is malformed or contradicts itself (fix the data file named in the message)."""
 
 
+def _required(value: str, message: str) -> str:
+    """The value cleaned (NFC, whitespace); empty after cleaning is a data error with ``message``."""
+    cleaned = clean_cell(value)
+    if not cleaned:
+        raise ValueError(message)
+    return cleaned
+
+
 class GazetteerEntry(Frozen):
     """One body or group as the YAML file spells it.
 
@@ -49,10 +57,7 @@ class GazetteerEntry(Frozen):
     @field_validator("name")
     @classmethod
     def _clean_name(cls, value: str) -> str:
-        cleaned = clean_cell(value)
-        if not cleaned:
-            raise ValueError("an entry needs a non-empty name")
-        return cleaned
+        return _required(value, "an entry needs a non-empty name")
 
     @field_validator("aliases", "short")
     @classmethod
@@ -83,10 +88,7 @@ class Place(Frozen):
     @field_validator("name", "unit")
     @classmethod
     def _clean(cls, value: str) -> str:
-        cleaned = clean_cell(value)
-        if not cleaned:
-            raise ValueError("a place needs a non-empty name and unit")
-        return cleaned
+        return _required(value, "a place needs a non-empty name and unit")
 
 
 class Unit(Frozen):
