@@ -394,9 +394,7 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
 
 def _under_task_list(node: _Node) -> bool:
     chain = [node, *_ancestors(node)]
-    root = node
-    while root.parent is not None:
-        root = root.parent
+    root = _root(node)
     return any(n.decl_list for n in chain) or root.decl_list
 
 
@@ -468,6 +466,12 @@ def _leaves(node: _Node) -> list[_Node]:
     return out
 
 
+def _root(node: _Node) -> _Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
 def _ancestors(node: _Node) -> list[_Node]:
     out = []
     parent = node.parent
@@ -481,9 +485,7 @@ def _inherited(node: _Node) -> tuple[str | None, str | None, bool]:
     """Lead and co of the nearest ancestor that names a responsible body (or of an unnumbered
     "Giao Sở X chủ trì:" at the top of a short text that has no numbered items), and whether an
     assigning verb named it ("Giao X:", "yêu cầu X …:") rather than a heading or a subject."""
-    root = node
-    while root.parent is not None:
-        root = root.parent
+    root = _root(node)
     for anc in _ancestors(node):
         if anc.decl_lead:
             return anc.decl_lead, anc.decl_co, anc.decl_verb
@@ -514,9 +516,7 @@ _HEADING_PERIOD = re.compile(r"(?:trong\s+)?tháng\s+\d{1,2}\s*[/-]\s*\d{4}", re
 
 def _heading_period(node: _Node) -> str | None:
     """The month a heading (or its lead-in) above the item sets for everything under it, as printed."""
-    root = node
-    while root.parent is not None:
-        root = root.parent
+    root = _root(node)
     for anc in [*_ancestors(node), root]:
         for text in [anc.body, *(p.text for p in anc.extras)]:
             m = _HEADING_PERIOD.search(text)
