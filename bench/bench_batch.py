@@ -24,8 +24,8 @@ sys.path.insert(0, str(REPO))
 from ingest.batch import ingest_parallel  # noqa: E402
 from ingest.executors import InlineExecutor, ProcessExecutor  # noqa: E402
 from ingest.watch import Inbox, watch  # noqa: E402
-from models.registry import Registry  # noqa: E402
 from models.settings import IngestSettings  # noqa: E402
+from store.registry import Registry  # noqa: E402
 
 SAMPLES = [REPO / "samples" / "kh15_plan.pdf", REPO / "samples" / "cv_kgvx_letter.pdf"]
 

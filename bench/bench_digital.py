@@ -23,10 +23,10 @@ import pdfplumber
 
 from ingest.pipeline import parse_bytes
 from ingest.resources import load_gazetteer
-from models.registry import Registry
 from models.settings import IngestSettings, PdfSettings, TableSettings
-from parsers.pdf_text import read_pdf
-from parsers.tables import extract_table_tasks
+from parsers.extractors.tables import extract_table_tasks
+from parsers.readers.pdf_text import read_pdf
+from store.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,8 +2,8 @@
 
 For each page of the chosen scans, in the same run and interleaved (so machine load hits both alike):
   bare   ``OMP_THREAD_LIMIT=1 tesseract page.png - -l vie`` on the page rendered at 300 dpi (PNG file)
-  image  ``parsers.ocr.ocr_page_image`` on the same pixels (prepare, tables, one TSV pass, cells)
-  pdf    ``parsers.ocr.ocr_pdf_pages`` on the scan, one page, workers=1 (adds pdftoppm rendering)
+  image  ``parsers.readers.ocr.ocr_page_image`` on the same pixels (prepare, tables, one TSV pass, cells)
+  pdf    ``parsers.readers.ocr.ocr_pdf_pages`` on the scan, one page, workers=1 (adds pdftoppm rendering)
 Wall time and CPU time (this process + children) are both reported: the machine is shared, CPU time is
 the steadier figure. Then the whole scan with ``workers`` = 1 and 2 (pages in parallel).
 
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import cv2  # noqa: E402
 
 from models.settings import OcrSettings  # noqa: E402
-from parsers.ocr import ocr_page_image, ocr_pdf_pages, render_pdf_page  # noqa: E402
+from parsers.readers.ocr import ocr_page_image, ocr_pdf_pages, render_pdf_page  # noqa: E402
 
 SCANS = ROOT / "samples" / "scans"
 DEFAULT = "kh15_p19_300dpi.pdf,kh15_p20-23_300dpi.pdf,cv_kgvx_letter_p1-3_300dpi.pdf"

@@ -1,8 +1,8 @@
 """Accuracy of the OCR path on the scanned samples, and of an img2table + tesseract baseline.
 
-``measure_scan(pdf_path, expected_json_path) -> dict`` OCRs every page of a scan (``parsers.ocr``), hands
-the result to the same extractors as the text layer (``parsers.tables.extract_table_tasks``, and
-``parsers.directives.extract_prose_tasks`` for letters) and scores the tasks against the expected file,
+``measure_scan(pdf_path, expected_json_path) -> dict`` OCRs every page of a scan (``parsers.readers.ocr``), hands
+the result to the same extractors as the text layer (``parsers.extractors.tables.extract_table_tasks``, and
+``parsers.extractors.directives.extract_prose_tasks`` for letters) and scores the tasks against the expected file,
 restricted to the source pages the scan holds (``samples/scans/manifest.json``).
 ``measure_baseline(pdf_path, expected_json_path)`` does the same with img2table's tables (img2table
 renders, finds the grid and runs tesseract itself); its grids go through the same ``extract_table_tasks``,
@@ -37,9 +37,9 @@ from rapidfuzz.fuzz import ratio  # noqa: E402
 from models.page import PageText, ParsedFile, TableGrid  # noqa: E402
 from models.settings import OcrSettings, TableSettings  # noqa: E402
 from models.task import RawTask  # noqa: E402
-from parsers.ocr import ocr_pdf_pages  # noqa: E402
-from parsers.tables import extract_table_tasks  # noqa: E402
-from parsers.text import clean_cell, collapse_ws, nfc  # noqa: E402
+from parsers.extractors.tables import extract_table_tasks  # noqa: E402
+from parsers.normalisers.text import clean_cell, collapse_ws, nfc  # noqa: E402
+from parsers.readers.ocr import ocr_pdf_pages  # noqa: E402
 
 SCANS = ROOT / "samples" / "scans"
 
@@ -121,7 +121,7 @@ def score(expected: list[dict[str, Any]], found: list[RawTask]) -> dict[str, Any
 
 def _tasks(parsed: ParsedFile, prose: bool) -> list[RawTask]:
     if prose:
-        from parsers.directives import extract_prose_tasks
+        from parsers.extractors.directives import extract_prose_tasks
 
         return extract_prose_tasks(parsed)
     return extract_table_tasks(parsed, TableSettings())
@@ -137,7 +137,7 @@ def _page_count(data: bytes) -> int:
 def measure_scan(
     pdf_path: Path | str, expected_json_path: Path | str, settings: OcrSettings | None = None
 ) -> dict:
-    """OCR a scanned sample with ``parsers.ocr`` and score its tasks against the expected file."""
+    """OCR a scanned sample with ``parsers.readers.ocr`` and score its tasks against the expected file."""
     pdf_path, expected_json_path = Path(pdf_path), Path(expected_json_path)
     expected = expected_tasks(pdf_path, expected_json_path)
     prose = all(t["source"] == "prose" for t in expected)

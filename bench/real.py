@@ -50,9 +50,9 @@ from ingest.resources import load_gazetteer  # noqa: E402
 from models.errors import NoTasksFound  # noqa: E402
 from models.page import ParsedFile  # noqa: E402
 from models.settings import IngestSettings  # noqa: E402
-from parsers import ocr  # noqa: E402
-from parsers.agency import Gazetteer, split_agencies  # noqa: E402
-from parsers.text import collapse_ws, fold, nfc  # noqa: E402
+from parsers.normalisers.agency import Gazetteer, split_agencies  # noqa: E402
+from parsers.normalisers.text import collapse_ws, fold, nfc  # noqa: E402
+from parsers.readers import ocr  # noqa: E402
 
 EXPECTED_DIR = ROOT / "samples" / "expected" / "real"
 CACHE_DIR = ROOT / "out" / "real-cache"

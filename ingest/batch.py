@@ -20,8 +20,8 @@ from ingest.pipeline import IngestResult, ParsedDocument, run_file, sha256_hex, 
 from ingest.resources import load_gazetteer
 from ingest.safe_names import display_name, display_path
 from models.errors import InputFileError, RegistryError
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Folders the inbox writes into; never re-ingested as input.

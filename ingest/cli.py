@@ -34,7 +34,7 @@ from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
 from models.labels import DEFAULT_LANG, ENV_VAR, label, resolve_lang
 
 if TYPE_CHECKING:
-    from models.registry import Registry
+    from store.registry import Registry
 
 app = typer.Typer(
     add_completion=False,
@@ -155,7 +155,7 @@ def require_registry(db: str) -> None:
         return
     import sqlalchemy as sa
 
-    from models.registry import database_url
+    from store.registry import database_url
 
     engine = sa.create_engine(database_url(db))
     try:
@@ -171,7 +171,7 @@ def require_registry(db: str) -> None:
 
 def open_registry(db: str, *, create: bool = False) -> Registry:
     """The registry at ``db``; only the commands that write (``ingest``, ``watch``) may create one."""
-    from models.registry import Registry  # deferred so that `theodoi --help` stays fast
+    from store.registry import Registry  # deferred so that `theodoi --help` stays fast
 
     if not create:
         require_registry(db)

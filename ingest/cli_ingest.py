@@ -28,8 +28,8 @@ from ingest.batch import BatchSummary, collect_files, ingest_parallel
 from ingest.executors import ExecutorKind, make_executor, ocr_page_progress  # noqa: F401 - re-exported
 from ingest.pipeline import IngestResult
 from models.errors import BadArgsError, ExitCode
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 
 
 class PagesPerSecond(ProgressColumn):

@@ -22,9 +22,9 @@ from rich.table import Table
 from rich.text import Text
 
 from models.document import Document
-from models.export import csv_cell, document_record, task_record
 from models.labels import label, value_label
 from models.task import Task
+from store.export import csv_cell, document_record, task_record
 
 OutputFormat = Literal["table", "json", "csv"]
 WIDE = 100_000  # console width for --wide: no row is ever wrapped
@@ -249,7 +249,7 @@ def write_view(
 
 def to_csv(header: list[str], rows: list[list[str]]) -> str:
     """CSV for tools (no byte-order mark; ``theodoi export -f csv`` is the one for Excel); a cell that
-    starts like a formula gets a leading ``'`` (``models.export.csv_cell``), as in the export."""
+    starts like a formula gets a leading ``'`` (``store.export.csv_cell``), as in the export."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)

@@ -1,4 +1,4 @@
-"""Legacy Word (.doc) → .docx with LibreOffice headless, so ``parsers.docx_text.read_docx`` can read it.
+"""Legacy Word (.doc) → .docx with LibreOffice headless, so ``parsers.readers.docx_text.read_docx`` can read it.
 
 A side effect (a subprocess and files), so it lives in ``ingest``. Each call uses its own throw-away
 LibreOffice profile: two conversions running at once (batch mode, the watcher) would otherwise fight over

@@ -28,11 +28,11 @@ from models.diff import (
 )
 from models.document import Document
 from models.errors import BadArgsError
-from models.export import Cell, Column, ColumnKind, Sheet, document_record, workbook_bytes
 from models.labels import DEFAULT_LANG, label
-from models.registry import Registry, TaskFilter
 from models.settings import IngestSettings
 from models.task import Task
+from store.export import Cell, Column, ColumnKind, Sheet, document_record, workbook_bytes
+from store.registry import Registry, TaskFilter
 
 KeyMode = Literal["auto", "yes", "no"]
 
@@ -306,7 +306,7 @@ def xlsx_sheets(r: DiffResult, lang: str = DEFAULT_LANG) -> list[Sheet]:
 
 
 def to_xlsx(r: DiffResult, lang: str = DEFAULT_LANG) -> bytes:
-    """The diff as a workbook, written by the one XLSX writer (``models.export.workbook_bytes``)."""
+    """The diff as a workbook, written by the one XLSX writer (``store.export.workbook_bytes``)."""
     return workbook_bytes(xlsx_sheets(r, lang), lang)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from models.export import task_record
-from parsers.text import collapse_ws, nfc
+from parsers.normalisers.text import collapse_ws, nfc
+from store.export import task_record
 
 FIELDS = ["text", "stt", "section", "section_title", "annex", "lead", "co", "output", "deadline_raw", "deadline"]
 _MIN_TEXT_SIMILARITY = 60.0

@@ -161,7 +161,7 @@ def ocr_page_progress(on_total: Callable[[int], None], on_page: Callable[[], Non
     (a multi-page TIFF's frames) and ``ocr_page_image`` (called once per page, by both). A worker process
     runs it around its parse and sends the calls to the process that shows the bar.
     """
-    from parsers import image_prep, ocr
+    from parsers.readers import image_prep, ocr
 
     saved = (ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image)
     pdf_pages, page_image, decode_image = saved

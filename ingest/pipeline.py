@@ -20,24 +20,14 @@ from ingest.safe_names import display_path
 from models.document import Document, DocumentMeta
 from models.errors import InputFileError, NoTasksFound
 from models.page import ParsedFile
-from models.registry import Registry
 from models.settings import IngestSettings
 from models.task import RawTask, Task
-from parsers import (
-    agency,
-    directives,
-    docx_text,
-    legacy,
-    limits,
-    metadata,
-    normalise,
-    ocr,
-    pdf_text,
-    quality,
-    tables,
-)
-from parsers.agency import Gazetteer
-from parsers.text import fold
+from parsers.extractors import directives, metadata, tables
+from parsers.normalisers import agency, normalise
+from parsers.normalisers.agency import Gazetteer
+from parsers.normalisers.text import fold
+from parsers.readers import docx_text, legacy, limits, ocr, pdf_text, quality
+from store.registry import Registry
 
 PIPELINE_VERSION = "pipeline.v1"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from ingest.resources import load_gazetteer
-from models import export
 from models.document import Document
 from models.errors import BadArgsError
 from models.labels import DEFAULT_LANG
-from models.registry import Registry, TaskFilter
 from models.task import Task
+from store import export
+from store.registry import Registry, TaskFilter
 
 _HEX = frozenset("0123456789abcdef")
 

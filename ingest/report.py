@@ -32,9 +32,9 @@ from ingest.status import NO_LEAD, AgencyStatus, classify, current_tasks, summar
 from models.diff import key_label
 from models.document import Document
 from models.labels import DEFAULT_LANG, label
-from models.registry import Registry
 from models.task import Task
 from models.text import fold, strip_diacritics
+from store.registry import Registry
 
 if TYPE_CHECKING:
     from ingest.diff_cmd import DiffResult

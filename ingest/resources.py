@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from parsers.agency import DEFAULT_FILES, Gazetteer
+from parsers.normalisers.agency import DEFAULT_FILES, Gazetteer
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 

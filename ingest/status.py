@@ -24,8 +24,8 @@ from rich.text import Text
 from models.diff import DiffSettings, diff_tasks, normalise_doc_number
 from models.document import Document
 from models.labels import DEFAULT_LANG, label
-from models.registry import Registry, TaskFilter
 from models.task import Task
+from store.registry import Registry, TaskFilter
 
 Status = Literal["overdue", "due_soon", "later", "undated"]
 NO_LEAD = "(chưa rõ cơ quan chủ trì)"

@@ -38,8 +38,8 @@ from ingest.executors import ParseExecutor, ParseJob, make_executor
 from ingest.pipeline import ParsedDocument, sha256_hex
 from ingest.safe_names import display_name, display_path, move_no_clobber, write_new_text
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 
 log = logging.getLogger("theodoi.watch")
 

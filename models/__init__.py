@@ -1,1 +1,1 @@
-"""The leaf package: data models, errors, the registry and the diff. Imports neither parsers nor ingest."""
+"""The leaf package: data only (documents, pages, tasks, settings, errors, the diff). Imports nothing of ours."""

@@ -1,7 +1,7 @@
 """Tasks before and after normalisation, with the agency and deadline values an analyst filters on.
 
 The JSON export contract (../shared/export-contract.md) is produced from these models by
-``models.export.task_record``; fields are only ever added.
+``store.export.task_record``; fields are only ever added.
 """
 
 from datetime import date

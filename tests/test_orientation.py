@@ -7,7 +7,7 @@ page is upright, including the landscape annex pages, a handwritten form (34, pa
 (34, page 5), a sparse table page (49, page 2), blank backs (14 p4, 46 p4) and a page holding only a stamp
 (57 p4). Expected turns are my reading of the pages, not parser output.
 
-Only the orientation decision runs (``parsers.ocr.page_orientation``: geometry, and a tesseract reading
+Only the orientation decision runs (``parsers.readers.ocr.page_orientation``: geometry, and a tesseract reading
 of one band of text on doubt), not the page's OCR, so the whole corpus takes well under a minute.
 """
 
@@ -20,8 +20,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from models.settings import OcrSettings
-from parsers import image_prep
-from parsers.ocr import page_orientation, render_pdf_page
+from parsers.readers import image_prep
+from parsers.readers.ocr import page_orientation, render_pdf_page
 from tests.shared_paths import REAL, needs_shared, shared_params
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,12 +140,12 @@ def test_turned_sample_page_is_turned_back_and_logged(quarter: int, caplog: pyte
     the page number, the angle and the evidence (the reading check's scores)."""
     gray = render_pdf_page((SCANS / "kh15_p19_300dpi.pdf").read_bytes(), 1, 300, 60)
     turned = image_prep.rotate_quadrant(gray, quarter)
-    with caplog.at_level(logging.DEBUG, logger="parsers.ocr"):
+    with caplog.at_level(logging.DEBUG, logger="parsers.readers.ocr"):
         prepared, orientation = page_orientation(turned, 7, 300, SETTINGS)
     assert (orientation.turn + quarter) % 360 == 0
     assert prepared.shape == gray.shape
     assert orientation.checked  # every proposed turn is confirmed by reading
-    [record] = [r for r in caplog.records if r.name == "parsers.ocr"]
+    [record] = [r for r in caplog.records if r.name == "parsers.readers.ocr"]
     assert record.levelno == logging.INFO
     message = record.getMessage()
     assert message.startswith(f"page 7: orientation {orientation.turn}°") and "read as is" in message
@@ -153,9 +153,9 @@ def test_turned_sample_page_is_turned_back_and_logged(quarter: int, caplog: pyte
 
 def test_upright_page_decision_is_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
     gray = render_pdf_page((SCANS / "kh15_p19_300dpi.pdf").read_bytes(), 1, 300, 60)
-    with caplog.at_level(logging.DEBUG, logger="parsers.ocr"):
+    with caplog.at_level(logging.DEBUG, logger="parsers.readers.ocr"):
         _, orientation = page_orientation(gray, 1, 300, SETTINGS)
     assert orientation.turn == 0 and not orientation.checked
-    [record] = [r for r in caplog.records if r.name == "parsers.ocr"]
+    [record] = [r for r in caplog.records if r.name == "parsers.readers.ocr"]
     assert record.levelno == logging.DEBUG
     assert "page 1: orientation 0°" in record.getMessage() and "below/above" in record.getMessage()

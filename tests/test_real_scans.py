@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from models.settings import OcrSettings, PdfSettings
-from parsers.ocr import ocr_pdf_pages
-from parsers.pdf_text import read_pdf
-from parsers.quality import page_needs_ocr
+from parsers.readers.ocr import ocr_pdf_pages
+from parsers.readers.pdf_text import read_pdf
+from parsers.readers.quality import page_needs_ocr
 from tests.shared_paths import REAL, needs_shared
 
 pytestmark = needs_shared

@@ -5,7 +5,7 @@ byte 0xB9 is "ạ"; a PDF reader maps the byte through WinAnsi and extracts "¹"
 registered under the legacy font name and the legacy byte string, read as cp1252, is drawn with it, so
 pdfplumber reports the same font name and the same gibberish text a real legacy PDF gives.
 
-TCVN3 bytes come from glibc (``iconv -t TCVN``), an encoder independent of ``parsers.legacy``; VNI bytes
+TCVN3 bytes come from glibc (``iconv -t TCVN``), an encoder independent of ``parsers.readers.legacy``; VNI bytes
 from a small encoder below that works from Unicode decomposition (letter + shape + tone), not from the
 decoder's tables. Usage: ``.venv/bin/python samples/legacy/make_legacy.py`` → tcvn3_plan.pdf,
 vni_plan.pdf and expected.txt (the Unicode lines) in this folder.

@@ -19,8 +19,8 @@ from ingest.executors import InlineExecutor, ParseJob
 from ingest.pipeline import parse_bytes
 from models.errors import InputFileError, NoTasksFound
 from models.settings import DocxSettings, IngestSettings, OcrSettings
-from parsers import limits
-from parsers.docx_text import read_docx
+from parsers.readers import limits
+from parsers.readers.docx_text import read_docx
 from tests.faults.hostile import (
     billion_laughs_docx,
     blank_pages_pdf,

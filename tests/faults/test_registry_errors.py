@@ -23,8 +23,8 @@ from ingest.executors import InlineExecutor
 from ingest.watch import Inbox, watch
 from models.document import Document, DocumentMeta
 from models.errors import ExitCode, RegistryError
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 from tests.ingest.conftest import write_variants
 
 pytestmark = [pytest.mark.faults, pytest.mark.issue(14)]

@@ -19,8 +19,8 @@ from ingest.cli import main
 from ingest.cli_ingest import run_ingest
 from ingest.executors import DaskExecutor, InlineExecutor, ProcessExecutor
 from models.errors import ExitCode
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 from tests.faults.hostile import recursive_pdf
 from tests.ingest.conftest import corrupt_pdf, variant, write_variants
 

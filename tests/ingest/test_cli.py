@@ -20,9 +20,9 @@ from reportlab.pdfgen import canvas
 from ingest.cli import main
 from models.document import Document, DocumentMeta
 from models.errors import ExitCode
-from models.export import csv_cell
-from models.registry import Registry
 from models.task import AgencyRef, Deadline, RawTask, Task
+from store.export import csv_cell
+from store.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "samples" / "kh15_plan.pdf"
@@ -370,7 +370,7 @@ def test_ocr_page_progress_counts_every_page_and_puts_the_ocr_back() -> None:
     from ingest.cli_ingest import ocr_page_progress
     from ingest.pipeline import parse_bytes
     from models.settings import IngestSettings
-    from parsers import image_prep, ocr
+    from parsers.readers import image_prep, ocr
 
     before = (ocr.ocr_pdf_pages, ocr.ocr_page_image, image_prep.decode_image)
     totals: list[int] = []

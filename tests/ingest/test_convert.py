@@ -7,8 +7,8 @@ import pytest
 
 from ingest.convert import convert_doc
 from models.errors import InputFileError, MissingDependencyError
-from parsers.docx_text import read_docx
-from parsers.metadata import extract_metadata
+from parsers.extractors.metadata import extract_metadata
+from parsers.readers.docx_text import read_docx
 from tests.shared_paths import REAL, needs_shared
 
 

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from ingest.cli import main
 from models.document import DocRef, Document, DocumentMeta
 from models.errors import ExitCode
-from models.registry import Registry
 from models.task import AgencyRef, Deadline, RawTask, Task
+from store.registry import Registry
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 EXPECTED = json.loads((SAMPLES / "expected" / "kh15_plan_v2.diff.json").read_text(encoding="utf-8"))

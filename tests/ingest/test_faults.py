@@ -22,8 +22,8 @@ import pytest
 from ingest.executors import InlineExecutor
 from ingest.watch import Inbox, watch
 from models.errors import ExitCode
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 from tests.ingest.conftest import REPO, corrupt_pdf, files_under, write_variants
 
 pytestmark = pytest.mark.slow

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 from models.document import Document, DocumentMeta
 from models.errors import RegistryError
-from models.registry import SCHEMA_VERSION, Registry, TaskFilter, database_url
 from models.task import AgencyRef, Deadline, RawTask, Task
+from store.registry import SCHEMA_VERSION, Registry, TaskFilter, database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

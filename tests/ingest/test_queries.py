@@ -8,7 +8,7 @@ import pytest
 from ingest.cli import main
 from ingest.queries import resolve_agency, select_tasks
 from models.errors import BadArgsError
-from models.registry import Registry
+from store.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "samples" / "kh15_plan.pdf"

@@ -23,8 +23,8 @@ import pytest
 from ingest.cli import main
 from ingest.status import classify
 from models.diff import fold
-from models.registry import Registry
 from models.task import Task
+from store.registry import Registry
 from tests.ingest.conftest import tiny_letter, variant
 from tests.ingest.test_diff_cli import EXPECTED, ground_truth
 

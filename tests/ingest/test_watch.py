@@ -18,8 +18,8 @@ from ingest.executors import InlineExecutor
 from ingest.safe_names import display_name, inside, move_no_clobber, safe_name
 from ingest.watch import Inbox, is_temporary, watch
 from models.errors import ExitCode
-from models.registry import Registry
 from models.settings import IngestSettings
+from store.registry import Registry
 from tests.faults.hostile import recursive_pdf
 from tests.ingest.conftest import corrupt_pdf, files_under, variant
 

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from models.document import Document, DocumentMeta
-from models.export import (
+from models.task import AgencyRef, Deadline, Milestone, RawTask, Task
+from store.export import (
     ALL_TASKS_HEADER,
     CSV_COLUMNS,
     XLSX_HEADER,
@@ -22,7 +23,6 @@ from models.export import (
     to_json,
     to_xlsx,
 )
-from models.task import AgencyRef, Deadline, Milestone, RawTask, Task
 
 CONTRACT_KEYS = {
     "task_id", "document", "source", "annex", "section", "section_title", "stt", "text", "lead", "co",

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from models.document import DocRef, Document, DocumentMeta
 from models.errors import RegistryError
-from models.registry import SCHEMA_VERSION, Registry, TaskFilter
 from models.task import AgencyRef, Deadline, RawTask, Task
+from store.registry import SCHEMA_VERSION, Registry, TaskFilter
 
 
 def _task(doc_id: str, n: int, lead: str = "Sở Nội vụ", due: date | None = None) -> Task:

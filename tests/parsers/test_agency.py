@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from parsers.agency import DEFAULT_FILES, VERSION, Gazetteer, GazetteerError, split_agencies, unknown_agencies
-from parsers.text import nfc
+from parsers.normalisers.agency import (
+    DEFAULT_FILES,
+    VERSION,
+    Gazetteer,
+    GazetteerError,
+    split_agencies,
+    unknown_agencies,
+)
+from parsers.normalisers.text import nfc
 from tests.shared_paths import SEEDS, needs_shared
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.task import Deadline
-from parsers.deadline import VERSION, find_deadline_phrase, parse_deadline
-from parsers.text import clean_cell
+from parsers.normalisers.deadline import VERSION, find_deadline_phrase, parse_deadline
+from parsers.normalisers.text import clean_cell
 from tests.shared_paths import SEEDS, needs_shared, shared_params
 
 CASES_FILE = Path(__file__).with_name("deadline_cases.yaml")

@@ -9,8 +9,8 @@ Documents come as Word paragraphs (one Block per paragraph), so line joining pla
 from __future__ import annotations
 
 from models.page import Block, PageText, ParsedFile
-from parsers.directive_outline import split_marker
-from parsers.directives import extract_prose_tasks
+from parsers.extractors.directive_outline import split_marker
+from parsers.extractors.directives import extract_prose_tasks
 
 
 def docx(paragraphs: list[str]) -> ParsedFile:

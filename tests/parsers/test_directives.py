@@ -7,11 +7,11 @@ import yaml
 
 from models.page import Block, PageText, ParsedFile
 from models.settings import DirectiveSettings
-from parsers import directive_agency as ag
-from parsers.directive_deadline import find_deadline_raw
-from parsers.directive_outline import paragraphs
-from parsers.directives import extract_prose_tasks
-from parsers.docx_text import read_docx
+from parsers.extractors import directive_agency as ag
+from parsers.extractors.directive_deadline import find_deadline_raw
+from parsers.extractors.directive_outline import paragraphs
+from parsers.extractors.directives import extract_prose_tasks
+from parsers.readers.docx_text import read_docx
 from tests.shared_paths import REAL, SEEDS, needs_shared
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -527,7 +527,7 @@ def test_rendered_samples_match_expected_tasks(name: str, ext: str) -> None:
     import json
 
     from models.settings import PdfSettings
-    from parsers.pdf_text import read_pdf
+    from parsers.readers.pdf_text import read_pdf
 
     data = (ROOT / "samples" / f"{name}.{ext}").read_bytes()
     parsed = read_pdf(data, name, PdfSettings()) if ext == "pdf" else read_docx(data, name)

@@ -8,7 +8,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from models.errors import InputFileError
-from parsers.docx_text import read_docx
+from parsers.readers.docx_text import read_docx
 from tests.shared_paths import REAL, needs_shared
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from models.page import Block, PageText
 from models.settings import PdfSettings
-from parsers.legacy import TCVN3, decode_tcvn3, decode_vni, detect_encoding, fix_legacy_page
-from parsers.pdf_text import read_pdf
-from parsers.quality import page_needs_ocr
+from parsers.readers.legacy import TCVN3, decode_tcvn3, decode_vni, detect_encoding, fix_legacy_page
+from parsers.readers.pdf_text import read_pdf
+from parsers.readers.quality import page_needs_ocr
 
 LEGACY = Path(__file__).resolve().parents[2] / "samples" / "legacy"
 VIETNAMESE = [

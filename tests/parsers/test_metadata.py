@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from models.page import Block, PageText, ParsedFile
-from parsers.docx_text import read_docx
-from parsers.metadata import extract_metadata
+from parsers.extractors.metadata import extract_metadata
+from parsers.readers.docx_text import read_docx
 from tests.shared_paths import REAL, SEEDS, needs_shared
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -268,7 +268,7 @@ def test_rendered_samples_match_expected_document(name: str, ext: str) -> None:
     import json
 
     from models.settings import PdfSettings
-    from parsers.pdf_text import read_pdf
+    from parsers.readers.pdf_text import read_pdf
 
     data = (ROOT / "samples" / f"{name}.{ext}").read_bytes()
     meta = extract_metadata(read_pdf(data, name, PdfSettings()) if ext == "pdf" else read_docx(data, name))

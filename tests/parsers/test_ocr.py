@@ -21,9 +21,9 @@ from rapidfuzz.distance import Levenshtein
 from models.errors import InputFileError, MissingDependencyError
 from models.page import ParsedFile
 from models.settings import OcrSettings, TableSettings
-from parsers.ocr import _read_pgm, embedded_scan, ocr_pdf_pages, read_image, render_pdf_page
-from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
-from parsers.tables import extract_table_tasks
+from parsers.extractors.tables import extract_table_tasks
+from parsers.readers.ocr import _read_pgm, embedded_scan, ocr_pdf_pages, read_image, render_pdf_page
+from parsers.readers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"

@@ -20,9 +20,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from models.settings import OcrSettings
-from parsers import image_prep, image_tables
-from parsers.ocr import ocr_pdf_pages, render_pdf_page
-from parsers.text import clean_cell
+from parsers.normalisers.text import clean_cell
+from parsers.readers import image_prep, image_tables
+from parsers.readers.ocr import ocr_pdf_pages, render_pdf_page
 
 FONT_DIR = "/usr/share/fonts/truetype/liberation2"  # liberation (1.x) lacks the Vietnamese glyphs
 ROWS = [

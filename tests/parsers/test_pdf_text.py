@@ -12,8 +12,8 @@ import pytest
 
 from models.errors import InputFileError
 from models.settings import PdfSettings
-from parsers.pdf_text import read_pdf
-from parsers.text import clean_cell
+from parsers.normalisers.text import clean_cell
+from parsers.readers.pdf_text import read_pdf
 from tests.shared_paths import REAL, needs_shared
 
 _spec = importlib.util.spec_from_file_location(

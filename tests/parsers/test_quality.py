@@ -6,8 +6,8 @@ import pytest
 
 from models.page import Block, PageText
 from models.settings import PdfSettings
-from parsers.pdf_text import read_pdf
-from parsers.quality import is_garbage, is_syllable, measure, page_needs_ocr
+from parsers.readers.pdf_text import read_pdf
+from parsers.readers.quality import is_garbage, is_syllable, measure, page_needs_ocr
 from tests.shared_paths import REAL, needs_shared
 
 

@@ -14,9 +14,9 @@ from reportlab.lib.pagesizes import A4
 
 from models.page import PageText, ParsedFile, TableGrid
 from models.settings import PdfSettings, TableSettings
-from parsers.header_map import classify_cell, map_header
-from parsers.pdf_text import read_pdf
-from parsers.tables import annex_label, extract_table_tasks
+from parsers.extractors.header_map import classify_cell, map_header
+from parsers.extractors.tables import annex_label, extract_table_tasks
+from parsers.readers.pdf_text import read_pdf
 from tests.shared_paths import REAL, needs_shared
 
 _spec = importlib.util.spec_from_file_location(
@@ -508,8 +508,8 @@ def test_kh15_field_exact(field: str, kh15: tuple[list[Any], list[dict[str, Any]
 @needs_shared
 def test_grids_from_the_word_reader() -> None:
     """Real Word file (KH tuyên truyền CCHC 2026): two TT/Nội dung/Trách nhiệm thực hiện/Thời gian tables,
-    11 sở then 10 xã, separated by a paragraph; read by parsers.docx_text, not pdfplumber."""
-    from parsers.docx_text import read_docx
+    11 sở then 10 xã, separated by a paragraph; read by parsers.readers.docx_text, not pdfplumber."""
+    from parsers.readers.docx_text import read_docx
 
     path = REAL / "06_KH-tuyentruyen-CCHC-2026_tasktable.docx"
     tasks = extract_table_tasks(read_docx(path.read_bytes(), path.name), TableSettings())

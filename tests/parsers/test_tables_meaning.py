@@ -1,7 +1,7 @@
 """Task tables read by meaning, not wording (issue 10, item 3).
 
 Three layers, each asserting what the product does:
-- header cells and header rows mapped to meaning classes (``parsers.header_map``);
+- header cells and header rows mapped to meaning classes (``parsers.extractors.header_map``);
 - grids built here (``TableGrid``, as any reader produces them) through ``extract_table_tasks``: tracking
   exports with status columns, unlabelled and zero-padded STT, group rows, task cells merged over sub-rows,
   lead and co in one column, tables without an actor column, tables that are not task tables;
@@ -23,11 +23,11 @@ from models.document import DocumentMeta
 from models.page import Block, PageText, ParsedFile, TableGrid
 from models.settings import PdfSettings, TableSettings
 from models.task import RawTask
-from parsers.docx_text import read_docx
-from parsers.header_map import classify_cell, combine_header_rows, map_header
-from parsers.normalise import normalise_tasks
-from parsers.pdf_text import read_pdf
-from parsers.tables import extract_table_tasks, leading_actor, split_actor_cell
+from parsers.extractors.header_map import classify_cell, combine_header_rows, map_header
+from parsers.extractors.tables import extract_table_tasks, leading_actor, split_actor_cell
+from parsers.normalisers.normalise import normalise_tasks
+from parsers.readers.docx_text import read_docx
+from parsers.readers.pdf_text import read_pdf
 from tests.shared_paths import REAL, needs_shared
 
 _spec = importlib.util.spec_from_file_location(
@@ -578,7 +578,7 @@ def _docx_bytes(document: Any) -> bytes:
 
 def test_word_plan_with_task_cell_merged_over_sub_rows() -> None:
     """A 7-column Word plan: STT and task merged down over three sub-rows (vMerge), each sub-row with its
-    own lead, co, output and deadline; read by parsers.docx_text."""
+    own lead, co, output and deadline; read by parsers.readers.docx_text."""
     d = docx.Document()
     d.add_paragraph("PHỤ LỤC I")
     subrows = [

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from parsers.text import clean_cell, fold, strip_diacritics, unify_tone_marks
+from parsers.normalisers.text import clean_cell, fold, strip_diacritics, unify_tone_marks
 
 
 @pytest.mark.parametrize(

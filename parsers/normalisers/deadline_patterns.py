@@ -1,7 +1,7 @@
 """Regular expressions for deadline phrases, compiled once, matched against a diacritic-free key.
 
 Why a diacritic-free key: scanned documents damage tone marks far more often than letters ("Quỷ II",
-"hãng tháng", "thưởng xuyên", "thảng 6"). Matching on the skeleton of ``parsers.text.fold`` ("quy ii",
+"hãng tháng", "thưởng xuyên", "thảng 6"). Matching on the skeleton of ``parsers.normalisers.text.fold`` ("quy ii",
 "hang thang", "thuong xuyen", "thang 6") makes every such spelling one pattern. The skeleton is built
 character by character so that an offset in the key is the same offset in the printed text, which lets
 ``find_deadline_phrase`` return the phrase exactly as printed.

@@ -36,8 +36,8 @@ from datetime import date, timedelta
 from re import Match, Pattern
 
 from models.task import Deadline, DeadlineKind, Milestone
-from parsers import deadline_patterns as pt
-from parsers.text import clean_cell
+from parsers.normalisers import deadline_patterns as pt
+from parsers.normalisers.text import clean_cell
 
 VERSION = "deadline.v2"
 

@@ -18,7 +18,7 @@ from datetime import date
 
 from models.document import DocRef, DocumentMeta
 from models.page import ParsedFile
-from parsers.text import clean_cell, fold
+from parsers.normalisers.text import clean_cell, fold
 
 VERSION = "metadata.v1"
 

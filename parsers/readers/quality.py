@@ -5,7 +5,7 @@ e-signature overlay on a scan); an invisible OCR layer of poor quality (scanners
 add one: "uY BAN NgAN nAN ceNG HoA xA" for "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ"); a broken font map. The test is
 linguistic: real Vietnamese prose is made of valid syllables, about half of them carrying a Vietnamese
 diacritic. Legacy encodings (TCVN3 "KÕ ho¹ch", VNI "Keá hoaïch") also fail it, but they are converted
-exactly by ``parsers.legacy`` instead of being OCR'd, so ``page_needs_ocr`` says no for them.
+exactly by ``parsers.readers.legacy`` instead of being OCR'd, so ``page_needs_ocr`` says no for them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from models.page import PageText
 from models.settings import PdfSettings
-from parsers.text import nfc
+from parsers.normalisers.text import nfc
 
 _TOKEN = re.compile(r"[^\s,.;:!?()\[\]{}\"'“”‘’/\\\-–—…]+")
 # Vietnamese orthography: initial consonant cluster, vowel nucleus (1–3 vowels), optional final.
@@ -104,7 +104,7 @@ def is_garbage(quality: TextQuality) -> bool:
 def page_needs_ocr(page: PageText, settings: PdfSettings) -> bool:
     """True when the page has no usable text layer and must be OCR'd.
 
-    Call it after ``parsers.legacy.fix_legacy_page``; a legacy-encoded page not yet converted is
+    Call it after ``parsers.readers.legacy.fix_legacy_page``; a legacy-encoded page not yet converted is
     also answered False, since conversion is exact and OCR is not.
     """
     if page.method == "ocr":
@@ -119,6 +119,6 @@ def page_needs_ocr(page: PageText, settings: PdfSettings) -> bool:
         return True
     if not is_garbage(quality):
         return False
-    from parsers.legacy import detect_encoding  # legacy imports this module's syllable test
+    from parsers.readers.legacy import detect_encoding  # legacy imports this module's syllable test
 
     return detect_encoding(page) is None

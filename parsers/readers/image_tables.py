@@ -1,7 +1,7 @@
 """Ruled tables rebuilt from a page image: ruling lines → cell grid → OCR words placed in cells.
 
 Why geometry and not one tesseract call per cell: a 15-row annex page has ~90 cells; 90 tesseract
-processes cost 20× one page pass. Instead the page is read once (``parsers.ocr``) and every word box is
+processes cost 20× one page pass. Instead the page is read once (``parsers.readers.ocr``) and every word box is
 dropped into the cell that contains its centre, as pdfplumber drops characters into its cells.
 
 Merged cells follow pdfplumber: a missing separator merges neighbouring grid cells; the merged cell's
@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from models.page import Block, TableGrid
-from parsers.text import clean_cell
+from parsers.normalisers.text import clean_cell
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def inked_empty_cells(
     """Cells that got no word although ink is printed in them: typically a lone "1" in the STT column.
 
     tesseract's page layout drops isolated one-glyph blobs as noise; these cells get a second, batched
-    look (``parsers.ocr``) instead of silently losing the task number.
+    look (``parsers.readers.ocr``) instead of silently losing the task number.
     """
     inset = max(3, int(dpi * 0.02))
     min_ink = max(20, int((dpi / 100) ** 2 * 6))
@@ -327,7 +327,7 @@ def narrow_column_cells(layouts: list[TableLayout], ink: np.ndarray, dpi: float)
     """Inked one-column cells of narrow columns (STT: "1", "12", "II"), which tesseract's page layout drops.
 
     A column narrower than 8 % of its table holds numbers, not prose; its lone glyphs are read far more
-    reliably in a second, batched look at the cells stacked in a strip (``parsers.ocr``).
+    reliably in a second, batched look at the cells stacked in a strip (``parsers.readers.ocr``).
     """
     inset = max(2, int(dpi * 0.015))
     min_ink = max(6, int((dpi / 100) ** 2 * 4))

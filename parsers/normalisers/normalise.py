@@ -12,8 +12,8 @@ from datetime import date
 
 from models.document import DocumentMeta
 from models.task import RawTask, Task
-from parsers import agency, deadline
-from parsers.text import clean_cell
+from parsers.normalisers import agency, deadline
+from parsers.normalisers.text import clean_cell
 
 VERSION = "normalise.v1"
 

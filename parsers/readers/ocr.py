@@ -7,9 +7,9 @@ are run in parallel instead, ``OcrSettings.workers`` at a time. A scanned page's
 directly when the page is just that (``embedded_scan``, via PDFium); other PDF pages are rendered by
 poppler's ``pdftoppm`` (stdin → stdout), as OCRmyPDF shells out to its tools.
 
-Output has the same shape as the text layer (``parsers.pdf_text``): ``PageText`` with ``Block`` lines
+Output has the same shape as the text layer (``parsers.readers.pdf_text``): ``PageText`` with ``Block`` lines
 outside tables and ``TableGrid(method="ocr")`` tables, coordinates in PDF points, so
-``parsers.tables.extract_table_tasks`` reads scans with the same code as digital files.
+``parsers.extractors.tables.extract_table_tasks`` reads scans with the same code as digital files.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ import pypdfium2.raw as pdfium_c
 from models.errors import InputFileError, MissingDependencyError
 from models.page import PageText, ParsedFile, TableGrid
 from models.settings import OcrSettings
-from parsers import image_prep, image_tables
-from parsers.image_tables import Word
-from parsers.ocr_cleanup import clean_ocr_text, fix_roman_cell
+from parsers.readers import image_prep, image_tables
+from parsers.readers.image_tables import Word
+from parsers.readers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
 VERSION = "ocr.v7"
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"

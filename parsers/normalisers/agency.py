@@ -6,7 +6,7 @@ so cells are read by longest gazetteer match and only the leftovers are split, b
 
 How matching works, and why:
 
-* Text is folded (``parsers.text.fold``: NFC, one tone-mark placement, lower case; "&" read as "và"; every
+* Text is folded (``parsers.normalisers.text.fold``: NFC, one tone-mark placement, lower case; "&" read as "và"; every
   dash "–", "—", "‐", "−" read as "-") into a key whose characters map back to the printed text, so every
   match keeps its ``raw`` span. A dash-free and a comma-free spelling of every alias are added, so "Sở Lao
   động — Thương binh và Xã hội", "Sở Lao động-Thương binh và Xã hội" and "Sở Lao động Thương binh và Xã
@@ -72,8 +72,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from models.task import AgencyRef
-from parsers.agency_data import GazetteerData, GazetteerEntry, GazetteerError, Place, parse_yaml_texts
-from parsers.text import clean_cell, fold, nfc, unify_tone_marks
+from parsers.normalisers.agency_data import (
+    GazetteerData,
+    GazetteerEntry,
+    GazetteerError,
+    Place,
+    parse_yaml_texts,
+)
+from parsers.normalisers.text import clean_cell, fold, nfc, unify_tone_marks
 
 VERSION = "agency.v3"
 
@@ -576,7 +582,7 @@ class Gazetteer:
         override).
 
         Raises:
-            GazetteerError: a text is malformed (see ``parsers.agency_data.parse_yaml_texts``).
+            GazetteerError: a text is malformed (see ``parsers.normalisers.agency_data.parse_yaml_texts``).
         """
         return cls(parse_yaml_texts(texts))
 

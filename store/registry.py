@@ -24,8 +24,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from models.document import Document
 from models.errors import RegistryError
-from models.export import document_record
 from models.task import Task
+from store.export import document_record
 
 log = logging.getLogger("theodoi.registry")
 T = TypeVar("T")

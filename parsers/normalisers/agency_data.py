@@ -1,4 +1,4 @@
-"""Gazetteer data: YAML texts -> validated, merged entries (no matching here, see ``parsers.agency``).
+"""Gazetteer data: YAML texts -> validated, merged entries (no matching here, see ``parsers.normalisers.agency``).
 
 The gazetteer is data, not code: ``data/gazetteer/central.yaml`` (central bodies, and the words agency
 names are built from: person titles, fillers, head nouns), ``vietnam.yaml`` (every province's standard
@@ -18,7 +18,7 @@ from pydantic import ValidationError, field_validator
 
 from models.base import Frozen
 from models.errors import BadArgsError
-from parsers.text import clean_cell, fold
+from parsers.normalisers.text import clean_cell, fold
 
 EntryKind = Literal["agency", "group"]
 Level = Literal["province", "central", "party", "local"]

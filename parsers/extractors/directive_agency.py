@@ -1,4 +1,4 @@
-"""Agency spans in directive sentences, kept as printed (normalisation is ``parsers.agency``'s job).
+"""Agency spans in directive sentences, kept as printed (normalisation is ``parsers.normalisers.agency``'s job).
 
 Vietnamese directives put the responsible body between a fixed opener and the first verb:
 "Giao **Sở Khoa học và Công nghệ** chủ trì:", "Giao **các sở, ban, ngành, UBND các xã, phường** căn cứ

@@ -8,7 +8,7 @@ one document's wording. Steps:
 1. Walk each page's blocks and grids in top-to-bottom order. A block "Phụ lục I" / "PHỤ LỤC II" /
    "Phụ lục số 01" / "Phụ lục" opens an annex; grids before any annex heading belong to the body
    (annex None).
-2. A grid whose first non-blank rows map (``parsers.header_map``, by meaning classes) to a task column plus
+2. A grid whose first non-blank rows map (``parsers.extractors.header_map``, by meaning classes) to a task column plus
    an actor (lead/co) or deadline column starts a task table. One or two header rows ("Cơ quan thực hiện"
    over "Chủ trì" | "Phối hợp"; "ST" over "T") are combined. A grid without such a header continues the open
    table when it has the same column count and no text came between (a table running over pages);
@@ -66,8 +66,8 @@ from dataclasses import dataclass, field
 from models.page import Block, ParsedFile, TableGrid
 from models.settings import TableSettings
 from models.task import RawTask
-from parsers.header_map import HeaderMap, combine_header_rows, key, map_header
-from parsers.text import clean_cell, collapse_ws, fold, strip_diacritics
+from parsers.extractors.header_map import HeaderMap, combine_header_rows, key, map_header
+from parsers.normalisers.text import clean_cell, collapse_ws, fold, strip_diacritics
 
 VERSION = "tables.v2"
 

@@ -2,8 +2,8 @@
 
 Only unambiguous repairs live here: "Quý 11/2026" (there is no eleventh quarter) becomes "Quý II/2026",
 "hãng năm" becomes "hằng năm", a letter O between digits of a date becomes 0. Snapping agency names and
-deadline phrases to the known vocabulary is the normalisers' job (``parsers.agency``,
-``parsers.deadline``): they see the raw text and keep it beside the canonical value.
+deadline phrases to the known vocabulary is the normalisers' job (``parsers.normalisers.agency``,
+``parsers.normalisers.deadline``): they see the raw text and keep it beside the canonical value.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 
-from parsers.text import nfc
+from parsers.normalisers.text import nfc
 
 # Roman quarter numerals read as digits, l, | or H: "Quý 11", "Quý Il", "Quý lV", "Quý H".
 _QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([1Il|HÏÌÍ]{2,3}|[1Il|ÏÌÍ]?V|[Il|HÏÌÍ])(?=\s*(?:[/.\-]|năm|\b))")

@@ -1,6 +1,6 @@
 """Read a digital PDF's text layer into ``PageText``s: ruled tables as ``TableGrid``s, other lines as ``Block``s.
 
-The only module (with ``parsers/ocr.py``) that touches a PDF library. One pass per page: pdfplumber's table
+The only module (with ``parsers/readers/ocr.py``) that touches a PDF library. One pass per page: pdfplumber's table
 finder runs once (lattice strategy, "lines"), its cell boxes are reused both to fill the grid and to tell
 which characters lie outside every table; those become the text lines. Every char is assigned to a cell
 by bisection instead of pdfplumber's row-by-row scan, so reading a page costs about what a bare
@@ -30,7 +30,7 @@ from pdfplumber.utils.text import WordExtractor
 from models.errors import InputFileError
 from models.page import BBox, Block, PageText, ParsedFile, TableGrid
 from models.settings import PdfSettings, TableSettings
-from parsers.text import clean_cell, collapse_ws, nfc
+from parsers.normalisers.text import clean_cell, collapse_ws, nfc
 
 VERSION = "pdf_text.v2"
 

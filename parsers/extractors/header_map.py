@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from parsers.text import strip_diacritics
+from parsers.normalisers.text import strip_diacritics
 
 # Field -> phrases (folded words). Order matters: the first rule with a phrase in the cell wins, so
 # "Nội dung góp ý" is a comment before "nội dung" is a task, "Tình hình thực hiện" is progress before

@@ -25,7 +25,7 @@ from lxml import etree
 from models.errors import InputFileError
 from models.page import BBox, Block, PageText, ParsedFile, TableGrid
 from models.settings import DocxSettings
-from parsers.text import clean_cell, fold
+from parsers.normalisers.text import clean_cell, fold
 
 VERSION = "docx.v1"
 

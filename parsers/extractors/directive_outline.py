@@ -2,7 +2,7 @@
 
 PDF and OCR readers give one Block per printed *line*; Word gives one Block per paragraph. This module
 joins lines into paragraphs and tells each paragraph's list marker ("III.", "2.", "a)", "(1)", "-"), so
-that ``parsers.directives`` can walk the outline of a letter or a plan without caring about line breaks
+that ``parsers.extractors.directives`` can walk the outline of a letter or a plan without caring about line breaks
 or page breaks ("… hoàn thiện hệ thống hạ" / page 2 / "tầng mạng; …" is one paragraph on pages 1–2).
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from models.page import Block, ParsedFile
-from parsers.text import clean_cell
+from parsers.normalisers.text import clean_cell
 
 MarkerKind = Literal["roman", "num", "letter", "paren", "dash", "none"]
 

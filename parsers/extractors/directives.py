@@ -17,7 +17,7 @@ What counts: only text after the opening ("… có ý kiến như sau:", "cụ t
 closing ("Nơi nhận", "Nhận được Công văn này", "Trên đây là", "Trân trọng"). Roman sections that explain
 rather than assign (I. MỤC ĐÍCH, II. MỤC TIÊU, YÊU CẦU, I. ĐÁNH GIÁ CHUNG, ĐỐI TƯỢNG …) are skipped, and a
 leaf with no responsible body anywhere above it is not a task. Values stay RAW (``lead_raw``, ``co_raw``,
-``deadline_raw`` as printed); ``parsers.normalise`` resolves them.
+``deadline_raw`` as printed); ``parsers.normalisers.normalise`` resolves them.
 """
 
 import re
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field, replace
 from models.page import Method, ParsedFile
 from models.settings import DirectiveSettings
 from models.task import RawTask
-from parsers import directive_agency as ag
-from parsers.directive_deadline import find_deadline_raw
-from parsers.directive_outline import Paragraph, is_header_line, paragraphs, starts_lower
-from parsers.text import clean_cell, fold, strip_diacritics
+from parsers.extractors import directive_agency as ag
+from parsers.extractors.directive_deadline import find_deadline_raw
+from parsers.extractors.directive_outline import Paragraph, is_header_line, paragraphs, starts_lower
+from parsers.normalisers.text import clean_cell, fold, strip_diacritics
 
 VERSION = "directives.v1"
 

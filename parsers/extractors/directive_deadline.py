@@ -1,4 +1,4 @@
-"""The deadline phrase inside a directive sentence, as printed (parsing it is ``parsers.deadline``'s job).
+"""The deadline phrase inside a directive sentence, as printed (parsing it is ``parsers.normalisers.deadline``'s job).
 
 A directive item mentions many dates; only some are deadlines. Deadlines come after "trước", "chậm
 nhất", "hoàn thành … trong", "ngay trong": "báo cáo UBND tỉnh **trước ngày 12/6/2026**", "Hoàn thành

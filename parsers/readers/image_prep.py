@@ -268,7 +268,7 @@ class Readability:
     score: float
 
 
-# Reads an image and says how readable it is (``parsers.ocr`` supplies one backed by tesseract).
+# Reads an image and says how readable it is (``parsers.readers.ocr`` supplies one backed by tesseract).
 Reader = Callable[[np.ndarray], Readability]
 MIN_READ_WORDS = 5  # a check that reads fewer words than this either way decides nothing
 READ_MIN_SCORE = 0.2  # a turned reading must be at least this readable...

@@ -1,0 +1,1 @@
+"""Extractors: pages to raw tasks (task tables, prose directives) and the document's metadata."""

@@ -1,0 +1,1 @@
+"""Normalisers: raw tasks to tasks (agency names against the gazetteer, deadlines to dates, folding)."""
