@@ -547,6 +547,10 @@ class _FutureExecutor:
 
     def __init__(self, settings: IngestSettings) -> None:
         self.settings = settings
+        self._late: dict[Future[ParsedDocument], float] = {}  # stopped for running past the time limit
+
+    def _failed(self, job: ParseJob, error: Exception) -> Outcome:
+        return _as_outcome(job.file_name, error)
 
     def _submit(self, job: ParseJob) -> Future[ParsedDocument]:
         raise NotImplementedError
@@ -577,6 +581,9 @@ class _FutureExecutor:
             broken = False
             for fut in self._wait(set(running)):
                 job, attempt = running.pop(fut)
+                if fut in self._late:
+                    yield job, _timeout(job.file_name, self._late.pop(fut))
+                    continue
                 try:
                     yield job, fut.result()
                 except MissingDependencyError:
@@ -588,7 +595,7 @@ class _FutureExecutor:
                     else:
                         queue.append((job, attempt + 1))
                 except Exception as e:  # quarantined per file, see _as_outcome
-                    yield job, _as_outcome(job.file_name, e)
+                    yield job, self._failed(job, e)
             if broken:
                 for job, attempt in running.values():
                     queue.append((job, attempt))
@@ -602,6 +609,12 @@ class DaskExecutor(_FutureExecutor):
 
     The workers need theodoi installed (same version) and nothing else: the bytes are sent with the task.
     ``processes=False`` runs a LocalCluster's workers as threads (tests, small machines).
+
+    Limits, as on this machine but enforced the cluster's way: a document that runs past
+    ``file_timeout_s`` on a worker is reported "took longer than N s" and that worker is restarted by its
+    nanny (the only way to stop a parse stuck in a loop); a worker that dies (killed, out of memory: start
+    workers with ``--memory-limit``) has its documents rescheduled by the scheduler on the others, and a
+    document that kills ``distributed.scheduler.allowed-failures`` workers in a row is reported as a crash.
     """
 
     def __init__(
@@ -636,19 +649,61 @@ class DaskExecutor(_FutureExecutor):
             ) from e
         n = len(self._client.scheduler_info().get("workers", {}))
         self.workers = max(1, n, workers if not scheduler else 1)
-        self._settings_future = self._client.scatter(settings, broadcast=True)
+        # The settings travel with each task (a few hundred bytes), never scattered: scattered data lives on
+        # the workers only, and a worker that dies takes it with it ("lost scattered data, which can't be
+        # recovered"), cancelling every document still to parse (found by tests/faults/test_dask_cluster.py).
+        self._started: dict[str, float] = {}  # task key -> when a worker was first seen running it
 
     def _submit(self, job: ParseJob) -> Future[ParsedDocument]:
         return self._client.submit(  # type: ignore[no-any-return]
-            parse_job, job.data, job.file_name, self._settings_future, pure=False, key=None
+            parse_job, job.data, job.file_name, self.settings, pure=False, key=None
         )
 
     def _wait(self, pending: set[Future[ParsedDocument]]) -> set[Future[ParsedDocument]]:
         from distributed import wait as dask_wait
 
-        with self._client.as_current():  # the client is not the process-wide default
-            done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-        return set(done)
+        limit = self.settings.file_timeout_s
+        while True:
+            with self._client.as_current():  # the client is not the process-wide default
+                try:
+                    done, _ = dask_wait(list(pending), timeout=1 if limit else None, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    done = set()
+            late = self._stop_late(pending, limit) if limit else set()
+            if done or late:
+                for fut in done | late:
+                    self._started.pop(fut.key, None)
+                return set(done) | late
+
+    def _stop_late(self, pending: set[Future[ParsedDocument]], limit: float) -> set[Future[ParsedDocument]]:
+        """Futures running longer than ``limit`` on a worker: cancelled, and their workers restarted."""
+        now = time.monotonic()
+        running = {key: addr for addr, keys in self._client.processing().items() for key in keys}
+        late, workers = set(), set()
+        for fut in pending:
+            if fut.key not in running:
+                continue
+            started = self._started.setdefault(fut.key, now)
+            if now - started > limit:
+                late.add(fut)
+                workers.add(running[fut.key])
+                self._late[fut] = limit
+        if late:
+            self._client.cancel(list(late))
+            log.warning("stopping %d document(s) past the %g s limit: restarting their Dask workers", len(late), limit)
+            with contextlib.suppress(Exception):  # a worker without a nanny cannot restart: it stays busy
+                self._client.restart_workers(sorted(workers), raise_for_error=False)
+        return late
+
+    def _failed(self, job: ParseJob, error: Exception) -> Outcome:
+        from distributed import KilledWorker
+
+        if isinstance(error, KilledWorker):
+            return WorkerCrash(
+                f"{job.file_name}: every Dask worker that parsed it died (out of memory or a crash); the"
+                " scheduler gave up after its allowed failures"
+            )
+        return super()._failed(job, error)
 
     def _restart(self) -> None:
         return None  # a Dask worker that dies is replaced by the nanny; its tasks are rescheduled
