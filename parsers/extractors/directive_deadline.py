@@ -14,7 +14,11 @@ ngày 12/6/2026").
 
 import re
 
-_DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+# 30/6/2026 · 30/6 · 30-6-2026 · 30.06.2026 (dash and dot only with the year: "2026-2030" is a span of years)
+_DATE = (
+    r"\d{1,2}\s*[-.]\s*\d{1,2}\s*[-.]\s*\d{4}"
+    r"|\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+)
 _PERIOD = (
     r"tháng\s+\d{1,2}(?:\s*,\s*tháng\s+\d{1,2})*\s*(?:/\s*|-\s*|\s+năm\s+)\d{4}"
     r"|quý\s+[IVX1-4]+\s*(?:/\s*|\s+năm\s+)\d{4}"
@@ -23,6 +27,12 @@ _PERIOD = (
 )
 _RECUR = r"(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)"
 _STRONG = [
+    # a span is due on its last day: từ ngày 01/3/2026 đến ngày 30/6/2026 · 29/6/2026-09/7/2026 ·
+    # từ quý I/2026 đến hết năm 2026
+    rf"(?:từ\s+)?(?:ngày\s+)?(?:{_DATE})\s*(?:đến|[-–—])\s*(?:hết\s+)?(?:ngày\s+)?(?:{_DATE})",
+    rf"từ\s+(?:{_PERIOD})\s+đến\s+(?:hết\s+)?(?:{_PERIOD})",
+    # báo cáo kết quả trong ngày 30 tháng 4 năm 2026
+    rf"trong\s+ngày\s+(?:{_DATE})",
     # trước ngày 15/6/2026 · trước ngày 25 hằng tháng · trước 11h00’ ngày thứ 5 hằng tuần
     rf"trước\s+ngày\s+(?:{_DATE})(?:\s+{_RECUR})?",
     # "báo cáo … trước 30/11/2024" (the date without "ngày")

@@ -81,7 +81,8 @@ def parse_deadline(raw: str | None, doc_date: date | None) -> Deadline:
     """Parse a deadline cell or phrase such as "Quý II/2026" or "Trước ngày 25 hằng tháng"; never guesses.
 
     Args:
-        raw: the text as printed (a "Thời gian hoàn thành" cell, or a phrase from ``find_deadline_phrase``).
+        raw: the text as printed (a "Thời gian hoàn thành" cell, or the phrase
+            ``parsers.extractors.directive_deadline.find_deadline_raw`` picks from a sentence).
         doc_date: issue date of the document, used for years left out ("Quý III" -> Quý III of its year).
 
     Returns:
@@ -95,34 +96,7 @@ def parse_deadline(raw: str | None, doc_date: date | None) -> Deadline:
     text = _display(raw)
     if not text:
         return Deadline()
-    return _decide(_scan(text, doc_date, cell=True), doc_date)
-
-
-def find_deadline_phrase(sentence: str, doc_date: date | None) -> tuple[str, Deadline] | None:
-    """Find the deadline phrase inside a directive sentence and parse it.
-
-    "… báo cáo UBND tỉnh trước ngày 12/6/2026." -> ("trước ngày 12/6/2026", date 2026-06-12). A phrase
-    needs a cue ("trước", "chậm nhất", "trong tháng …", "hằng tháng", "Thời gian thực hiện: …"): a year
-    named in passing ("phong trào Bình dân học vụ số năm 2026") is not a deadline, and neither is the date
-    of a cited document ("Kế hoạch số 07-KH/BCĐ, ngày 10/4/2026").
-
-    Returns:
-        (phrase as printed, its Deadline), or None when the sentence sets no deadline.
-    """
-    text = _display(sentence)
-    if not text:
-        return None
-    key = _key(text)
-    label = pt.LABEL.search(key)
-    if label:
-        phrase = text[label.end() :].rstrip(" .;:")
-        return (phrase, parse_deadline(phrase, doc_date)) if phrase else None
-    candidates = _candidates(_scan(text, doc_date, cell=False))
-    if not candidates:
-        return None
-    start, end = _choose(candidates, key)
-    phrase = text[start:end].strip(" ,;.")
-    return phrase, parse_deadline(phrase, doc_date)
+    return _decide(_scan(text, doc_date), doc_date)
 
 
 # --- normalisation --------------------------------------------------------------------------------------
@@ -145,7 +119,7 @@ def _key(text: str) -> str:
 # --- scanning -------------------------------------------------------------------------------------------
 
 
-def _scan(text: str, doc_date: date | None, *, cell: bool) -> _Scan:
+def _scan(text: str, doc_date: date | None) -> _Scan:
     key = _key(text)
     # date ranges first: the start-date mask ("từ ngày …") must not eat the first date of "Từ ngày A đến
     # ngày B"; the masks of cited documents and events still apply
@@ -180,7 +154,7 @@ def _scan(text: str, doc_date: date | None, *, cell: bool) -> _Scan:
     opened = [s for s in steps if not s.ranged and s.kind != "date" and pt.FROM.search(key, 0, s.start)]
     steps = [s for s in steps if s not in opened]
 
-    conditions = [pt.REF_TIME, pt.CONDITIONAL, *([pt.REF_DOC] if cell else [])]
+    conditions = [pt.REF_TIME, pt.CONDITIONAL, pt.REF_DOC]
     starts = [m.start() for p in conditions for m in p.finditer(key)]
     return _Scan(
         text=text,
@@ -434,57 +408,3 @@ def _clause(scan: _Scan, step: _Step) -> str:
             right = m.start()
             break
     return scan.text[left:right].strip(" ,;.")
-
-
-# --- sentences ------------------------------------------------------------------------------------------
-
-
-def _candidates(scan: _Scan) -> list[tuple[int, int, int, bool]]:
-    """(start, end, strength, dated) of every cue-led phrase in a sentence, in reading order."""
-    found: list[tuple[int, int, int, bool]] = []
-    key = scan.key
-    for step in scan.steps:
-        start, strength = _cue(key, step.start)
-        if not strength and step.ranged and pt.RANGE_END_CUE.search(key, step.start, step.end):
-            start, strength = step.start, 3  # "từ ngày A đến ngày B": "đến" is the cue of its end
-        if strength == 2 and step.kind == "year":
-            strength = 1  # "… trong năm 2026" in passing: any other cue wins
-        if strength:
-            found.append((start, step.end, strength, True))
-    for recurrence, s, e in scan.recurrences:
-        if recurrence not in ("on_request", None):  # "hội nghị định kỳ", "kiểm tra đột xuất": no deadline
-            start, strength = _cue(key, s)
-            found.append((start, e, max(strength, 2), False))
-    for pattern in (pt.REF_TIME, pt.DURATION_CONDITION, pt.ONGOING_IN_PROSE):
-        for m in pattern.finditer(key):
-            end = m.end() if pattern is not pt.REF_TIME else _clause_end(key, m.end())
-            found.append((m.start(), end, 1 if pattern is pt.ONGOING_IN_PROSE else 2, False))
-    return sorted(found)
-
-
-def _choose(candidates: list[tuple[int, int, int, bool]], key: str) -> tuple[int, int]:
-    """Span of the deadline phrase: the last strongest candidate, or, when it is dated, every dated
-    candidate of its item (up to ";") - "ban hành … trong tháng 01/2026, kiểm tra chậm nhất trong tháng 6/2026".
-    """
-    best = max(c[2] for c in candidates)
-    start, end, _, dated = next(c for c in reversed(candidates) if c[2] == best)
-    if not dated:
-        return start, end
-    left = max((m.end() for m in pt.ITEM_BREAK.finditer(key, 0, start)), default=0)
-    right = next((m.start() for m in pt.ITEM_BREAK.finditer(key, end)), len(key))
-    group = [c for c in candidates if c[3] and c[2] >= min(best, 2) and left <= c[0] and c[1] <= right]
-    return group[0][0], group[-1][1]
-
-
-def _cue(key: str, start: int) -> tuple[int, int]:
-    """Start of the cue words just before ``start`` and their strength: 3 strong, 2 weak, 0 none."""
-    m = pt.CUE.search(key, 0, start)
-    if m is None or not pt.BARE_DAY.sub("", m["cue"]).strip():  # "ngày" alone is no cue
-        return start, 3 if m is not None and m["verb"] else 0
-    strong = m["verb"] or pt.STRONG_CUE.search(m["cue"])
-    return m.start("cue"), 3 if strong else 2
-
-
-def _clause_end(key: str, pos: int) -> int:
-    m = pt.CLAUSE_END.search(key, pos)
-    return m.start() if m else len(key)

@@ -4,7 +4,7 @@ Why a diacritic-free key: scanned documents damage tone marks far more often tha
 "hãng tháng", "thưởng xuyên", "thảng 6"). Matching on the skeleton of ``parsers.normalisers.text.fold`` ("quy ii",
 "hang thang", "thuong xuyen", "thang 6") makes every such spelling one pattern. The skeleton is built
 character by character so that an offset in the key is the same offset in the printed text, which lets
-``find_deadline_phrase`` return the phrase exactly as printed.
+a milestone carry its clause exactly as printed.
 
 Why plain ``re`` and not a spaCy Matcher: the phrases are short, closed-class and digit-heavy; token
 patterns would need the same character classes plus a tokenizer that splits "30/6/2026" differently per
@@ -137,8 +137,7 @@ REF_TIME = _c(
     rf"|lo\s+trinh)\s+(?:(?:da\s+)?(?:duoc\s+)?(?:quy\s+dinh|neu|giao|chi\s+dao|de\s+ra|ghi)\s+)?"
     rf"(?:tai|cua|trong|theo)\s+(?:{DOC_KIND}|dieu\s+\d+|khoan\s+\d+|phu\s+luc)"
 )
-# In a table cell "Theo Điều 17 Nghị định …" or "Theo Kế hoạch số …" alone is a deadline by reference;
-# in a sentence it usually says how, not when, so find_deadline_phrase does not use this one.
+# "Theo Điều 17 Nghị định …" or "Theo Kế hoạch số …" alone in a deadline cell is a deadline by reference.
 REF_DOC = _c(rf"theo\s+(?:(?:quy\s+dinh|huong\s+dan)\s+(?:tai|cua)\s+)?(?:{DOC_KIND}|dieu\s+\d+|khoan\s+\d+)")
 # A length of time: "20 ngày làm việc", "01 tuần", "một tháng".
 SPAN = r"(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s*(?:\(\s*)?(?:ngay|tuan|thang|nam|gio)(?![a-z])"
@@ -163,7 +162,6 @@ DATE_RANGE = _c(
 )
 # What joins two periods into one range: "Từ quý I/2012 đến hết năm 2012" (the range ends with the last).
 RANGE_JOIN = _c(r"^\s*(?:-|den|toi)\s*$")
-RANGE_END_CUE = _c(r"(?<![a-z])(?:den|toi)(?![a-z])")
 # What makes a period the start of a standing duty, not its end: "(bắt đầu thực hiện) từ tháng 01/2026".
 FROM = _c(r"(?<![a-z])(?:ke\s+)?tu\s*$")
 DATE_NUM = _c(rf"(?<![\d/.\-]){D}\s*(?P<sep>[/.\-])\s*{M}\s*(?P=sep)\s*{Y}(?![/\-]\d)")  # one separator
@@ -201,24 +199,6 @@ IN_YEAR = _c(rf"(?<![a-z])trong\s+nam(?!\s*\d)(?!\s+(?:sau|toi|nay)){NOT_SCHOOL}
 BEFORE = _c(r"(?<![a-z])truoc\s*$")  # "trước tháng 7/2026" -> the day before July starts
 # Clause boundaries, for the text of each milestone.
 CLAUSE_BREAK = _c(r"[;,()]|\s+va\s+|\s+roi\s+|\.(?=\s|$)|\s-\s")
-# Words just before a step in a sentence: verb (strengthens), then the cue that begins the phrase.
-CUE = _c(
-    r"(?P<verb>(?<![a-z])(?:(?:hoan\s+thanh|xong|ket\s+thuc|(?<!chuong\s)(?<!to\s)trinh|bao\s+cao|gui)(?:\s+[a-z]+){0,4}?\s+))?"
-    r"(?P<cue>(?:(?:cham|muon)\s+nhat\s+(?:la\s+)?)?"
-    r"(?:(?:ngay\s+)?(?:trong|truoc|vao|den(?:\s+het)?|dip|han(?:\s+chot)?|toi)\s+"
-    r"|trong\s+(?:ky\s+hop|phien\s+hop|hoi\s+nghi|dot)(?:\s+[a-z]+){0,3}\s+)?(?:ngay\s+)?)$"
-)
-STRONG_CUE = _c(r"(?<![a-z])(?:truoc|cham\s+nhat|muon\s+nhat|han|dip|den|toi)(?![a-z])")
-# "Thời gian thực hiện: …", "Thời hạn hoàn thành: …" - everything after the label is the phrase.
-LABEL = _c(r"(?<![a-z])thoi\s+(?:gian|han)(?:\s+(?:thuc\s+hien|hoan\s+thanh|bao\s+cao|trien\s+khai))?\s*:\s*")
-ONGOING_IN_PROSE = _c(r"(?:nhiem\s+vu|thuc\s+hien|trien\s+khai)\s+thuong\s+xuyen")
-DURATION_CONDITION = _c(
-    r"trong\s+(?:vong|thoi\s+han)\s+\d+\s+(?:ngay|thang|tuan|nam)(?:\s+lam\s+viec)?\s+"
-    r"(?:ke\s+tu|sau\s+khi|tu\s+khi|sau)[^;,.]*"
-)
 MONTH_NUMBER = _c(r"[01]?\d")
-CLAUSE_END = _c(r";|\.(?=\s|$)")
-BARE_DAY = _c(r"^\s*ngay\s*$")
 # Rhythms from most to least frequent: a phrase naming two keeps the more frequent one.
 RECURRENCE_RANK = ["weekly", "monthly", "quarterly", "half_yearly", "yearly", "on_request"]
-ITEM_BREAK = _c(r";")
