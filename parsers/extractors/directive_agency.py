@@ -23,7 +23,9 @@ _VERBS = (
     "giám sát|đánh giá|hỗ trợ|tập huấn|xử lý|thu hồi|soạn thảo|sửa đổi|bổ sung|phê duyệt|chuyển|nộp|"
     "đăng ký|lựa chọn|vận động|phân công|chuẩn bị|tổng hợp|thống kê|trả lời|tiếp thu|làm rõ|kiện toàn"
 )
-_SPAN_END = rf"(?=\s+(?:{_VERBS})\b|\s*[:;(]|\s*$)"
+# A colon ends the span, except after a plural head that it opens a list of names for: "Giao các Sở: Tài
+# chính, Xây dựng chủ trì …" names two bodies.
+_SPAN_END = rf"(?=\s+(?:{_VERBS})\b|(?<!các [Ss]ở)(?<!các [Bb]ộ)\s*:|\s*[;(]|\s*$)"
 # Words an agency span starts with (case-insensitive): bodies, groups and office holders.
 _AGENCY_START = (
     r"(?i:(?:các\s+)?(?:sở|văn phòng|công an|ban(?!\s+hành)|báo(?!\s+cáo)|bộ|ubnd|ủy ban|uỷ ban|hđnd|cơ quan|"

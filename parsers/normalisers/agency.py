@@ -1,4 +1,4 @@
-"""Agency normaliser: split lead/co cells into bodies and find bodies in prose, by the gazetteer.
+"""Agency normaliser: split lead/co cells, and the agency spans ``directive_agency`` cuts out of prose, into bodies.
 
 "Sở Văn hóa, Thể thao và Du lịch" is one body, "Sở: Giáo dục và Đào tạo; Y tế" two, and "Sở Khoa học và
 Công nghệ Văn phòng UBND tỉnh" (no separator) two again: commas neither split nor join bodies reliably,
@@ -88,9 +88,9 @@ VERSION = "agency.v3"
 DEFAULT_FILES = ("central.yaml", "vietnam.yaml", "daklak.yaml")
 
 # A match on stripped diacritics counts when the folded texts are at least this close (0..1). Cells hold
-# nothing but bodies, so they can be lenient; prose is full of look-alikes ("sổ y tế" / "Sở Y tế").
+# nothing but bodies, so they can be lenient (prose goes through ``parsers.extractors.directive_agency``
+# first, which cuts out the spans that name bodies).
 CELL_SKELETON_MIN = 0.8
-PROSE_SKELETON_MIN = 0.9
 # ... or, in a cell, when at most this many characters differ in their marks only ("Sờ Nội vu").
 CELL_MAX_MARK_SLIPS = 2
 # rapidfuzz ratio (0..100) a leftover piece of a cell needs to be read as a gazetteer alias.
@@ -155,15 +155,6 @@ _MISREAD_COMMA = re.compile(r"(?<=[^\W\d_]{2})\.(?= +([^\W\d_]))")
 _WIDE_DASH = re.compile(r"\s*[–—‐‑‒―−﹣－]\s*")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
 _REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
-
-
-@dataclass(frozen=True)
-class AgencySpan:
-    """A body found in a text, with its character offsets in the NFC form of that text."""
-
-    ref: AgencyRef
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -624,27 +615,6 @@ class Gazetteer:
             return self._ref(pick[0], cleaned, 0.9)
         return None
 
-    def find_spans(self, text: str) -> list[AgencySpan]:
-        """Every gazetteer body named in a prose sentence, in order, with offsets into ``nfc(text)``.
-
-        Only gazetteer matches are returned (prose is not a list of bodies, so leftovers are not
-        "unknown agencies"), with their places ("UBND huyện Trà Bồng"); repeated mentions are all returned.
-        """
-        key = _build_key(text)
-        if not key.key:
-            return []
-        doc = self._nlp.make_doc(key.key)
-        st = self._structure(doc, key)
-        found = self._match(doc, key, st, prose=True)
-        return [
-            AgencySpan(self._found_ref(f, key.text[f.raw_start : f.raw_end]), f.raw_start, f.raw_end)
-            for f in found
-        ]
-
-    def find_in_text(self, sentence: str) -> list[AgencyRef]:
-        """Bodies named in a prose sentence: "Giao Sở X chủ trì, phối hợp với Sở Y" -> [Sở X, Sở Y]."""
-        return [span.ref for span in self.find_spans(sentence)]
-
     # -- cells -----------------------------------------------------------------------------------------
 
     def _cell_refs(self, cell: str, issuer: str | None = None) -> list[AgencyRef]:
@@ -653,7 +623,7 @@ class Gazetteer:
             return []
         doc = self._nlp.make_doc(key.key)
         st = self._structure(doc, key)
-        found = self._match(doc, key, st, prose=False)
+        found = self._match(doc, key, st)
         found = self._drop_channels(doc, found)
         found = self._leftovers(doc, key, st, found)
         own = self._own_units(issuer)
@@ -874,10 +844,9 @@ class Gazetteer:
             st.compound_tails.update(range(s + 1, e))
         return st
 
-    def _candidates(self, doc: Doc, prose: bool, compound_tails: set[int]) -> list[_Cand]:
+    def _candidates(self, doc: Doc, compound_tails: set[int]) -> list[_Cand]:
         strings = self._nlp.vocab.strings
         skel_doc = self._skeleton_doc(doc)
-        skel_min = PROSE_SKELETON_MIN if prose else CELL_SKELETON_MIN
         best: dict[tuple[int, int, int, str], _Cand] = {}
 
         def keep(c: _Cand) -> None:
@@ -901,17 +870,17 @@ class Gazetteer:
                 text = doc[s:e].text
                 score = max(fuzz.ratio(text, k) for k in keys_of[index]) / 100
                 slips = min(_mark_slips(text, k) for k in keys_of[index])
-                if score >= skel_min or (not prose and slips <= CELL_MAX_MARK_SLIPS):
+                if score >= CELL_SKELETON_MIN or slips <= CELL_MAX_MARK_SLIPS:
                     keep(_Cand(s, e, index, role, self.entries[index].head, min(score, 0.99)))
         for label, s, e in self._marker(doc):
             keep(_Cand(s, e, -1, "marker", strings[label][1:], 1.0))
         return list(best.values())
 
-    def _match(self, doc: Doc, key: _Key, st: _Structure, prose: bool) -> list[_Found]:
+    def _match(self, doc: Doc, key: _Key, st: _Structure) -> list[_Found]:
         """Longest non-overlapping gazetteer matches, with short forms checked against their list, then
         the places that follow them, the place lists of groups and the plural "các Sở X"."""
         spans: dict[tuple[int, int], list[_Cand]] = {}
-        for c in self._candidates(doc, prose, st.compound_tails):
+        for c in self._candidates(doc, st.compound_tails):
             spans.setdefault((c.start, c.end), []).append(c)
         taken = [False] * len(doc)
         chosen: list[tuple[int, int]] = []
@@ -943,7 +912,7 @@ class Gazetteer:
             )
             starts_item = s == 0 or doc[s - 1].text in _ITEM_START
             for c in alts:
-                if c.role == "short" and not _short_ok(c, prev, glue_ok, ends_ok, starts_item, prose):
+                if c.role == "short" and not _short_ok(c, prev, glue_ok, ends_ok, starts_item):
                     continue
                 raw_start, raw_end = key.span(doc, s, e)
                 heads = {c.head} if c.role == "marker" else {self.entries[c.entry].head}
@@ -1507,21 +1476,16 @@ class Gazetteer:
             f.raw_start, f.raw_end = key.span(doc, first, last)
 
 
-def _short_ok(
-    c: _Cand, prev: "_Found | None", glue_ok: bool, ends_ok: bool, starts_item: bool, prose: bool
-) -> bool:
+def _short_ok(c: _Cand, prev: "_Found | None", glue_ok: bool, ends_ok: bool, starts_item: bool) -> bool:
     """Whether a short form names a body here (see the module docstring).
 
     An agency's short form ("Tư pháp") needs a list about its head: the previous body or marker has the
-    same head ("Sở …, Tư pháp", "các Sở: Tư pháp") with only punctuation, "và" or titles between. In a
-    cell it must also end its list item ("Xây dựng nông thôn mới" is not Sở Xây dựng); prose goes on with
-    a verb ("các Sở: Tài chính, Xây dựng chủ trì"). A group's short form ("địa phương") follows any body
-    in prose; in a cell, whose items are all bodies, it only has to fill a whole item.
+    same head ("Sở …, Tư pháp", "các Sở: Tư pháp") with only punctuation, "và" or titles between, and
+    it must end its list item ("Xây dựng nông thôn mới" is not Sở Xây dựng). A group's short form ("địa
+    phương") only has to fill a whole item: a cell's items are all bodies.
     """
     if c.head:
-        return glue_ok and (ends_ok or prose) and prev is not None and c.head in prev.heads
-    if prose:
-        return glue_ok and prev is not None
+        return glue_ok and ends_ok and prev is not None and c.head in prev.heads
     return (glue_ok or starts_item) and ends_ok
 
 
@@ -1631,7 +1595,6 @@ def unknown_agencies(refs: Iterable[AgencyRef]) -> Counter[str]:
 __all__ = [
     "DEFAULT_FILES",
     "VERSION",
-    "AgencySpan",
     "Gazetteer",
     "GazetteerError",
     "split_agencies",
