@@ -246,6 +246,12 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
                 continue
             kind, _, body = split_marker(line)
             layout = _layout_continues(previous, previous_margins, block, margins, kind, body)
+            # OCR marks a justified line that spans the column as centred: that is no change of style where
+            # it goes on with a sentence left open ("… Chủ tịch UBND các" / "huyện, thành phố …")
+            is_centred = block.centered and not (
+                _is_full(block, margins) and lines and not _TERMINAL.search(lines[-1]) and starts_lower(line)
+                and split_marker(lines[0])[0] in ("num", "letter", "roman")
+            )
             if not (
                 join_lines
                 and lines
@@ -257,7 +263,7 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
                         line,
                         kind,
                         body,
-                        bold[-1] != block.bold or centered[-1] != block.centered,
+                        bold[-1] != block.bold or centered[-1] != is_centred,
                         not bold[-1] and _is_heading(lines),
                     )
                 )
@@ -266,7 +272,7 @@ def paragraphs(parsed: ParsedFile) -> list[Paragraph]:
             lines.append(line)
             pages.append(block.page)
             bold.append(block.bold)
-            centered.append(block.centered)
+            centered.append(is_centred)
             previous, previous_margins = block, margins
     flush()
     return out

@@ -603,10 +603,8 @@ def _task(
             if after:  # "Thanh tra khoa học và công nghệ: UBND các huyện … làm đầu mối": a topic, then the actor
                 lead = after
             elif m and ag.heading_lead(m.group("agency") + ":") and not (factored and subject):
-                lead, text = (
-                    ag.heading_lead(m.group("agency") + ":"),
-                    clean_cell(f"{m.group('rest')} {extras}"),
-                )
+                # the item is printed whole ("Sở X (Cơ quan thường trực): Phối hợp …"): its text too
+                lead = ag.heading_lead(m.group("agency") + ":")
         if lead is None:
             lead = subject
         if lead is None and extras:

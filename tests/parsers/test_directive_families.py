@@ -9,7 +9,7 @@ Documents come as Word paragraphs (one Block per paragraph), so line joining pla
 from __future__ import annotations
 
 from models.page import Block, PageText, ParsedFile
-from parsers.extractors.directive_outline import split_marker
+from parsers.extractors.directive_outline import paragraphs, split_marker
 from parsers.extractors.directives import extract_prose_tasks
 
 
@@ -157,3 +157,41 @@ def test_a_sentence_that_assigns_is_a_task_inside_a_closing_paragraph() -> None:
 
 def test_ocr_section_sign_is_item_eight() -> None:
     assert split_marker("§. Giao Sở Nội vụ:") == ("num", "8", "Giao Sở Nội vụ:")
+
+
+def test_an_agency_before_a_colon_in_its_own_item_is_the_lead_and_the_item_stays_whole() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Chỉ thị như sau:",
+        "1. Sở Công Thương (cơ quan thường trực về an toàn điện): Phối hợp các đơn vị điện lực kiểm tra "
+        "hành lang lưới điện trước mùa mưa bão.",
+        *END]))  # fmt: skip
+    [task] = tasks
+    assert task.lead_raw == "Sở Công Thương (cơ quan thường trực về an toàn điện)"
+    assert task.text.startswith("Sở Công Thương (cơ quan thường trực")
+
+
+def _scan_page(lines: list[tuple[str, float, float, bool]]) -> ParsedFile:
+    """An OCR page of full-width justified lines: (text, left, right, centred) top to bottom."""
+    # OCR boxes are taller than the line pitch: each overlaps the next by a few points
+    blocks = [
+        Block(page=1, text=text, bbox=(left, 100.0 + 20 * i, right, 123.0 + 20 * i), centered=centred)
+        for i, (text, left, right, centred) in enumerate(lines)
+    ]
+    return ParsedFile(source_sha256="0" * 64, file_name="t.pdf", kind="pdf",
+                      pages=[PageText(page=1, width=595, height=842, method="ocr", blocks=blocks)])  # fmt: skip
+
+
+def test_a_full_line_the_ocr_calls_centred_continues_an_open_item() -> None:
+    """OCR marks a justified line that spans the column as centred; after an item whose sentence is still
+    open ("… Chủ tịch UBND các" / "huyện, thị xã …") it is the same paragraph, not a heading."""
+    parsed = _scan_page([
+        ("CHỈ THỊ", 250.0, 330.0, True),
+        ("3. Tổ chức thực hiện", 120.0, 240.0, False),
+        ("a) Giám đốc các sở, ban, ngành, Chủ tịch Ủy ban nhân dân các", 120.0, 528.0, False),
+        ("huyện, thị xã trong phạm vi chức năng, nhiệm vụ được giao xây dựng", 90.0, 528.0, True),
+        ("kế hoạch thực hiện Chỉ thị này.", 90.0, 300.0, False),
+        ("b) Sở Tư pháp theo dõi, đôn đốc việc thực hiện Chỉ thị này và báo cáo", 120.0, 528.0, False),
+        ("Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm.", 90.0, 350.0, False),
+        ("Nơi nhận:", 90.0, 160.0, False),
+    ])  # fmt: skip
+    paras = [p.text for p in paragraphs(parsed)]
+    assert any(p.startswith("a) Giám đốc") and p.endswith("Chỉ thị này.") for p in paras), paras
