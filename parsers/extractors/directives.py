@@ -404,16 +404,28 @@ def _sibling_subject(node: _Node) -> str | None:
     Lists often name their actor once: "- Trường THPT Cao Lãnh 2 xây dựng kế hoạch …", "- Tham mưu với
     lãnh đạo nhà trường …", "- Phối hợp với giáo viên …". Only used where nothing above names anyone.
     """
-    if node.parent is None or node.kind not in ("dash", "letter"):
+    if node.parent is None:
         return None
     siblings = node.parent.children
-    for sibling in reversed(siblings[: siblings.index(node)]):
-        if sibling.kind != node.kind:
-            break
-        lead = ag.subject_lead(sibling.body)
-        if lead:
-            return lead
-    return None
+    if node.kind in ("dash", "letter"):
+        for sibling in reversed(siblings[: siblings.index(node)]):
+            if sibling.kind != node.kind:
+                break
+            lead = ag.subject_lead(sibling.body)
+            if lead:
+                return lead
+        return None
+    if not node.kind.startswith("num") or ag.looks_like_agency(node.body):
+        return None  # an item that opens with a body names its own actor, even one we cannot delimit
+    # numbered items of one section whose actor is written once: "3. Các đơn vị, địa phương tham mưu …"
+    # among "1. Thực hiện …", "2. Tham mưu …": the one subject the section's items name is theirs
+    # (a sibling that opens with a body we cannot delimit names someone else: no single subject then)
+    named = {
+        ag.subject_lead(s.body) or ""  # "": a body we cannot delimit
+        for s in siblings
+        if s is not node and s.kind == node.kind and ag.looks_like_agency(s.body)
+    }
+    return (named.pop() or None) if len(named) == 1 else None
 
 
 # "Các Bộ:", "các Sở, ngành:" before a list of names: the head is factored out of the names that follow

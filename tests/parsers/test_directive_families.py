@@ -195,3 +195,31 @@ def test_a_full_line_the_ocr_calls_centred_continues_an_open_item() -> None:
     ])  # fmt: skip
     paras = [p.text for p in paragraphs(parsed)]
     assert any(p.startswith("a) Giám đốc") and p.endswith("Chỉ thị này.") for p in paras), paras
+
+
+def test_numbered_items_without_actor_take_the_one_subject_their_section_names() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Nâng cao hiệu quả phối hợp giữa các lực lượng.",
+        "II. NỘI DUNG",
+        "1. Rà soát các văn bản hướng dẫn về quản lý tiền chất.",
+        "2. Các đơn vị, địa phương tổ chức tập huấn cho cán bộ, như:",
+        "- Tập huấn nghiệp vụ kiểm soát.",
+        "3. Báo cáo kết quả thực hiện trước ngày 15/12/2026.",
+        *END]))  # fmt: skip
+    assert [(t.text[:12], t.lead_raw) for t in tasks] == [
+        ("Rà soát các ", "Các đơn vị, địa phương"),
+        ("Tập huấn ngh", "Các đơn vị, địa phương"),
+        ("Báo cáo kết ", "Các đơn vị, địa phương"),
+    ]
+
+
+def test_numbered_items_without_actor_stay_without_one_where_their_section_names_two() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:",
+        "II. NỘI DUNG",
+        "1. Rà soát các văn bản hướng dẫn về quản lý tiền chất.",
+        "2. Sở Y tế kiểm tra các cơ sở kinh doanh thuốc.",
+        "3. Công an tỉnh đấu tranh với tội phạm.",
+        *END]))  # fmt: skip
+    assert "Rà soát" not in " ".join(t.text for t in tasks)
+    assert "Sở Y tế" in leads(tasks)
