@@ -580,7 +580,8 @@ def _split_lead_field(value: str) -> tuple[str, str | None]:
 
 
 # "- Tỉnh Lào Cai: 1.000.000 viên …": a quantity allotted to a body, not a task given to it.
-_ALLOCATION = re.compile(r"^[^:]{3,80}:\s*\d[\d.,]*\s")
+# "- Bệnh viện tỉnh: 04 cán bộ.", "- Các trung tâm: mỗi đơn vị cử 02 cán bộ." ("§" is an 8 as OCR reads it)
+_ALLOCATION = re.compile(r"^[^:]{3,80}:\s*(?:mỗi\s+\S+(?:\s+\S+)?\s+(?:cử\s+)?)?[\d§][\d.,]*(?:\s|[.;,]|$)")
 
 
 def _task(

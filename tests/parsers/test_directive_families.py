@@ -223,3 +223,13 @@ def test_numbered_items_without_actor_stay_without_one_where_their_section_names
         *END]))  # fmt: skip
     assert "Rà soát" not in " ".join(t.text for t in tasks)
     assert "Sở Y tế" in leads(tasks)
+
+
+def test_a_quota_per_body_is_no_task() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:",
+        "1. Sở Nội vụ tổ chức lớp bồi dưỡng nghiệp vụ, thành phần:",
+        "- Bệnh viện tỉnh: 04 cán bộ.",
+        "- Các trung tâm y tế huyện: mỗi đơn vị cử 02 cán bộ.",
+        "- Trường Cao đẳng Y tế: § cán bộ.",
+        *END]))  # fmt: skip
+    assert [t.lead_raw for t in tasks] == ["Sở Nội vụ"]
