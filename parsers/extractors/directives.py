@@ -378,6 +378,21 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             section.children.append(node)
             stack = []
             continue
+        follows = section.children[-1] if section.children and not stack else None
+        if (
+            standalone_ok
+            and follows is not None
+            and follows.standalone
+            and p.body[:1].isupper()
+            and not p.text.rstrip().endswith(":")
+            and _own_lead(follows.body)
+        ):
+            # Word: "Sở Nội vụ chủ trì, phối hợp với … thường xuyên …" then "Tăng cường duy trì, nâng cấp …":
+            # a paragraph of its own with no actor goes on with the actor of the task paragraph before it
+            node = _Node(para=p, kind="standalone", parent=section, standalone=True)
+            node.decl_lead = _own_lead(follows.body)
+            section.children.append(node)
+            continue
         if top is not section and _names_own_actor(p):
             # "b) … đối với các xã, phường:" / "Nội dung …" / "Báo và Phát thanh, Truyền hình tỉnh chủ trì …":
             # a paragraph with a body of its own as subject is a task, not a continuation. Under a heading

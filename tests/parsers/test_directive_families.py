@@ -233,3 +233,16 @@ def test_a_quota_per_body_is_no_task() -> None:
         "- Trường Cao đẳng Y tế: § cán bộ.",
         *END]))  # fmt: skip
     assert [t.lead_raw for t in tasks] == ["Sở Nội vụ"]
+
+
+def test_a_word_paragraph_without_actor_after_a_task_paragraph_is_the_next_task_of_that_actor() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:",
+        "II. NHIỆM VỤ",
+        "1. Tuyên truyền trên báo chí",
+        "Sở Văn hóa chủ trì, phối hợp với Đài Phát thanh tỉnh mở chuyên mục về chuyển đổi số.",
+        "Cập nhật thường xuyên tin, bài trên Cổng thông tin điện tử tỉnh.",
+        *END]))  # fmt: skip
+    assert [(t.text[:12], t.lead_raw) for t in tasks] == [
+        ("Sở Văn hóa c", "Sở Văn hóa"),
+        ("Cập nhật thư", "Sở Văn hóa"),
+    ]
