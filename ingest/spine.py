@@ -92,6 +92,9 @@ class Unreadable(InputFileError):
         super().__init__(message)
         self.strerror = strerror  # the system's words, for a caller that words its own message
 
+    def __reduce__(self) -> tuple[type[Unreadable], tuple[str, str | None]]:
+        return type(self), (str(self), self.strerror)
+
 
 class Refused(InputFileError):
     """The file was read but cannot be parsed: empty, of a kind theodoi does not read, over the size limit."""
@@ -99,6 +102,9 @@ class Refused(InputFileError):
     def __init__(self, message: str, source: Source) -> None:
         super().__init__(message)
         self.source = source
+
+    def __reduce__(self) -> tuple[type[Refused], tuple[str, Source]]:
+        return type(self), (str(self), self.source)
 
 
 def admit(data: bytes, file_name: str, settings: IngestSettings) -> FileKind:
