@@ -39,11 +39,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from ingest import parse_server
 from ingest.spine import Job, parse
 from models.errors import BadArgsError, InputFileError, MissingDependencyError, TheodoiError
+from models.parsed import ParsedDocument
 from models.settings import IngestSettings
 
 log = logging.getLogger("theodoi.executors")
@@ -69,10 +70,7 @@ class OutOfMemory(InputFileError):
     """The parse of one file needed more than ``IngestSettings.worker_memory_mb``."""
 
 
-if TYPE_CHECKING:
-    from ingest.pipeline import ParsedDocument
-
-    Outcome = ParsedDocument | TheodoiError
+Outcome = ParsedDocument | TheodoiError
 
 def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     """The error a worker raised, as a theodoi error the batch can report for that one file.

@@ -8,15 +8,15 @@ and the registry transaction are ``ingest.spine``'s. Stages are a straight list 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ingest.detect import FileKind, sha256_hex, sniff
 from ingest.resources import load_gazetteer
 from models.document import Document, DocumentMeta
 from models.errors import NoTasksFound
 from models.page import ParsedFile
+from models.parsed import ParsedDocument
 from models.settings import IngestSettings
-from models.task import RawTask, Task
+from models.task import RawTask
 from parsers.extractors import directives, metadata, tables
 from parsers.normalisers import agency, normalise
 from parsers.normalisers.agency import Gazetteer
@@ -24,15 +24,6 @@ from parsers.normalisers.text import fold
 from parsers.readers import docx_text, legacy, limits, ocr, pdf_text, quality
 
 PIPELINE_VERSION = "pipeline.v1"
-
-
-@dataclass(frozen=True)
-class ParsedDocument:
-    """What parsing one file produced; plain data, so it crosses process boundaries."""
-
-    document: Document
-    tasks: list[Task]
-    warnings: list[str] = field(default_factory=list)
 
 
 def read_document(data: bytes, file_name: str, kind: FileKind, settings: IngestSettings) -> ParsedFile:

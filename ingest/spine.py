@@ -24,16 +24,14 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from ingest.detect import FileKind, sha256_hex, sniff
 from ingest.safe_names import display_name, display_path
 from models.errors import InputFileError, RegistryError
+from models.parsed import ParsedDocument
 from models.settings import IngestSettings
 from store.registry import Registry
-
-if TYPE_CHECKING:
-    from ingest.pipeline import ParsedDocument
 
 
 @dataclass(frozen=True)

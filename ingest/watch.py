@@ -31,17 +31,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from ingest.executors import ParseExecutor, make_executor, worker_settings
 from ingest.safe_names import display_name, display_path, move_no_clobber, write_new_text
 from ingest.spine import Job, Refused, Skip, Unreadable, commit, prepare
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
+from models.parsed import ParsedDocument
 from models.settings import IngestSettings, WatchSettings
 from store.registry import Registry
-
-if TYPE_CHECKING:
-    from ingest.pipeline import ParsedDocument
 
 log = logging.getLogger("theodoi.watch")
 
