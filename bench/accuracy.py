@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.evaluate import FIELDS, evaluate_file, sample_sets  # noqa: E402
+from bench.evaluate import FIELDS, evaluate_file, sample_sets  # noqa: E402
 from ingest.pipeline import parse_bytes  # noqa: E402
 from models.settings import IngestSettings  # noqa: E402
 

@@ -30,6 +30,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ingest import parse_server
+from ingest.diff_result import DiffFormat, KeyMode
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
 from models.labels import DEFAULT_LANG, ENV_VAR, label, resolve_lang
 
@@ -419,19 +420,6 @@ def agencies(
         counts = reg.agency_counts("unknown" if unknown else None)
     write_view(agency_view(counts, _lang()), fmt.value, out, _lang(), wide=wide)
     _say(label("msg.n_agencies", _lang(), n=len(counts)))
-
-
-class DiffFormat(StrEnum):
-    terminal = "terminal"
-    json = "json"
-    html = "html"
-    xlsx = "xlsx"
-
-
-class KeyMode(StrEnum):
-    auto = "auto"
-    yes = "yes"
-    no = "no"
 
 
 @app.command()

@@ -25,10 +25,9 @@ from rich.progress import (
 from rich.text import Text
 
 from ingest.batch import BatchSummary, collect_files, ingest_parallel
-from ingest.executors import ExecutorKind, make_executor, ocr_page_progress  # noqa: F401 - re-exported
-from ingest.pipeline import IngestResult
+from ingest.executors import ExecutorKind, make_executor, ocr_page_progress, worker_settings  # noqa: F401 - ocr_page_progress re-exported
+from ingest.spine import IngestResult
 from models.errors import BadArgsError, ExitCode
-from models.settings import IngestSettings
 from store.registry import Registry
 
 
@@ -89,12 +88,6 @@ class _PageBar:
         if self.task is not None:
             self.bar.remove_task(self.task)
             self.task = None
-
-
-def worker_settings(file_timeout_s: float | None, worker_memory_mb: int | None) -> IngestSettings:
-    """The settings with the command line's per-file limits (None: the default)."""
-    limits = {"file_timeout_s": file_timeout_s, "worker_memory_mb": worker_memory_mb}
-    return IngestSettings(**{k: v for k, v in limits.items() if v is not None})
 
 
 def run_ingest(

@@ -1,5 +1,7 @@
-"""What a file really is, from its first bytes, not its name: a mislabelled file is caught here."""
+"""What a file really is: its kind from its first bytes, not its name (a mislabelled file is caught here),
+and its identity, the sha256 of its bytes (the ``doc_id``)."""
 
+import hashlib
 from typing import Literal
 
 from models.errors import InputFileError
@@ -13,6 +15,11 @@ _IMAGE_MAGIC = (
     b"MM\x00*",  # TIFF big-endian
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc (and .xls, .ppt)
+
+
+def sha256_hex(data: bytes) -> str:
+    """The document's identity: the same bytes under any name are the same document."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def sniff(data: bytes, file_name: str) -> FileKind:

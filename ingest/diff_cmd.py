@@ -8,19 +8,17 @@ Outputs: the terminal (rich), JSON for tools, an HTML page (``ingest.report.rend
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ingest.diff_result import DiffFormat, DiffResult, KeyMode, Side, doc_label
 from models.diff import (
     DiffSettings,
     TaskChange,
-    TaskDiff,
     diff_record,
     diff_tasks,
     key_label,
@@ -30,27 +28,8 @@ from models.document import Document
 from models.errors import BadArgsError
 from models.labels import DEFAULT_LANG, label
 from models.settings import IngestSettings
-from models.task import Task
 from store.export import Cell, Column, ColumnKind, Sheet, document_record, workbook_bytes
 from store.registry import Registry, TaskFilter
-
-KeyMode = Literal["auto", "yes", "no"]
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of a diff: the registered document and its tasks in document order."""
-
-    document: Document
-    tasks: list[Task]
-    ingested_now: bool = False
-
-
-@dataclass(frozen=True)
-class DiffResult:
-    a: Side
-    b: Side
-    diff: TaskDiff
 
 
 def find_by_number(reg: Registry, ref: str) -> list[Document]:
@@ -76,13 +55,11 @@ def resolve_side(reg: Registry, ref: str, settings: IngestSettings | None = None
     path = Path(ref)
     ingested_now = False
     if path.is_file():
-        from ingest.pipeline import run_file, sha256_hex  # deferred: parsers load only when needed
+        from ingest.spine import run_file  # deferred: the spine (and the parsers) load only when needed
 
-        doc_id = sha256_hex(path.read_bytes())
-        if not reg.has_document(doc_id):
-            run_file(path, settings or IngestSettings(), reg)
-            ingested_now = True
-        doc = reg.document(doc_id)
+        done = run_file(path, settings or IngestSettings(), reg)
+        ingested_now = done.status == "ingested"
+        doc = reg.document(done.doc_id) if done.doc_id else None
         matches = [doc] if doc else []
     else:
         matches = find_by_number(reg, ref)
@@ -118,7 +95,7 @@ def run_diff(
     a_ref: str,
     b_ref: str,
     *,
-    by_key: KeyMode = "auto",
+    by_key: KeyMode = KeyMode.auto,
     settings: DiffSettings | None = None,
     ingest_settings: IngestSettings | None = None,
 ) -> DiffResult:
@@ -139,10 +116,6 @@ def result_record(r: DiffResult) -> dict[str, object]:
 
 def to_json(r: DiffResult) -> str:
     return json.dumps(result_record(r), ensure_ascii=False, indent=2) + "\n"
-
-
-def doc_label(d: Document) -> str:
-    return d.meta.number or d.file
 
 
 def deadline_phrase(c: TaskChange) -> str:
@@ -308,9 +281,6 @@ def xlsx_sheets(r: DiffResult, lang: str = DEFAULT_LANG) -> list[Sheet]:
 def to_xlsx(r: DiffResult, lang: str = DEFAULT_LANG) -> bytes:
     """The diff as a workbook, written by the one XLSX writer (``store.export.workbook_bytes``)."""
     return workbook_bytes(xlsx_sheets(r, lang), lang)
-
-
-DiffFormat = Literal["terminal", "json", "html", "xlsx"]
 
 
 def write_diff(

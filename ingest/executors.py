@@ -1,6 +1,6 @@
 """Where documents are parsed: in this process, in worker processes, or on a Dask cluster.
 
-Parsing (``ingest.pipeline.parse_bytes``) is pure and is the slow part (pdfplumber, OCR), so it is what
+Parsing (``ingest.spine.parse``) is pure and is the slow part (pdfplumber, OCR), so it is what
 runs elsewhere; writing to the registry stays in the one process that called ``parse_many``, so there is
 one writer and one transaction per document whatever the executor. Bytes travel to the worker (a Dask
 worker on another machine has no access to the secretariat's share), results travel back as plain data.
@@ -42,8 +42,9 @@ from multiprocessing.connection import wait as wait_ready
 from typing import Any, Literal, Protocol
 
 from ingest import parse_server
-from ingest.pipeline import ParsedDocument, parse_bytes
+from ingest.spine import Job, parse
 from models.errors import BadArgsError, InputFileError, MissingDependencyError, TheodoiError
+from models.parsed import ParsedDocument
 from models.settings import IngestSettings
 
 log = logging.getLogger("theodoi.executors")
@@ -51,15 +52,6 @@ log = logging.getLogger("theodoi.executors")
 ExecutorKind = Literal["local", "dask"]
 # (on_total(n): a file's n pages are about to be OCR'd, on_page(): one more page done)
 PageProgress = tuple[Callable[[int], None], Callable[[], None]]
-
-
-@dataclass(frozen=True)
-class ParseJob:
-    """One document to parse; ``key`` is the caller's handle (a path) and is never sent to workers."""
-
-    key: Any
-    data: bytes
-    file_name: str
 
 
 class WorkerCrash(TheodoiError):
@@ -79,12 +71,6 @@ class OutOfMemory(InputFileError):
 
 
 Outcome = ParsedDocument | TheodoiError
-
-
-def parse_job(data: bytes, file_name: str, settings: IngestSettings) -> ParsedDocument:
-    """What a worker runs; the gazetteer is loaded once per worker process (``load_gazetteer`` caches)."""
-    return parse_bytes(data, file_name, settings)
-
 
 def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     """The error a worker raised, as a theodoi error the batch can report for that one file.
@@ -106,7 +92,7 @@ def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     )
 
 
-def _take(todo: Iterator[ParseJob], queue: deque[tuple[ParseJob, int]], room: int) -> bool:
+def _take(todo: Iterator[Job], queue: deque[tuple[Job, int]], room: int) -> bool:
     """Queue up to ``room`` more jobs (first attempts) from ``todo``; True once ``todo`` has run dry.
 
     Both executors keep at most ``limit`` documents queued or in flight, so a long batch never holds
@@ -191,10 +177,11 @@ def ocr_page_progress(on_total: Callable[[int], None], on_page: Callable[[], Non
 
 class ParseExecutor(Protocol):
     workers: int
+    settings: IngestSettings  # its limits (time, memory); the jobs carry the settings they are parsed with
 
     def parse_many(
-        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
-    ) -> Iterator[tuple[ParseJob, Outcome]]:
+        self, jobs: Iterable[Job], stop: threading.Event | None = None
+    ) -> Iterator[tuple[Job, Outcome]]:
         """Yield each job with its ParsedDocument or the error it raised, in completion order; once
         ``stop`` is set, return without waiting for the files in flight (they get no outcome)."""
         ...
@@ -249,7 +236,7 @@ def _die_with_parent(main_pid: int) -> None:
 
 
 def _worker_main(conn: Connection, settings: IngestSettings, main_pid: int, progress: bool) -> None:
-    """A parse worker: receives (data, file_name), sends back ("done", outcome); ``None`` ends it.
+    """A parse worker: receives a ``Job``, sends back ("done", outcome); ``None`` ends it.
 
     Runs in its own process group, so that a timeout kills the tesseract or LibreOffice it started
     too, and a Ctrl-C on the terminal reaches the main process only (which then stops its workers).
@@ -276,7 +263,7 @@ def _worker_main(conn: Connection, settings: IngestSettings, main_pid: int, prog
             return
         if job is None:
             return
-        data, file_name = job
+        file_name = job.file_name
         watching = (
             ocr_page_progress(lambda n: send(("total", n)), lambda: send(("page",)))
             if progress
@@ -285,10 +272,10 @@ def _worker_main(conn: Connection, settings: IngestSettings, main_pid: int, prog
         outcome: Outcome
         try:
             with watching:
-                outcome = parse_job(data, file_name, settings)
+                outcome = parse(job)
         except Exception as e:  # quarantined per file, see _as_outcome
             outcome = _out_of_memory(file_name, e, settings) or _as_outcome(file_name, e)
-        del data, job
+        del job
         try:
             send(("done", outcome))
         except Exception as e:  # an outcome that does not pickle is a bug, reported for that file
@@ -303,7 +290,7 @@ class _Slot:
 
     proc: multiprocessing.process.BaseProcess
     conn: Connection
-    job: ParseJob | None = None
+    job: Job | None = None
     attempt: int = 1
     started: float = 0.0
     deadline: float = math.inf
@@ -367,9 +354,9 @@ class ProcessExecutor:
                 return slot
         return self._start() if len(self._slots) < self.workers else None
 
-    def _send(self, slot: _Slot, job: ParseJob, attempt: int) -> bool:
+    def _send(self, slot: _Slot, job: Job, attempt: int) -> bool:
         try:
-            slot.conn.send((job.data, job.file_name))
+            slot.conn.send(job)
         except (OSError, EOFError):  # the idle worker died meanwhile (killed, out of memory)
             self._kill(slot)
             return False
@@ -392,16 +379,16 @@ class ProcessExecutor:
 
     # -- the batch -----------------------------------------------------------------------------------
     def parse_many(
-        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
-    ) -> Iterator[tuple[ParseJob, Outcome]]:
+        self, jobs: Iterable[Job], stop: threading.Event | None = None
+    ) -> Iterator[tuple[Job, Outcome]]:
         try:
             yield from self._parse_many(jobs, stop)
         finally:  # an abandoned batch (an error in the caller, Ctrl-C): its parses are of no use now
             for slot in [s for s in self._slots if s.job is not None]:
                 self._kill(slot)
 
-    def _parse_many(self, jobs: Iterable[ParseJob], stop: threading.Event | None) -> Iterator[tuple[ParseJob, Outcome]]:
-        queue: deque[tuple[ParseJob, int]] = deque()
+    def _parse_many(self, jobs: Iterable[Job], stop: threading.Event | None) -> Iterator[tuple[Job, Outcome]]:
+        queue: deque[tuple[Job, int]] = deque()
         todo = iter(jobs)
         exhausted = False
         limit = max(2, 2 * self.workers)
@@ -523,8 +510,8 @@ class InlineExecutor(ProcessExecutor):
         super().__init__(settings, 1, progress=progress)
 
     def parse_many(
-        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
-    ) -> Iterator[tuple[ParseJob, Outcome]]:
+        self, jobs: Iterable[Job], stop: threading.Event | None = None
+    ) -> Iterator[tuple[Job, Outcome]]:
         if not self.in_process:
             yield from super().parse_many(jobs, stop)
             return
@@ -532,7 +519,7 @@ class InlineExecutor(ProcessExecutor):
             watching = ocr_page_progress(*self.progress) if self.progress else contextlib.nullcontext()
             try:
                 with watching:
-                    outcome: Outcome = parse_job(job.data, job.file_name, self.settings)
+                    outcome: Outcome = parse(job)
             except MissingDependencyError:
                 raise  # tesseract missing fails every file: stop the batch and say what to install
             except Exception as e:  # quarantined per file, see _as_outcome
@@ -549,10 +536,10 @@ class _FutureExecutor:
         self.settings = settings
         self._late: dict[Future[ParsedDocument], float] = {}  # stopped for running past the time limit
 
-    def _failed(self, job: ParseJob, error: Exception) -> Outcome:
+    def _failed(self, job: Job, error: Exception) -> Outcome:
         return _as_outcome(job.file_name, error)
 
-    def _submit(self, job: ParseJob) -> Future[ParsedDocument]:
+    def _submit(self, job: Job) -> Future[ParsedDocument]:
         raise NotImplementedError
 
     def _wait(self, pending: set[Future[ParsedDocument]]) -> set[Future[ParsedDocument]]:
@@ -563,11 +550,11 @@ class _FutureExecutor:
         raise NotImplementedError
 
     def parse_many(
-        self, jobs: Iterable[ParseJob], stop: threading.Event | None = None
-    ) -> Iterator[tuple[ParseJob, Outcome]]:
-        queue: deque[tuple[ParseJob, int]] = deque()
+        self, jobs: Iterable[Job], stop: threading.Event | None = None
+    ) -> Iterator[tuple[Job, Outcome]]:
+        queue: deque[tuple[Job, int]] = deque()
         todo = iter(jobs)
-        running: dict[Future[ParsedDocument], tuple[ParseJob, int]] = {}
+        running: dict[Future[ParsedDocument], tuple[Job, int]] = {}
         limit = max(2, 2 * self.workers)
         exhausted = False
         while True:
@@ -649,15 +636,13 @@ class DaskExecutor(_FutureExecutor):
             ) from e
         n = len(self._client.scheduler_info().get("workers", {}))
         self.workers = max(1, n, workers if not scheduler else 1)
-        # The settings travel with each task (a few hundred bytes), never scattered: scattered data lives on
+        # The settings travel with each job (a few hundred bytes), never scattered: scattered data lives on
         # the workers only, and a worker that dies takes it with it ("lost scattered data, which can't be
         # recovered"), cancelling every document still to parse (found by tests/faults/test_dask_cluster.py).
         self._started: dict[str, float] = {}  # task key -> when a worker was first seen running it
 
-    def _submit(self, job: ParseJob) -> Future[ParsedDocument]:
-        return self._client.submit(  # type: ignore[no-any-return]
-            parse_job, job.data, job.file_name, self.settings, pure=False, key=None
-        )
+    def _submit(self, job: Job) -> Future[ParsedDocument]:
+        return self._client.submit(parse, job, pure=False, key=None)  # type: ignore[no-any-return]
 
     def _wait(self, pending: set[Future[ParsedDocument]]) -> set[Future[ParsedDocument]]:
         from distributed import wait as dask_wait
@@ -695,7 +680,7 @@ class DaskExecutor(_FutureExecutor):
                 self._client.restart_workers(sorted(workers), raise_for_error=False)
         return late
 
-    def _failed(self, job: ParseJob, error: Exception) -> Outcome:
+    def _failed(self, job: Job, error: Exception) -> Outcome:
         from distributed import KilledWorker
 
         if isinstance(error, KilledWorker):
@@ -712,6 +697,12 @@ class DaskExecutor(_FutureExecutor):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def worker_settings(file_timeout_s: float | None, worker_memory_mb: int | None) -> IngestSettings:
+    """The settings with the command line's per-file limits (None: the default), for ingest and watch."""
+    limits = {"file_timeout_s": file_timeout_s, "worker_memory_mb": worker_memory_mb}
+    return IngestSettings(**{k: v for k, v in limits.items() if v is not None})
 
 
 def make_executor(
@@ -734,6 +725,3 @@ def make_executor(
     if workers == 0:
         return InlineExecutor(settings, progress=progress)
     return ProcessExecutor(settings, workers)
-
-
-Factory = Callable[[], ParseExecutor]

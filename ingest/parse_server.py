@@ -11,7 +11,9 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["ingest.executors"]
+# the parsers (ingest.pipeline) and the worker's own code; the main process itself never imports the parsers
+# unless it parses in-process (``file_timeout_s=0``)
+PRELOAD = ["ingest.pipeline", "ingest.executors"]
 
 
 def context() -> BaseContext:

@@ -1,67 +1,37 @@
-"""One file through the whole pipeline: bytes -> pages -> tables/prose -> tasks -> registry.
+"""One file's bytes through the parsers: bytes -> pages -> tables/prose -> tasks, without side effects.
 
-``parse_bytes`` is pure and picklable (batch workers and Dask run it); ``run_file`` adds the side effects
-(reading the file, the registry transaction). Stages are a straight list of calls, as in OCRmyPDF's
+The pure middle of the spine (``ingest.spine.parse`` calls ``parse_kind``); reading files, the size limit
+and the registry transaction are ``ingest.spine``'s. Stages are a straight list of calls, as in OCRmyPDF's
 ``_run_pipeline``: read, OCR where the text layer fails, metadata, tables, prose, normalise.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
 
-from ingest.detect import FileKind, sniff
+from ingest.detect import FileKind, sha256_hex, sniff
 from ingest.resources import load_gazetteer
-from ingest.safe_names import display_path
 from models.document import Document, DocumentMeta
-from models.errors import InputFileError, NoTasksFound
+from models.errors import NoTasksFound
 from models.page import ParsedFile
+from models.parsed import ParsedDocument
 from models.settings import IngestSettings
-from models.task import RawTask, Task
+from models.task import RawTask
 from parsers.extractors import directives, metadata, tables
 from parsers.normalisers import agency, normalise
 from parsers.normalisers.agency import Gazetteer
 from parsers.normalisers.text import fold
 from parsers.readers import docx_text, legacy, limits, ocr, pdf_text, quality
-from store.registry import Registry
 
 PIPELINE_VERSION = "pipeline.v1"
-
-
-@dataclass(frozen=True)
-class ParsedDocument:
-    """What parsing one file produced; plain data, so it crosses process boundaries."""
-
-    document: Document
-    tasks: list[Task]
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    file: str
-    doc_id: str | None
-    status: Literal["ingested", "replaced", "skipped", "failed"]
-    tasks: int = 0
-    pages: int = 0
-    reason: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def read_document(data: bytes, file_name: str, kind: FileKind, settings: IngestSettings) -> ParsedFile:
     """Bytes to pages, choosing per page between the text layer and OCR."""
     if kind == "doc":
-        from ingest import convert  # LibreOffice is needed for legacy .doc files only
+        from external import libreoffice  # needed for legacy .doc files only
 
-        data, kind = convert.doc_to_docx_bytes(data, file_name), "docx"
+        data, kind = libreoffice.doc_to_docx_bytes(data, file_name, settings.docx.convert_timeout_s), "docx"
     if kind == "docx":
         return docx_text.read_docx(data, file_name, settings.docx)
     if kind == "image":
@@ -92,23 +62,33 @@ def _method(parsed: ParsedFile) -> str:
     return methods.pop() if len(methods) == 1 else ("mixed" if methods else "text")
 
 
+def parse_kind(
+    data: bytes,
+    file_name: str,
+    kind: FileKind,
+    doc_id: str,
+    settings: IngestSettings,
+    gazetteer: Gazetteer | None = None,
+) -> ParsedDocument:
+    """Parse bytes already sniffed and hashed (``ingest.spine.prepare`` did) into a Document and its Tasks.
+
+    Raises:
+        InputFileError: the bytes cannot be read as a document of ``kind``, or hold no task at all.
+    """
+    parsed = read_document(data, file_name, kind, settings)
+    return extract_document(parsed, doc_id, file_name, settings, gazetteer)
+
+
 def parse_bytes(
     data: bytes, file_name: str, settings: IngestSettings, gazetteer: Gazetteer | None = None
 ) -> ParsedDocument:
-    """Parse one file's bytes into a Document and its Tasks, without touching the registry.
+    """Parse bytes from anywhere (tests, benches) into a Document and its Tasks, without touching the
+    registry; the size limit is the spine's (``ingest.spine.admit``), not checked here.
 
     Raises:
-        InputFileError: unreadable, of an unsupported kind, too large, or holding no task at all.
+        InputFileError: unreadable, of an unsupported kind, or holding no task at all.
     """
-    limit = settings.pdf.max_file_mb * 1024 * 1024
-    if len(data) > limit:
-        raise InputFileError(
-            f"{file_name}: {len(data) / 1e6:.0f} MB is over the {settings.pdf.max_file_mb:.0f} MB limit;"
-            " split the file or raise --max-file-mb"
-        )
-    doc_id = sha256_hex(data)
-    parsed = read_document(data, file_name, sniff(data, file_name), settings)
-    return extract_document(parsed, doc_id, file_name, settings, gazetteer)
+    return parse_kind(data, file_name, sniff(data, file_name), sha256_hex(data), settings, gazetteer)
 
 
 def _level(name: str | None, gazetteer: Gazetteer) -> set[str]:
@@ -185,42 +165,3 @@ def extract_document(
         parser_version=PIPELINE_VERSION,
     )
     return ParsedDocument(document=document, tasks=found, warnings=warnings)
-
-
-def with_path(document: Document, path: Path) -> Document:
-    """The document with the absolute path it was ingested from (the report links to the file there)."""
-    return document.model_copy(update={"path": display_path(os.path.abspath(path))})
-
-
-def run_file(
-    path: Path,
-    settings: IngestSettings,
-    registry: Registry,
-    *,
-    force: bool = False,
-    gazetteer: Gazetteer | None = None,
-) -> IngestResult:
-    """Ingest one file: a no-op when its bytes are already registered, unless ``force``.
-
-    Raises:
-        InputFileError: the file cannot be read or parsed (nothing is written for it).
-        RegistryError: the registry refused the write (nothing is written for it).
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputFileError(f"{path.name}: cannot read the file ({e.strerror})") from e
-    doc_id = sha256_hex(data)
-    existed = registry.has_document(doc_id)
-    if existed and not force:
-        return IngestResult(path.name, doc_id, "skipped", reason="already registered (same bytes)")
-    result = parse_bytes(data, path.name, settings, gazetteer)
-    registry.save_document(with_path(result.document, path), result.tasks, replace=force)
-    return IngestResult(
-        path.name,
-        doc_id,
-        "replaced" if existed else "ingested",
-        tasks=len(result.tasks),
-        pages=result.document.pages,
-        warnings=result.warnings,
-    )

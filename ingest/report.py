@@ -37,7 +37,7 @@ from models.text import fold, strip_diacritics
 from store.registry import Registry
 
 if TYPE_CHECKING:
-    from ingest.diff_cmd import DiffResult
+    from ingest.diff_result import DiffResult
 
 STATUSES = ("overdue", "due_soon", "later", "undated")
 PROCESSED = "processed"  # the watcher's folder of filed documents (ingest/watch.py)
@@ -71,7 +71,7 @@ def _dmy(value: date | None) -> str:
 
 def render_diff_html(r: DiffResult, lang: str = DEFAULT_LANG) -> str:
     """The diff side by side: A's words struck out, B's new words highlighted; renumbered tasks listed."""
-    from ingest.diff_cmd import doc_label
+    from ingest.diff_result import doc_label
 
     d = r.diff
     renumbered = sorted((c for c in (*d.changed, *d.unchanged) if c.renumbered), key=lambda c: c.b.order)

@@ -3,7 +3,7 @@
 A file is taken only once it is complete: its size and mtime have not changed for ``settle_s`` seconds,
 its name is not a temporary one (``*.part``, ``~$*``, ``.*``; named once in the log), and a PDF ends with
 its ``%%EOF`` trailer. A PDF that stays without its trailer is waited for ``settle_timeout_s`` (default
-``DEFAULT_SETTLE_TIMEOUT_S``, ``--settle-timeout``) after its last change, then read as it is: a truncated
+``WatchSettings.settle_timeout_s``, ``--settle-timeout``) after its last change, then read as it is: a truncated
 file goes to ``failed/`` with the reason. The log names every file waited for, given up on or left.
 It is parsed, written to the registry in one transaction, and only then moved to
 ``processed/YYYY-MM/``; a file that cannot be read as a document goes to ``failed/`` with
@@ -33,12 +33,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from ingest.batch import save_parsed
-from ingest.executors import ParseExecutor, ParseJob, make_executor
-from ingest.pipeline import ParsedDocument, sha256_hex
+from ingest.executors import ParseExecutor, make_executor, worker_settings
 from ingest.safe_names import display_name, display_path, move_no_clobber, write_new_text
+from ingest.spine import Job, Refused, Skip, Unreadable, commit, prepare
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
-from models.settings import IngestSettings
+from models.parsed import ParsedDocument
+from models.settings import IngestSettings, WatchSettings
 from store.registry import Registry
 
 log = logging.getLogger("theodoi.watch")
@@ -47,7 +47,7 @@ PROCESSED, FAILED, STATE = "processed", "failed", ".theodoi"
 TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".swp")
 # filed: registered by an earlier run whose move to processed/ failed (or was cut short by a crash)
 WatchStatus = Literal["ingested", "filed", "duplicate", "failed", "retry"]
-DEFAULT_SETTLE_TIMEOUT_S = 120.0  # a PDF without %%EOF, unchanged this long, is read as it is
+DEFAULTS = WatchSettings()  # the timings' defaults, in one place (models/settings.py)
 
 
 def is_temporary(name: str) -> bool:
@@ -99,15 +99,17 @@ class Inbox:
         registry: Registry,
         executor: ParseExecutor,
         *,
-        settle_s: float = 2.0,
-        retry_s: float = 30.0,
-        max_retry_s: float = 600.0,
-        settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
+        settle_s: float = DEFAULTS.settle_s,
+        retry_s: float = DEFAULTS.retry_s,
+        max_retry_s: float = DEFAULTS.max_retry_s,
+        settle_timeout_s: float = DEFAULTS.settle_timeout_s,
         now: Callable[[], datetime] = datetime.now,
+        settings: IngestSettings | None = None,
     ) -> None:
         self.root = root.resolve()
         self.registry = registry
         self.executor = executor
+        self.settings = settings or executor.settings  # the size limit; parsing is the executor's
         self.settle_s = settle_s
         self.retry_s = retry_s
         self.max_retry_s = max_retry_s
@@ -280,62 +282,65 @@ class Inbox:
     def process(self, paths: list[str], stop: threading.Event | None = None) -> list[WatchResult]:
         """Register and file ``paths``; one result (and one log line) per file."""
         results: list[WatchResult] = []
-        batch_ids: set[str] = set()
+        seen: dict[str, str] = {}  # doc_id -> path, for the bytes taken in this round
 
-        def jobs() -> Iterator[ParseJob]:
+        def jobs() -> Iterator[Job]:
             for path in paths:
                 if stop is not None and stop.is_set():
                     return
-                job = self._prepare(path, batch_ids, results)
+                job = self._prepare(path, seen, results)
                 if job is not None:
                     yield job
 
         for job, outcome in self.executor.parse_many(jobs(), stop):
-            path, doc_id = job.key
-            results.append(self._finish(path, doc_id, outcome))
+            results.append(self._finish(job, outcome))
         return results
 
-    def _prepare(self, path: str, batch_ids: set[str], results: list[WatchResult]) -> ParseJob | None:
+    def _prepare(self, path: str, seen: dict[str, str], results: list[WatchResult]) -> Job | None:
+        """The spine's ``prepare``, plus the watcher's own check: the file did not change while it was read."""
         name = display_name(os.path.basename(path))
+        got: Job | Skip | Refused
         try:
             before = os.stat(path)
-            with open(path, "rb") as f:
-                data = f.read()
+            try:
+                got = prepare(Path(path), self.registry, self.settings, seen=seen)
+            except Refused as e:  # empty, unknown kind, too large: filed as failed, once it has settled
+                got = e
             after = os.stat(path)
-        except OSError as e:
+        except (Unreadable, OSError) as e:  # gone meanwhile, or not readable yet
             results.append(self._defer(path, None, f"{name}: cannot read it yet ({e.strerror})"))
             return None
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
-            data
-        ) != after.st_size:
-            self._seen.pop(path, None)  # still changing: settle again
-            return None
-        doc_id = sha256_hex(data)
-        if doc_id in batch_ids:
-            return None  # same bytes as a file in this round: filed as a duplicate in the next one
-        batch_ids.add(doc_id)
-        try:
-            registered = self.registry.has_document(doc_id)
         except RegistryError as e:  # unreachable (a server restarting): the file waits for a retry
-            results.append(self._defer(path, doc_id, f"{name}: {e}", registry_refused=True))
+            results.append(self._defer(path, None, f"{name}: {e}", registry_refused=True))
             return None
-        if registered:
-            results.append(self._file_duplicate(path, doc_id))
+        source = got.source if isinstance(got, Refused) else got
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or source.size != after.st_size:
+            self._seen.pop(path, None)  # still changing: settle again
+            if seen.get(source.doc_id) == source.shown:
+                del seen[source.doc_id]
             return None
-        return ParseJob(key=(path, doc_id), data=data, file_name=name)
+        if isinstance(got, Refused):
+            results.append(self._file_failure(path, source.doc_id, str(got)))
+            return None
+        if isinstance(got, Skip):
+            if not got.repeat:  # a repeat in this round is filed as a duplicate in the next one
+                results.append(self._file_duplicate(path, got.doc_id))
+            return None
+        return got
 
-    def _finish(self, path: str, doc_id: str, outcome: ParsedDocument | TheodoiError) -> WatchResult:
+    def _finish(self, job: Job, outcome: ParsedDocument | TheodoiError) -> WatchResult:
+        path = str(job.path)
         name = display_name(os.path.basename(path))
-        if not isinstance(outcome, ParsedDocument):
-            return self._file_failure(path, doc_id, str(outcome))
-        saved = save_parsed(Path(path), doc_id, outcome, self.registry, force=False)
+        if isinstance(outcome, Exception):
+            return self._file_failure(path, job.doc_id, str(outcome))
+        saved = commit(self.registry, job, outcome)
         if saved.status == "failed":  # the parse succeeded: only the registry can have refused it
-            return self._defer(path, doc_id, f"{name}: {saved.reason}", registry_refused=True)
+            return self._defer(path, job.doc_id, f"{name}: {saved.reason}", registry_refused=True)
         try:
             target = self._move(path, self._processed_dir())
         except (OSError, ValueError) as e:
-            return self._defer(path, doc_id, f"{name}: registered, but cannot be moved to {PROCESSED}/ ({e})")
-        result = WatchResult(name, "ingested", doc_id, saved.tasks, saved.pages, self._rel(target))
+            return self._defer(path, job.doc_id, f"{name}: registered, but cannot be moved to {PROCESSED}/ ({e})")
+        result = WatchResult(name, "ingested", job.doc_id, saved.tasks, saved.pages, self._rel(target))
         log.info("ingested  %s: %d tasks, %d pages -> %s", name, saved.tasks, saved.pages, result.moved_to)
         self._seen.pop(path, None)
         self.deferred.discard(path)
@@ -443,9 +448,9 @@ def watch(
     *,
     once: bool = False,
     poll: bool = False,
-    interval_s: float = 1.0,
-    idle_rescan_s: float = 30.0,
-    once_wait_s: float = 30.0,
+    interval_s: float = DEFAULTS.interval_s,
+    idle_rescan_s: float = DEFAULTS.idle_rescan_s,
+    once_wait_s: float = DEFAULTS.once_wait_s,
     stop: threading.Event | None = None,
 ) -> WatchSummary:
     """Run the inbox until ``stop`` is set, or (``once``) until every file found has been dealt with.
@@ -537,11 +542,11 @@ def run_watch(
     *,
     poll: bool = False,
     once: bool = False,
-    settle_s: float = 2.0,
-    interval_s: float = 1.0,
-    retry_s: float = 30.0,
+    settle_s: float = DEFAULTS.settle_s,
+    interval_s: float = DEFAULTS.interval_s,
+    retry_s: float = DEFAULTS.retry_s,
     workers: int = 0,
-    settle_timeout_s: float = DEFAULT_SETTLE_TIMEOUT_S,
+    settle_timeout_s: float = DEFAULTS.settle_timeout_s,
     file_timeout_s: float | None = None,
     worker_memory_mb: int | None = None,
     log_level: int = logging.INFO,
@@ -556,9 +561,7 @@ def run_watch(
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    limits = {"file_timeout_s": file_timeout_s, "worker_memory_mb": worker_memory_mb}
-    settings = IngestSettings(**{k: v for k, v in limits.items() if v is not None})
-    executor = make_executor(settings, workers=workers)
+    executor = make_executor(worker_settings(file_timeout_s, worker_memory_mb), workers=workers)
     try:
         with Registry(db) as reg:
             box = Inbox(inbox, reg, executor, settle_s=settle_s, retry_s=retry_s, settle_timeout_s=settle_timeout_s)

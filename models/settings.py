@@ -48,6 +48,8 @@ class DocxSettings(_Resolvable):
     max_parts: int = Field(5000, gt=0)
     max_paragraphs: int = Field(100_000, gt=0)  # about 2,000 pages of text
     max_elements: int = Field(2_000_000, gt=0)  # XML elements of one part (each is an lxml node)
+    # a legacy .doc is converted by LibreOffice first (external/libreoffice.py); abandoned after this long
+    convert_timeout_s: float = Field(120, gt=0)
 
 
 class TableSettings(_Resolvable):
@@ -58,6 +60,18 @@ class TableSettings(_Resolvable):
 
 class DirectiveSettings(_Resolvable):
     enabled: bool = True
+
+
+class WatchSettings(_Resolvable):
+    """The inbox watcher's timings (``ingest.watch``); ``theodoi watch`` sets the first three from its options."""
+
+    settle_s: float = Field(2.0, ge=0)  # a file's size and mtime must stay still this long before it is taken
+    settle_timeout_s: float = Field(120.0, ge=0)  # a PDF without %%EOF, unchanged this long, is read as it is
+    interval_s: float = Field(1.0, gt=0)  # between rescans while files settle (or when polling)
+    idle_rescan_s: float = Field(30.0, gt=0)  # between rescans when inotify watches and nothing settles
+    retry_s: float = Field(30.0, gt=0)  # first wait before a file deferred for a retry; doubled each time
+    max_retry_s: float = Field(600.0, gt=0)  # up to this
+    once_wait_s: float = Field(30.0, ge=0)  # --once: how long files still settling are waited for
 
 
 class IngestSettings(_Resolvable):

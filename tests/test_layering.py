@@ -7,8 +7,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+FIRST_PARTY = {"models", "parsers", "store", "external", "ingest"}
 # package -> first-party packages it must not import
-FORBIDDEN = {"models": {"parsers", "ingest"}, "parsers": {"ingest"}}
+FORBIDDEN = {"models": {"parsers", "store", "external", "ingest"}, "parsers": {"store", "ingest"}}
+# package -> the only first-party modules (and their submodules) it may import, besides its own
+ALLOWED = {"external": {"models"}, "store": {"models", "parsers.normalisers.text"}}
 # third-party module -> the only files allowed to import it
 CONFINED = {"pdfplumber": {"parsers/readers/pdf_text.py"}, "pytesseract": {"parsers/readers/ocr.py"}}
 
@@ -25,7 +28,15 @@ def _imports(path: Path) -> list[tuple[str, int]]:
 
 
 def _sources() -> list[Path]:
-    return sorted(p for pkg in ("models", "parsers", "ingest") for p in (ROOT / pkg).rglob("*.py"))
+    return sorted(p for pkg in sorted(FIRST_PARTY) for p in (ROOT / pkg).rglob("*.py"))
+
+
+def _allowed(package: str, module: str) -> bool:
+    """True when ``package`` may import first-party ``module`` under ``ALLOWED`` (no entry: any)."""
+    allowed = ALLOWED.get(package)
+    return allowed is None or module.split(".")[0] == package or any(
+        module == a or module.startswith(a + ".") for a in allowed
+    )
 
 
 @pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -35,6 +46,8 @@ def test_imports_follow_the_layers(path: Path) -> None:
     for module, line in _imports(path):
         top = module.split(".")[0]
         assert top not in FORBIDDEN.get(package, set()), f"{rel}:{line} imports {module}"
+        if top in FIRST_PARTY:
+            assert _allowed(package, module), f"{rel}:{line} imports {module}; {package} may import {ALLOWED[package]}"
         allowed = CONFINED.get(top)
         assert allowed is None or rel in allowed, f"{rel}:{line} imports {module}; only {allowed} may"
 
@@ -43,3 +56,9 @@ def test_the_rule_catches_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from ingest.pipeline import run_file\nimport pdfplumber\n", encoding="utf-8")
     assert [m for m, _ in _imports(bad)] == ["ingest.pipeline", "pdfplumber"]
+
+
+def test_the_allow_lists_catch_a_violation() -> None:
+    assert _allowed("store", "parsers.normalisers.text") and _allowed("store", "store.export")
+    assert not _allowed("store", "parsers.normalisers.agency") and not _allowed("store", "ingest.spine")
+    assert _allowed("external", "models.errors") and not _allowed("external", "parsers.readers.ocr")

@@ -15,8 +15,10 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.executors import InlineExecutor, ParseJob
+from ingest.detect import sha256_hex, sniff
+from ingest.executors import InlineExecutor
 from ingest.pipeline import parse_bytes
+from ingest.spine import Job
 from models.errors import InputFileError, NoTasksFound
 from models.settings import DocxSettings, IngestSettings, OcrSettings
 from parsers.readers import limits
@@ -161,10 +163,15 @@ def test_the_sample_word_files_are_within_every_cap() -> None:
 def test_a_pdf_stream_that_inflates_to_3_gb_stops_at_the_workers_memory_cap(letter_bytes: bytes) -> None:
     """A 3 MB PDF whose content stream inflates to 3 GB (pdfminer inflates streams whole): the worker
     runs out of its 1 GB, the file is reported, and the next file is parsed by a fresh worker."""
-    executor = InlineExecutor(IngestSettings(worker_memory_mb=1024, file_timeout_s=120))
+    settings = IngestSettings(worker_memory_mb=1024, file_timeout_s=120)
+    executor = InlineExecutor(settings)
+
+    def job(key: str, data: bytes, name: str) -> Job:
+        return Job(Path(key), sha256_hex(data), len(data), False, data, sniff(data, name), name, settings)
+
     try:
-        jobs = [ParseJob("bomb", flate_bomb_pdf(3000), "bom flate.pdf"), ParseJob("good", letter_bytes, "cv.pdf")]
-        outcomes = dict((job.key, outcome) for job, outcome in executor.parse_many(jobs))
+        jobs = [job("bomb", flate_bomb_pdf(3000), "bom flate.pdf"), job("good", letter_bytes, "cv.pdf")]
+        outcomes = dict((job.path.name, outcome) for job, outcome in executor.parse_many(jobs))
     finally:
         executor.close()
     assert "needs more than the 1024 MB of memory a parse may use" in str(outcomes["bomb"])

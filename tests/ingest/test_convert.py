@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.convert import convert_doc
+from external.libreoffice import convert_doc
 from models.errors import InputFileError, MissingDependencyError
 from parsers.extractors.metadata import extract_metadata
 from parsers.readers.docx_text import read_docx

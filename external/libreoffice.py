@@ -1,7 +1,7 @@
-"""Legacy Word (.doc) → .docx with LibreOffice headless, so ``parsers.readers.docx_text.read_docx`` can read it.
+"""LibreOffice headless: legacy Word (.doc) → .docx, so ``parsers.readers.docx_text.read_docx`` can read it.
 
-A side effect (a subprocess and files), so it lives in ``ingest``. Each call uses its own throw-away
-LibreOffice profile: two conversions running at once (batch mode, the watcher) would otherwise fight over
+A subprocess and files, so it lives with the other external programs (``external``). Each call uses its
+own throw-away LibreOffice profile: two conversions running at once (batch mode, the watcher) would otherwise fight over
 the default profile's lock and one of them would exit 0 without writing anything.
 """
 
@@ -11,8 +11,9 @@ import tempfile
 from pathlib import Path
 
 from models.errors import InputFileError, MissingDependencyError
+from models.settings import DocxSettings
 
-DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_TIMEOUT_S = DocxSettings().convert_timeout_s
 _CANDIDATES = ("soffice", "libreoffice")
 
 
@@ -79,7 +80,7 @@ def convert_doc(
     return expected
 
 
-def doc_to_docx_bytes(data: bytes, file_name: str, timeout_s: float = 120) -> bytes:
+def doc_to_docx_bytes(data: bytes, file_name: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> bytes:
     """Convert a legacy .doc held in memory to .docx bytes (the pipeline works on bytes, not paths)."""
     with tempfile.TemporaryDirectory(prefix="theodoi-doc-") as tmp:
         source = Path(tmp) / "document.doc"  # never the received name: it may hold "../" or newlines
