@@ -206,13 +206,21 @@ def run_file(path: Path, settings: IngestSettings, registry: Registry, *, force:
     """Ingest one file: a no-op (skipped) when its bytes are already registered, unless ``force``.
 
     Raises:
-        InputFileError: the file cannot be read or parsed (nothing is written for it).
+        InputFileError: the file cannot be read or parsed, or its parse ran past ``file_timeout_s`` or
+            ``worker_memory_mb`` (it runs in a worker process, as in a batch; nothing is written for it).
+        TheodoiError: the worker crashed, or a parser bug (nothing is written for it).
         RegistryError: the registry refused the write (nothing is written for it).
     """
     got = prepare(path, registry, settings, force)
     if isinstance(got, Skip):
         return got.result
-    result = commit(registry, got, parse(got))
+    from ingest.executors import InlineExecutor  # deferred: executors imports this module
+
+    with contextlib.closing(InlineExecutor(settings)) as worker:  # the time and memory limits, as in a batch
+        [(_, outcome)] = list(worker.parse_many([got]))
+    if not isinstance(outcome, ParsedDocument):
+        raise outcome  # nothing written for it: the caller (diff) reports the reason
+    result = commit(registry, got, outcome)
     if result.status == "failed":  # the parse succeeded, so the registry refused it
         raise RegistryError(result.reason or "the registry refused the write")
     return result

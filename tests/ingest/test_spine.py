@@ -99,3 +99,18 @@ def test_run_file_and_the_batch_read_and_hash_each_file_once(
     summary = ingest_parallel(files, reg, InlineExecutor(IngestSettings(file_timeout_s=0)))
     assert [r.status for r in summary.results] == ["skipped", "ingested", "ingested", "failed"]
     assert sorted(reads) == sorted(p.name for p in files) and len(hashes) == len(files)
+
+
+@pytest.mark.issue(14)
+def test_run_file_parses_under_the_time_limit_and_writes_nothing_when_it_is_reached(
+    tmp_path: Path, reg: Registry
+) -> None:
+    """``theodoi diff FILE`` registers through ``run_file``: a parse that never ends is stopped, as in a batch."""
+    from models.errors import InputFileError
+    from tests.faults.hostile import recursive_pdf
+
+    endless = tmp_path / "vòng lặp.pdf"
+    endless.write_bytes(recursive_pdf())
+    with pytest.raises(InputFileError, match="took longer than 3 s"):
+        run_file(endless, IngestSettings(file_timeout_s=3), reg)
+    assert not reg.has_document(hashlib.sha256(endless.read_bytes()).hexdigest())
