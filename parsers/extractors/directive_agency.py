@@ -28,7 +28,8 @@ _VERBS = (
 _SPAN_END = rf"(?=\s+(?:{_VERBS})\b|(?<!các [Ss]ở)(?<!các [Bb]ộ)\s*:|\s*[;(]|\s*$)"
 # Words an agency span starts with (case-insensitive): bodies, groups and office holders.
 _AGENCY_START = (
-    r"(?i:(?:các\s+)?(?:sở|văn phòng|công an|ban(?!\s+hành)|báo(?!\s+cáo)|bộ|ubnd|ủy ban|uỷ ban|hđnd|cơ quan|"
+    # OCR slips a mark: "Sơ Công Thương" (a capital follows: "Sơ kết" is no body), "Chỉ cục Hải quan"
+    r"(?i:(?:các\s+)?(?:sở|sơ(?=(?-i:\s+[A-ZĐ]))|chỉ cục|văn phòng|công an|ban(?!\s+hành)|báo(?!\s+cáo)|bộ|ubnd|ủy ban|uỷ ban|hđnd|cơ quan|"
     r"đơn vị|địa phương|giám đốc|chủ tịch|thủ trưởng|trưởng|phó trưởng|tổ trưởng|tổ công tác|trung tâm|đài|"
     r"hội(?!\s+nghị|\s+thảo)|đoàn|thanh tra|cục|chi cục|kho bạc|bảo hiểm|liên đoàn|mặt trận|hội đồng|"
     r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"

@@ -27,7 +27,8 @@ _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     ("num", re.compile(r"^(?P<label>\d{1,2})\s?-\s+(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
     ("paren", re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")),
-    ("dash", re.compile(r"^[-–—•+_]\s*(?P<body>[^\s\d-].*)$")),
+    # "¬" and "_" are dashes as OCR reads them
+    ("dash", re.compile(r"^[-–—•+_¬]\s*(?P<body>[^\s\d-].*)$")),
     # a letter marker OCR garbled ("Œ) Bộ Chỉ huy …", "(Ù) Sở …", "Ẵe) Sở …"): a short non-word label, ")"
     # and a capitalised body; its letter is taken from the sequence (``_GARBLED``)
     ("letter", re.compile(r"^(?P<label>\(?[^\s\d(]{1,2}[^\s\d]?)\)\s*(?P<body>[A-ZĐÀ-Ỹ]\S*\s.*)$")),

@@ -331,6 +331,9 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
             top.fields.setdefault(name, value)
             top.field_paras.append(p)
             continue
+        if p.kind == "roman" and p.label == "I" and section.label not in (None, "I"):
+            # "I. Các Sở, ban, ngành:" under "V. TỔ CHỨC THỰC HIỆN": OCR's reading of "1.", not a new part
+            p = replace(p, kind="num", label="1")
         if p.kind == "roman":
             section = _Node(para=p, kind="roman", parent=root)
             section.skip = fold(p.body).startswith(_SKIP_SECTIONS)

@@ -154,7 +154,8 @@ _OCR_DIGITS = str.maketrans({"0": "o", "1": "i", "5": "s", "8": "g"})
 _MISREAD_COMMA = re.compile(r"(?<=[^\W\d_]{2})\.(?= +([^\W\d_]))")
 _WIDE_DASH = re.compile(r"\s*[–—‐‑‒―−﹣－]\s*")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{2,9}$")
-_REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl]{1,6})$")
+# a region's number: "3", "XIII", and "XIHI" / "XIHII" (OCR reads "II" as "H")
+_REGION_NO = re.compile(r"^(?:\d{1,2}|[ivxl][ivxlh]{0,5})$")
 
 
 @dataclass(frozen=True)

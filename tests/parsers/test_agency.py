@@ -738,6 +738,7 @@ def test_a_later_file_overrides_an_entry_but_keeps_the_national_spellings() -> N
             ["Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"],
         ),
         ("Chi cục Hải quan khu vực XIII", ["Chi cục Hải quan khu vực"]),
+        ("Chi cục Hải quan khu vực XIHI", ["Chi cục Hải quan khu vực"]),  # OCR: "II" read as "H"
         ("Ngân hàng Nhà nước Chi nhánh Khu vực 10", ["Ngân hàng Nhà nước chi nhánh khu vực"]),
         # commune and district groups
         ("UBND các xã, phường, đặc khu; UBND cấp xã", ["UBND các xã, phường, đặc khu", XP]),

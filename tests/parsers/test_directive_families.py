@@ -246,3 +246,21 @@ def test_a_word_paragraph_without_actor_after_a_task_paragraph_is_the_next_task_
         ("Sở Văn hóa c", "Sở Văn hóa"),
         ("Cập nhật thư", "Sở Văn hóa"),
     ]
+
+
+def test_ocr_slips_in_markers_and_heads_keep_the_structure() -> None:
+    """"¬" is a dash as OCR reads it; "Sơ Công Thương" a heading with "Sở" misread ("Sơ kết" is none);
+    "I." under part V is item 1 misread, not a new part."""
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:",
+        "IV. NHIỆM VỤ",
+        "1. Sơ Công Thương",
+        "¬ Kiểm tra việc kinh doanh tiền chất trên địa bàn.",
+        "2. Sơ kết công tác phòng chống ma túy",
+        "V. TỔ CHỨC THỰC HIỆN",
+        "I. Các sở, ban, ngành:",
+        "Căn cứ chức năng, nhiệm vụ xây dựng kế hoạch thực hiện.",
+        *END]))  # fmt: skip
+    assert [(t.section, t.text[:12], t.lead_raw) for t in tasks] == [
+        ("IV.1", "Kiểm tra việ", "Sơ Công Thương"),
+        ("V.1", "Căn cứ chức ", "Các sở, ban, ngành"),
+    ]
