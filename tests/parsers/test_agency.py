@@ -746,6 +746,15 @@ def test_a_later_file_overrides_an_entry_but_keeps_the_national_spellings() -> N
         ("Ủy ban nhân dân các huyện, thị xã", ["UBND các huyện, thị xã"]),
         # units of a ministry by their abbreviations (35, 36: Bộ GDĐT's tracking exports)
         (
+            "Ban QLDAXDĐHVĐ; Ban QLĐANNQG2020; Dự án HTĐMGDPT; VP BCSĐ",
+            [
+                "Ban Quản lý dự án xây dựng Trường Đại học Việt Đức",
+                "Ban Quản lý Đề án Ngoại ngữ Quốc gia 2020",
+                "Dự án Hỗ trợ đổi mới giáo dục phổ thông",
+                "Văn phòng Ban Cán sự Đảng",
+            ],
+        ),
+        (
             "Vụ GDĐH; Viện KHGDVN; Cục KTKĐ",
             [
                 "Vụ Giáo dục Đại học",
