@@ -1092,10 +1092,12 @@ def test_ocr_slips_in_known_names(gz_all: Gazetteer, cell: str, expected: list[s
         ("Tổ xây dựngkếhoạch lựa chọn nhà thâu", ["?Tổ xây dựng kế hoạch lựa chọn nhà thầu"]),
         # what the vocabulary does not know stays as printed: never a new word
         ("Trường THPT Trần Quốc Toản", ["?Trường THPT Trần Quốc Toản"]),
-        ("Ban QLDAXDĐHVĐ", ["?Ban QLDAXDĐHVĐ"]),  # an abbreviation is kept whole and unread
+        # an abbreviation is kept whole and unread (these two are in no gazetteer file; the ones the
+        # tracking exports print are, since the gazetteer learnt them)
+        ("Ban QLDAXDKTXHN", ["?Ban QLDAXDKTXHN"]),
         (
-            "Cục KTKĐ; Ban QLĐANNQG2020",
-            ["Cục Khảo thí và Kiểm định chất lượng giáo dục", "?Ban QLĐANNQG2020"],
+            "Cục KTKĐ; Ban QLĐATHQG2030",
+            ["Cục Khảo thí và Kiểm định chất lượng giáo dục", "?Ban QLĐATHQG2030"],
         ),
     ],
 )
