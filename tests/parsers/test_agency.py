@@ -745,6 +745,11 @@ def test_a_later_file_overrides_an_entry_but_keeps_the_national_spellings() -> N
         ("UBND các huyện, thị xã, thành phố", ["UBND các huyện, thị xã, thành phố"]),
         ("Ủy ban nhân dân các huyện, thị xã", ["UBND các huyện, thị xã"]),
         # units of a ministry by their abbreviations (35, 36: Bộ GDĐT's tracking exports)
+        # a province's mass organisations named without "tỉnh", "tỉnh" printed once at the end (12)
+        (
+            "Hội Liên hiệp Phụ nữ, Hội Nông dân, Hội Cựu chiến binh, Liên đoàn Lao động tỉnh",
+            ["Hội Liên hiệp Phụ nữ tỉnh", "Hội Nông dân tỉnh", "Hội Cựu chiến binh tỉnh", "Liên đoàn Lao động tỉnh"],
+        ),
         (
             "Ban QLDAXDĐHVĐ; Ban QLĐANNQG2020; Dự án HTĐMGDPT; VP BCSĐ",
             [
