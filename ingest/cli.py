@@ -15,21 +15,17 @@ import contextlib
 import logging
 import os
 import re
-import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import pydantic
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from ingest import parse_server
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
 from models.labels import DEFAULT_LANG, ENV_VAR, label, resolve_lang
 
@@ -138,6 +134,8 @@ def require_registry(db: str) -> None:
     lang = _lang()
     path = _sqlite_path(db)
     if path is not None:
+        import sqlite3
+
         where = path.resolve()
         if not path.is_file():
             raise RegistryError(label("msg.no_registry", lang, path=where, why=label(_db_source(db), lang)))
@@ -202,6 +200,8 @@ def _write_output(path: Path, data: bytes) -> None:
 
 def _show_version(value: bool) -> None:
     if value:
+        from importlib import metadata  # only here: ~50 ms that no other command needs
+
         try:
             version = metadata.version("theodoi")
         except metadata.PackageNotFoundError:
@@ -304,6 +304,8 @@ def ingest(
 ) -> None:
     """Ingest PDF, Word and image files into the registry (created if it does not exist)."""
     if executor is Executor.local and (file_timeout or workers):
+        from ingest import parse_server
+
         parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.cli_ingest import run_ingest
 
@@ -334,6 +336,8 @@ def watch(
 ) -> None:
     """Watch an inbox: ingest each dropped file, then move it to processed/YYYY-MM/ or failed/."""
     if file_timeout or workers:
+        from ingest import parse_server
+
         parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.watch import run_watch
 
@@ -585,9 +589,6 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=args, prog_name="theodoi", standalone_mode=False)
     except _ClickException as e:
         return _usage_error(e)
-    except pydantic.ValidationError as e:
-        _error_line("theodoi", str(e).splitlines()[0])
-        return int(ExitCode.bad_args)
     except TheodoiError as e:
         _error_line("theodoi", str(e))
         return int(e.exit_code)
@@ -597,6 +598,9 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return int(ExitCode.ok)
     except Exception as e:
+        if _is_validation_error(e):  # bad settings (a YAML file, an option value)
+            _error_line("theodoi", str(e).splitlines()[0])
+            return int(ExitCode.bad_args)
         if type(e).__module__.startswith("sqlalchemy"):  # a database error nobody wrapped
             _error_line("theodoi", label("err.registry", _lang(), reason=_first_line(e)))
             return int(ExitCode.registry_error)
@@ -608,6 +612,12 @@ def main(argv: list[str] | None = None) -> int:
         _error_line("theodoi", label("err.internal", _lang(), error=f"{type(e).__name__}: {e}"))
         return int(ExitCode.other_error)
     return int(result) if isinstance(result, int) else 0
+
+
+def _is_validation_error(e: Exception) -> bool:
+    """A pydantic ``ValidationError``, asked without importing pydantic (``--version`` and ``--help`` don't)."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(e, pydantic.ValidationError)
 
 
 def _lang_in(args: list[str]) -> str | None:
