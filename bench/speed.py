@@ -119,7 +119,7 @@ def bench_version(repeat: int) -> None:
     bare = [sys.executable, "-c", "pass"]
     m = side_by_side(repeat, bare, lambda tmp: [*THEODOI, "--version"])
     print(f"version  theodoi --version {m['wall_ours']:.3f} s (bare interpreter {m['wall_bare']:.3f} s,"
-          f" wall, median of {repeat}) (target < 0.3 s)")  # fmt: skip
+          f" wall, median of {repeat}) (target < 0.3 s); CPU {m['cpu_ours']:.3f} s (bare {m['cpu_bare']:.3f} s)")  # fmt: skip
 
 
 def _render_pages(scans: list[Path], dpi: int, into: Path) -> list[Path]:

@@ -198,15 +198,19 @@ def _write_output(path: Path, data: bytes) -> None:
 # -- global options ----------------------------------------------------------------------------------
 
 
+def _version_line() -> str:
+    from importlib import metadata  # only here: ~50 ms that no other command needs
+
+    try:
+        version = metadata.version("theodoi")
+    except metadata.PackageNotFoundError:
+        version = "(not installed)"
+    return f"theodoi {version}"
+
+
 def _show_version(value: bool) -> None:
     if value:
-        from importlib import metadata  # only here: ~50 ms that no other command needs
-
-        try:
-            version = metadata.version("theodoi")
-        except metadata.PackageNotFoundError:
-            version = "(not installed)"
-        out.print(f"theodoi {version}")
+        out.print(_version_line())
         raise typer.Exit(0)
 
 
@@ -517,6 +521,22 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _global_front(args: list[str]) -> list[str]:
+    """The global options ``hoist_global_options`` put in front of the command."""
+    front: list[str] = []
+    i = 0
+    while i < len(args):
+        if args[i] == "--lang" and i + 1 < len(args):
+            front += args[i : i + 2]  # "--lang --version": the language asked is "--version"
+            i += 2
+        elif args[i] in _GLOBAL_FLAGS or args[i].startswith("--lang="):
+            front.append(args[i])
+            i += 1
+        else:
+            break
+    return [a for n, a in enumerate(front) if n == 0 or front[n - 1] != "--lang"]
+
+
 def _error_line(where: str, message: str, hint: str | None = None) -> None:
     text = " ".join(message.split())  # one line, whatever the message held
     line = Text(f"{where}: ", style="bold red")
@@ -581,6 +601,9 @@ def _usage_error(e: Exception) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place where exceptions become codes."""
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    if "--version" in _global_front(args):  # what the eager option does, without building every command
+        out.print(_version_line())
+        return int(ExitCode.ok)
     OPTS.lang, OPTS.quiet, OPTS.verbose = DEFAULT_LANG, False, 0
     with contextlib.suppress(ValueError):  # the language of errors raised before the callback ran
         OPTS.lang = resolve_lang(_lang_in(args))
