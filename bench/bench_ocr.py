@@ -27,8 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
 
+from external.poppler import render_pdf_page  # noqa: E402
 from models.settings import OcrSettings  # noqa: E402
-from parsers.readers.ocr import ocr_page_image, ocr_pdf_pages, render_pdf_page  # noqa: E402
+from parsers.readers.ocr import ocr_page_image, ocr_pdf_pages  # noqa: E402
 
 SCANS = ROOT / "samples" / "scans"
 DEFAULT = "kh15_p19_300dpi.pdf,kh15_p20-23_300dpi.pdf,cv_kgvx_letter_p1-3_300dpi.pdf"

@@ -15,21 +15,17 @@ import contextlib
 import logging
 import os
 import re
-import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import pydantic
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from ingest import parse_server
 from ingest.diff_result import DiffFormat, KeyMode
 from models.errors import BadArgsError, ExitCode, RegistryError, TheodoiError
 from models.labels import DEFAULT_LANG, ENV_VAR, label, resolve_lang
@@ -139,6 +135,8 @@ def require_registry(db: str) -> None:
     lang = _lang()
     path = _sqlite_path(db)
     if path is not None:
+        import sqlite3
+
         where = path.resolve()
         if not path.is_file():
             raise RegistryError(label("msg.no_registry", lang, path=where, why=label(_db_source(db), lang)))
@@ -201,13 +199,19 @@ def _write_output(path: Path, data: bytes) -> None:
 # -- global options ----------------------------------------------------------------------------------
 
 
+def _version_line() -> str:
+    from importlib import metadata  # only here: ~50 ms that no other command needs
+
+    try:
+        version = metadata.version("theodoi")
+    except metadata.PackageNotFoundError:
+        version = "(not installed)"
+    return f"theodoi {version}"
+
+
 def _show_version(value: bool) -> None:
     if value:
-        try:
-            version = metadata.version("theodoi")
-        except metadata.PackageNotFoundError:
-            version = "(not installed)"
-        out.print(f"theodoi {version}")
+        out.print(_version_line())
         raise typer.Exit(0)
 
 
@@ -305,6 +309,8 @@ def ingest(
 ) -> None:
     """Ingest PDF, Word and image files into the registry (created if it does not exist)."""
     if executor is Executor.local and (file_timeout or workers):
+        from ingest import parse_server
+
         parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.cli_ingest import run_ingest
 
@@ -335,6 +341,8 @@ def watch(
 ) -> None:
     """Watch an inbox: ingest each dropped file, then move it to processed/YYYY-MM/ or failed/."""
     if file_timeout or workers:
+        from ingest import parse_server
+
         parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.watch import run_watch
 
@@ -501,6 +509,22 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _global_front(args: list[str]) -> list[str]:
+    """The global options ``hoist_global_options`` put in front of the command."""
+    front: list[str] = []
+    i = 0
+    while i < len(args):
+        if args[i] == "--lang" and i + 1 < len(args):
+            front += args[i : i + 2]  # "--lang --version": the language asked is "--version"
+            i += 2
+        elif args[i] in _GLOBAL_FLAGS or args[i].startswith("--lang="):
+            front.append(args[i])
+            i += 1
+        else:
+            break
+    return [a for n, a in enumerate(front) if n == 0 or front[n - 1] != "--lang"]
+
+
 def _error_line(where: str, message: str, hint: str | None = None) -> None:
     text = " ".join(message.split())  # one line, whatever the message held
     line = Text(f"{where}: ", style="bold red")
@@ -565,6 +589,9 @@ def _usage_error(e: Exception) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place where exceptions become codes."""
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    if "--version" in _global_front(args):  # what the eager option does, without building every command
+        out.print(_version_line())
+        return int(ExitCode.ok)
     OPTS.lang, OPTS.quiet, OPTS.verbose = DEFAULT_LANG, False, 0
     with contextlib.suppress(ValueError):  # the language of errors raised before the callback ran
         OPTS.lang = resolve_lang(_lang_in(args))
@@ -573,9 +600,6 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=args, prog_name="theodoi", standalone_mode=False)
     except _ClickException as e:
         return _usage_error(e)
-    except pydantic.ValidationError as e:
-        _error_line("theodoi", str(e).splitlines()[0])
-        return int(ExitCode.bad_args)
     except TheodoiError as e:
         _error_line("theodoi", str(e))
         return int(e.exit_code)
@@ -585,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return int(ExitCode.ok)
     except Exception as e:
+        if _is_validation_error(e):  # bad settings (a YAML file, an option value)
+            _error_line("theodoi", str(e).splitlines()[0])
+            return int(ExitCode.bad_args)
         if type(e).__module__.startswith("sqlalchemy"):  # a database error nobody wrapped
             _error_line("theodoi", label("err.registry", _lang(), reason=_first_line(e)))
             return int(ExitCode.registry_error)
@@ -596,6 +623,12 @@ def main(argv: list[str] | None = None) -> int:
         _error_line("theodoi", label("err.internal", _lang(), error=f"{type(e).__name__}: {e}"))
         return int(ExitCode.other_error)
     return int(result) if isinstance(result, int) else 0
+
+
+def _is_validation_error(e: Exception) -> bool:
+    """A pydantic ``ValidationError``, asked without importing pydantic (``--version`` and ``--help`` don't)."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(e, pydantic.ValidationError)
 
 
 def _lang_in(args: list[str]) -> str | None:

@@ -19,9 +19,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from external.poppler import render_pdf_page
 from models.settings import OcrSettings
 from parsers.readers import image_prep
-from parsers.readers.ocr import page_orientation, render_pdf_page
+from parsers.readers.ocr import page_orientation
 from tests.shared_paths import REAL, needs_shared, shared_params
 
 ROOT = Path(__file__).resolve().parent.parent

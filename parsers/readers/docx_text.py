@@ -9,17 +9,15 @@ and the signature block ("Nơi nhận: | KT. CHỦ TỊCH …") in borderless *l
 are also emitted as Blocks (left cell, then right cell) so that metadata and prose extraction see them.
 """
 
+from __future__ import annotations
+
 import hashlib
 import io
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import docx
-from docx.document import Document as DocxDocument
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from models.errors import InputFileError
@@ -27,7 +25,21 @@ from models.page import BBox, Block, PageText, ParsedFile, TableGrid
 from models.settings import DocxSettings
 from parsers.normalisers.text import clean_cell, fold
 
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
+
 VERSION = "docx.v1"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def qn(tag: str) -> str:
+    """python-docx's ``qn`` for the one namespace read here ("w:p" → "{…/main}p"), without importing it."""
+    prefix, _, name = tag.partition(":")
+    if prefix != "w":
+        raise ValueError(f"namespace {prefix!r} is not read here")
+    return _W + name
+
 
 # A4 portrait in points, used when the file does not state its page size.
 _A4 = (595.3, 841.9)
@@ -51,6 +63,10 @@ def read_docx(data: bytes, file_name: str, settings: DocxSettings | None = None)
     if not data:
         raise InputFileError(f"{file_name}: empty file; re-export the Word document and ingest it again")
     check_package(data, file_name, settings or DocxSettings())
+    import docx  # here, not at the top: a run that reads no Word file does not pay its import (~0.15 s)
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.text.paragraph import Paragraph
+
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError) as e:
@@ -227,6 +243,8 @@ def _cell_paragraphs(tc: etree._Element) -> Iterator[etree._Element]:
 
 
 def _cell_text(tc: etree._Element) -> str:
+    from docx.text.paragraph import Paragraph  # imported already by read_docx
+
     lines = [Paragraph(p, None).text for p in _cell_paragraphs(tc)]
     return clean_cell("\n".join(lines))
 
@@ -280,6 +298,8 @@ def _is_layout_table(grid: TableGrid) -> bool:
 
 
 def _layout_blocks(tbl: etree._Element, document: DocxDocument, page: int, bbox: BBox) -> list[Block]:
+    from docx.text.paragraph import Paragraph  # imported already by read_docx
+
     """Cell lines of a layout table, row by row, left cell before right cell."""
     blocks: list[Block] = []
     for tr in tbl.iterchildren(qn("w:tr")):

@@ -96,13 +96,18 @@ def rotate_quadrant(gray: np.ndarray, degrees: int) -> np.ndarray:
     return gray if degrees % 360 == 0 else cv2.rotate(gray, codes[degrees % 360])
 
 
-def rotate_small(gray: np.ndarray, angle_deg: float) -> np.ndarray:
-    """Rotate by a small angle (deskew) about the centre, filling the corners with white paper."""
+def rotate_small(gray: np.ndarray, angle_deg: float, ink: bool = False) -> np.ndarray:
+    """Rotate by a small angle (deskew) about the centre, filling the corners with white paper.
+
+    ``ink``: the image is an ink mask (255 = ink), so the corners are filled with no ink and pixels are
+    taken, not blended (a mask stays two-tone).
+    """
     if abs(angle_deg) < 0.02:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    flags, fill = (cv2.INTER_NEAREST, 0) if ink else (cv2.INTER_LINEAR, 255)
+    return cv2.warpAffine(gray, m, (w, h), flags=flags, borderValue=fill)
 
 
 def reduce(img: np.ndarray, factor: int) -> np.ndarray:
@@ -186,11 +191,6 @@ def vertical_ratio(ink: np.ndarray) -> float:
     return cols / rows if rows > 0 else (np.inf if cols > 0 else 0.0)
 
 
-def text_is_vertical(ink: np.ndarray) -> bool:
-    """True when the text lines clearly run top-to-bottom (a landscape page scanned sideways)."""
-    return vertical_ratio(ink) >= SIDEWAYS_CLEAR
-
-
 def _without_long_lines(ink: np.ndarray) -> np.ndarray:
     """The ink without its ruling lines (and the pixel around them)."""
     length = max(15, min(ink.shape) // 10)
@@ -238,12 +238,6 @@ def line_marks(ink: np.ndarray) -> LineMarks:
         below += prof[core[-1] + 1 :].sum()
         voters += 1
     return LineMarks(voters, above, below)
-
-
-def text_is_upside_down(ink: np.ndarray) -> bool:
-    """True when horizontal text is clearly upside down (enough lines, a clear below/above ratio)."""
-    marks = line_marks(ink)
-    return marks.voters >= MIN_LINES_CLEAR and marks.ratio >= UPSIDE_DOWN_CLEAR
 
 
 WORK_PX = 1400  # long side of the working image used to decide orientation and skew
@@ -338,7 +332,8 @@ def orient_page(gray: np.ndarray, reader: Reader | None = None) -> tuple[np.ndar
     if vr >= SIDEWAYS_DOUBT:
         side_ink = rotate_quadrant(ink, 90)
         side_angle = estimate_skew(side_ink)
-        marks = line_marks(side_ink if abs(side_angle) < 0.1 else _rotate_ink(side_ink, side_angle))
+        straight = side_ink if abs(side_angle) < 0.1 else rotate_small(side_ink, side_angle, ink=True)
+        marks = line_marks(straight)
         proposed = 270 if marks.voters >= MIN_LINES and marks.ratio > UPSIDE_DOWN_DOUBT else 90
         notes.append(f"turned 90: lines {marks.voters}, below/above {marks.ratio:.2f}")
         sideways = proposed if vr >= SIDEWAYS_CLEAR and marks.voters >= MIN_LINES_CLEAR else 0
@@ -379,9 +374,3 @@ def prepare_page(gray: np.ndarray, reader: Reader | None = None) -> tuple[np.nda
     """
     img, orientation = orient_page(gray, reader)
     return img, orientation.turn, orientation.skew
-
-
-def _rotate_ink(ink: np.ndarray, angle_deg: float) -> np.ndarray:
-    h, w = ink.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
-    return cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)

@@ -7,7 +7,7 @@ turned back into its byte and the byte into its Vietnamese letter.
 
 Detection: the font names on the page (``.Vn*`` → TCVN3, ``.Vn*H`` → TCVN3 upper-case font,
 ``VNI*`` → VNI), else the text itself: the decoding that turns most words into valid Vietnamese
-syllables (``parsers.readers.quality``) wins, if it clearly beats the text as extracted.
+syllables (``parsers.readers.syllables``) wins, if it clearly beats the text as extracted.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Literal
 
 from models.page import Block, PageText, TableGrid
 from parsers.normalisers.text import nfc
-from parsers.readers.quality import is_garbage, measure, page_text
+from parsers.readers.syllables import is_garbage, measure, page_text
 
 Encoding = Literal["tcvn3", "tcvn3_upper", "vni"]
 

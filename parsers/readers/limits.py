@@ -12,7 +12,6 @@ has filled the memory (issue 14). Pure: bytes and settings in, an ``InputFileErr
 from __future__ import annotations
 
 import io
-import threading
 import warnings
 
 import numpy as np
@@ -20,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, UnidentifiedImageError
 
+from external.poppler import PDFIUM_LOCK
 from models.errors import InputFileError
 from models.page import PageText
 from models.settings import OcrSettings
@@ -29,7 +29,6 @@ BLANK_DPI = 100  # a thin faint stroke of small text still darkens a pixel by mo
 BLANK_MAX_PIXELS = 4_000_000  # the blank test of a big page is rendered smaller than BLANK_DPI
 # a page is blank when no pixel is this much darker than the page's median (paper) tone
 BLANK_INK_LEVELS = 40
-_PDFIUM_LOCK = threading.Lock()  # PDFium must not be entered from two threads at once
 
 
 def check_image(data: bytes, file_name: str, settings: OcrSettings) -> None:
@@ -103,7 +102,7 @@ def blank_pages(data: bytes, page_numbers: list[int]) -> set[int]:
     A page PDFium cannot open is left to OCR, which reports it.
     """
     blank: set[int] = set()
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:  # the one lock of every PDFium use (PDFium is not thread-safe)
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError:

@@ -1,11 +1,9 @@
 """Scanned pages and images read by tesseract: one pass per page, words placed in ruled cells.
 
-The only module that runs tesseract: the page pass is a plain ``tesseract /dev/fd/N stdout tsv``
-subprocess (the image is an in-memory file, never on disk: ``_run_tesseract``). ``OMP_THREAD_LIMIT=1``
-is passed explicitly — tesseract's OpenMP threads make it 2–5× slower on a small shared machine; pages
-are run in parallel instead, ``OcrSettings.workers`` at a time. A scanned page's own JPEG is decoded
-directly when the page is just that (``embedded_scan``, via PDFium); other PDF pages are rendered by
-poppler's ``pdftoppm`` (stdin → stdout), as OCRmyPDF shells out to its tools.
+The pure part of OCR: a page image in, words and lines out. The programs it uses live in ``external/``:
+``external.poppler`` gives a PDF page's image (pdftoppm, or the scanner's own JPEG via PDFium),
+``external.tesseract`` runs tesseract on an image held in memory and returns its TSV. Pages are read in
+parallel, ``OcrSettings.workers`` at a time (tesseract itself runs single-threaded).
 
 Output has the same shape as the text layer (``parsers.readers.pdf_text``): ``PageText`` with ``Block`` lines
 outside tables and ``TableGrid(method="ocr")`` tables, coordinates in PDF points, so
@@ -18,17 +16,15 @@ import hashlib
 import logging
 import os
 import re
-import subprocess
-import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
-from models.errors import InputFileError, MissingDependencyError
+from external import tesseract
+from external.poppler import render_pdf_page
+from models.errors import InputFileError
 from models.page import PageText, ParsedFile, TableGrid
 from models.settings import OcrSettings
 from parsers.readers import image_prep, image_tables
@@ -36,138 +32,9 @@ from parsers.readers.image_tables import Word
 from parsers.readers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
 VERSION = "ocr.v7"
-APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils"
-_TESS_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 # what a number cell holds when read right: "12", "II.", "a)", "1.2", or a header word ("STT", "TT")
 _PLAUSIBLE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})?|[IVX]{1,5}|[a-zđ])[.)]?$|^S?TT$")
 log = logging.getLogger(__name__)
-
-
-def installed_languages() -> set[str]:
-    """Language models tesseract can load (``tesseract --list-langs``).
-
-    Read here rather than with pytesseract's ``get_languages``, which drops capitalised script models
-    such as ``Vietnamese``; one process, which also tells whether tesseract is installed at all.
-
-    Raises:
-        MissingDependencyError: tesseract is not installed.
-    """
-    try:
-        out = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, check=False, env=_TESS_ENV
-        )
-    except FileNotFoundError as e:
-        raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
-    return {line.strip() for line in out.stdout.splitlines()[1:] if line.strip()}
-
-
-def check_tesseract(lang: str) -> None:
-    """Fail early and clearly when tesseract or a language model is missing.
-
-    Raises:
-        MissingDependencyError: with the apt command that installs what is missing.
-    """
-    installed = installed_languages()
-    missing = [code for code in lang.split("+") if code not in installed]
-    if missing:
-        raise MissingDependencyError(
-            f"tesseract language data {', '.join(m + '.traineddata' for m in missing)} not found "
-            f"(installed: {', '.join(sorted(installed))}); run: {APT_HINT}"
-        )
-
-
-def render_pdf_page(data: bytes, page: int, dpi: int, timeout_s: float) -> np.ndarray:
-    """One PDF page (1-based) as a grayscale image at ``dpi``.
-
-    A scanned page that is nothing but one JPEG at (about) the wanted resolution is decoded as it is
-    (``embedded_scan``: ~0.04 s, and the scanner's own pixels); any other page is rendered with
-    ``pdftoppm -r dpi -gray`` (~0.3 s for an A4 page at 300 dpi).
-
-    Raises:
-        MissingDependencyError: pdftoppm (poppler-utils) is not installed.
-        InputFileError: poppler cannot render the page (corrupt PDF, page out of range).
-    """
-    scan = embedded_scan(data, page, dpi)
-    if scan is not None:
-        return scan
-    cmd = ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile", "-"]
-    try:
-        proc = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout_s, check=False)
-    except FileNotFoundError as e:
-        raise MissingDependencyError(f"pdftoppm (poppler-utils) is not installed; run: {APT_HINT}") from e
-    except subprocess.TimeoutExpired as e:
-        raise InputFileError(f"page {page}: rendering took over {timeout_s:.0f} s; check the PDF") from e
-    img = _read_pgm(proc.stdout) if proc.returncode == 0 else None
-    if img is None:
-        err = proc.stderr.decode("utf-8", "replace").strip()[:300]
-        raise InputFileError(
-            f"page {page}: poppler could not render it ({err or 'no image'}); is the PDF intact?"
-        )
-    return img
-
-
-_PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
-
-
-def _read_pgm(raw: bytes) -> np.ndarray | None:
-    """pdftoppm's 8-bit PGM as an array viewing its bytes (no decode, no copy); None if not one."""
-    m = _PGM_HEADER.match(raw)
-    if not m:
-        return cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_GRAYSCALE) if raw else None
-    w, h = int(m.group(1)), int(m.group(2))
-    if len(raw) - m.end() < w * h:
-        return None
-    return np.frombuffer(raw, np.uint8, w * h, m.end()).reshape(h, w)
-
-
-# PDFium must not be entered from two threads at once (pages are OCR'd in a thread pool)
-_PDFIUM_LOCK = threading.Lock()
-_GRAY_OR_RGB = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB}
-
-
-def embedded_scan(data: bytes, page: int, dpi: int) -> np.ndarray | None:
-    """The page's scanned JPEG decoded directly, when the page is exactly that and nothing else.
-
-    Why: an image-only PDF from a scanner (or ``samples/make_scans.py``) holds one JPEG per page at
-    its scan resolution; re-rendering it through poppler costs ~0.3 s a page and resamples the
-    scanner's pixels. Used only when the page has one object, an upright gray/RGB JPEG filling the
-    unrotated page at within 2 % of ``dpi``; otherwise None (the caller renders the page).
-    """
-    with _PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError:
-            return None  # poppler's rendering gives the real error message
-        try:
-            if not 1 <= page <= len(pdf):
-                return None
-            pg = pdf[page - 1]
-            objs = list(pg.get_objects(max_depth=1))
-            if len(objs) != 1 or pg.get_rotation() != 0 or not isinstance(objs[0], pdfium.PdfImage):
-                return None
-            img = objs[0]
-            if img.get_filters() != ["DCTDecode"]:
-                return None
-            a, b, c, d, e, f = img.get_matrix().get()
-            pw, ph = pg.get_size()
-            meta = img.get_metadata()
-            px_w, px_h = img.get_px_size()
-            if b or c or abs(e) > 1 or abs(f) > 1 or abs(a - pw) > 1 or abs(d - ph) > 1:
-                return None  # not an upright full-page image
-            if meta.colorspace not in _GRAY_OR_RGB or meta.bits_per_pixel not in (8, 24):
-                return None  # CMYK/Lab/indexed JPEGs need the PDF's colour handling
-            if abs(px_w * 72 / pw - dpi) > 0.02 * dpi or abs(px_h * 72 / ph - dpi) > 0.02 * dpi:
-                return None  # another resolution: poppler resamples it
-            raw = bytes(img.get_data(decode_simple=False))
-        finally:
-            pdf.close()
-    gray = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if gray is None or gray.shape != (px_h, px_w):
-        return None
-    # poppler draws a page image with a half-pixel shift, i.e. a 2×2 average of the JPEG's pixels
-    # (mean difference 2 grey levels after this, 4.6 without); that softening of JPEG block noise is
-    # worth keeping: the raw pixels cost Phụ lục III (q55) 0.4 pt of CER and 4 of 24 STT cells.
-    return cv2.blur(gray, (2, 2))
 
 
 def tesseract_words(
@@ -176,50 +43,15 @@ def tesseract_words(
     """One tesseract pass over a page image; every recognised word with its box and confidence 0..1.
 
     Raises:
-        subprocess.TimeoutExpired: the page took longer than ``timeout_s`` (the caller flags the page).
+        tesseract.TimeoutExpired: the page took longer than ``timeout_s`` (the caller flags the page).
         MissingDependencyError: tesseract is not installed.
         InputFileError: tesseract failed on the image.
     """
     ok, pgm = cv2.imencode(".pgm", gray)  # uncompressed: 10× faster to write than PNG
     if not ok:
         raise InputFileError("the page image could not be encoded for tesseract")
-    opts = ["stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm)]
-    if whitelist:
-        opts += ["-c", f"tessedit_char_whitelist={whitelist}"]
-    opts.append("tsv")
-    try:
-        proc = _run_tesseract(pgm.tobytes(), opts, timeout_s)
-    except FileNotFoundError as e:
-        raise MissingDependencyError(f"tesseract is not installed; run: {APT_HINT}") from e
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()[:300]
-        raise InputFileError(f"tesseract failed on the page image: {err}")
-    return parse_tsv(proc.stdout.decode("utf-8"))
-
-
-def _run_tesseract(image: bytes, opts: list[str], timeout_s: float) -> subprocess.CompletedProcess[bytes]:
-    """Run tesseract on an encoded image held in memory, never on disk.
-
-    Why not ``tesseract stdin``: tesseract reads stdin one byte at a time through an iostream, ~0.35 s
-    for a 300-dpi page's 8.7 MB (a blank page: 0.8 s via stdin, 0.37 s via memfd). An anonymous
-    in-memory file (Linux ``memfd_create``) handed over as ``/dev/fd/N`` is read by leptonica at
-    memory speed. Elsewhere stdin is used.
-    """
-    if not hasattr(os, "memfd_create"):
-        return subprocess.run(
-            ["tesseract", "stdin", *opts], input=image, capture_output=True, timeout=timeout_s, env=_TESS_ENV
-        )
-    fd = os.memfd_create("theodoi-page", os.MFD_CLOEXEC)  # CLOEXEC: other pages' children don't inherit it
-    try:
-        view = memoryview(image)
-        while view:
-            view = view[os.write(fd, view) :]
-        return subprocess.run(
-            ["tesseract", f"/dev/fd/{fd}", *opts], capture_output=True, timeout=timeout_s, env=_TESS_ENV,
-            pass_fds=(fd,),
-        )  # fmt: skip
-    finally:
-        os.close(fd)
+    tsv = tesseract.tsv(pgm.tobytes(), lang=lang, dpi=round(dpi), psm=psm, timeout_s=timeout_s, whitelist=whitelist)
+    return parse_tsv(tsv)
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -269,7 +101,7 @@ def band_reader(dpi: float, settings: OcrSettings) -> image_prep.Reader:
     def read(img: np.ndarray) -> image_prep.Readability:
         try:
             words = tesseract_words(img, dpi, settings.lang, settings.page_timeout_s, psm=6)
-        except subprocess.TimeoutExpired:
+        except tesseract.TimeoutExpired:
             return image_prep.Readability(0, 0.0)
         if not words:
             return image_prep.Readability(0, 0.0)
@@ -315,7 +147,7 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
     ocr_input = image_tables.erase_lines(prepared, lines, dpi) if layouts else prepared
     try:
         words = tesseract_words(ocr_input, dpi, settings.lang, settings.page_timeout_s)
-    except subprocess.TimeoutExpired:
+    except tesseract.TimeoutExpired:
         return PageText(
             page=page,
             width=w * scale,
@@ -337,7 +169,7 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
         cells = sorted(((t, c.scaled(f)) for t, c in second), key=lambda tc: (tc[0], tc[1].row, tc[1].col))
         try:
             _rescue_cells(ocr_input, cells, per_table, dpi, settings)
-        except subprocess.TimeoutExpired:
+        except tesseract.TimeoutExpired:
             warnings.append("ocr_timeout_cells: number cells left as the page pass read them")
     _read_numeral_cells(ocr_input, layouts, per_table, dpi)
     tables: list[TableGrid] = [
@@ -491,7 +323,7 @@ def ocr_pdf_pages(data: bytes, page_numbers: list[int], settings: OcrSettings) -
     the language model or pdftoppm is missing.
     """
     settings = OcrSettings.resolve(settings)
-    check_tesseract(settings.lang)
+    tesseract.check_languages(settings.lang)
 
     def one(page: int) -> PageText:
         gray = render_pdf_page(data, page, settings.dpi, settings.page_timeout_s)
@@ -510,7 +342,7 @@ def read_image(data: bytes, file_name: str, settings: OcrSettings) -> ParsedFile
     """
     settings = OcrSettings.resolve(settings)
     images = image_prep.decode_image(data, file_name, settings.max_image_pixels)
-    check_tesseract(settings.lang)
+    tesseract.check_languages(settings.lang)
     with ThreadPoolExecutor(_workers(settings, len(images))) as pool:
         pages = list(
             pool.map(

@@ -20,8 +20,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psexceptions import PSException
+from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.table import Table
 from pdfplumber.utils import cluster_objects, extract_text
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -137,8 +139,55 @@ def _pdfplumber_table_settings(settings: TableSettings) -> dict[str, Any]:
     }
 
 
+def _page_objects(page: Any) -> dict[str, list[dict[str, Any]]]:
+    """pdfplumber's ``page.objects``, with each character's dict built directly from pdfminer's ``LTChar``.
+
+    Why: pdfplumber turns every layout object into a dict through a generic path (every attribute run
+    through ``resolve_all``, the colour space name decoded): for a text page that is about half of the
+    page's reading time, nearly all of it spent on characters. A char here gets the same keys and values
+    except the colour ones (``ncs``, ``stroking_color``, ``non_stroking_color``), which nothing reads.
+    Ruling lines, rectangles, curves and images still go through pdfplumber's own ``process_object``, so
+    the table finder sees exactly the edges it would have built itself. Set as ``page._objects`` (what
+    ``page.objects`` caches), the characters and lines are read once per page and shared by ``page.chars``
+    and ``page.find_tables``.
+    """
+    mb_x0, mb_top = page.mediabox[:2]
+    top_of = page.height + mb_top  # pdfminer's y is from the MediaBox bottom; pdfplumber's top from its top
+    doctop = page.initial_doctop
+    number = page.page_number
+    chars: list[dict[str, Any]] = []
+    objects: dict[str, list[dict[str, Any]]] = {}
+
+    def walk(items: list[Any]) -> None:
+        for obj in items:
+            if isinstance(obj, LTChar):
+                fontname = obj.fontname
+                top, bottom = top_of - obj.y1, top_of - obj.y0
+                chars.append({
+                    "matrix": obj.matrix, "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes)
+                    else fontname, "adv": obj.adv, "upright": obj.upright, "x0": obj.x0 + mb_x0, "y0": obj.y0,
+                    "x1": obj.x1 + mb_x0, "y1": obj.y1, "width": obj.width, "height": obj.height,
+                    "size": obj.size, "mcid": getattr(obj, "mcid", None), "tag": getattr(obj, "tag", None),
+                    "object_type": "char", "page_number": number, "text": obj.get_text(), "top": top,
+                    "bottom": bottom, "doctop": doctop + top,
+                })  # fmt: skip
+            elif isinstance(obj, LTContainer):
+                walk(obj._objs)  # a figure: pdfplumber (without layout analysis) keeps only its content
+            else:
+                item = page.process_object(obj)
+                if item["object_type"] != "anno":
+                    objects.setdefault(item["object_type"], []).append(item)
+
+    walk(page.layout._objs)
+    if chars:
+        objects["char"] = chars
+    return objects
+
+
 def _read_page(page: Any, tset: dict[str, Any], settings: PdfSettings) -> PageText:
     """One page: find the ruled tables once, put each char in a cell or in the outside-text pool."""
+    if page.pdf.laparams is None and page.pdf.unicode_norm is None:  # as ``read_pdf`` opens it
+        page._objects = _page_objects(page)
     chars = page.chars
     fonts = sorted({c.get("fontname", "") for c in chars} - {""})
     base = {

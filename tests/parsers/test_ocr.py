@@ -18,11 +18,12 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
+from external.poppler import embedded_scan, read_pgm, render_pdf_page
 from models.errors import InputFileError, MissingDependencyError
 from models.page import ParsedFile
 from models.settings import OcrSettings, TableSettings
 from parsers.extractors.tables import extract_table_tasks
-from parsers.readers.ocr import _read_pgm, embedded_scan, ocr_pdf_pages, read_image, render_pdf_page
+from parsers.readers.ocr import ocr_pdf_pages, read_image
 from parsers.readers.ocr_cleanup import clean_ocr_text, fix_roman_cell
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +98,7 @@ def test_scanned_page_jpeg_is_read_directly(name: str, page: int, dpi: int, dire
     data = (ROOT / "samples" / name).read_bytes()
     assert (embedded_scan(data, page, dpi) is not None) == direct
     img = render_pdf_page(data, page, dpi, 60)
-    poppler = _read_pgm(
+    poppler = read_pgm(
         subprocess.run(
             ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile", "-"],
             input=data, capture_output=True, check=True,

@@ -19,10 +19,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from external.poppler import render_pdf_page
 from models.settings import OcrSettings
 from parsers.normalisers.text import clean_cell
 from parsers.readers import image_prep, image_tables
-from parsers.readers.ocr import ocr_pdf_pages, render_pdf_page
+from parsers.readers.ocr import ocr_pdf_pages
 
 FONT_DIR = "/usr/share/fonts/truetype/liberation2"  # liberation (1.x) lacks the Vietnamese glyphs
 ROWS = [

@@ -13,7 +13,7 @@ import pytest
 from models.errors import InputFileError
 from models.settings import PdfSettings
 from parsers.normalisers.text import clean_cell
-from parsers.readers.pdf_text import read_pdf
+from parsers.readers.pdf_text import _page_objects, read_pdf
 from tests.shared_paths import REAL, needs_shared
 
 _spec = importlib.util.spec_from_file_location(
@@ -238,3 +238,22 @@ def test_damaged_pdf_reads_or_raises_input_file_error(seed: int, small_pdf: byte
         assert str(e).startswith("damaged.pdf: ")
     else:
         assert all(p.method == "text" for p in parsed.pages)
+
+
+_COLOUR_KEYS = {"ncs", "scs", "stroking_color", "non_stroking_color"}
+
+
+@pytest.mark.parametrize(
+    "name", ["kh15_plan.pdf", "cv_kgvx_letter.pdf", "legacy/tcvn3_plan.pdf", "legacy/vni_plan.pdf"]
+)
+def test_page_objects_read_once_are_pdfplumbers_own(name: str) -> None:
+    """``_page_objects`` (chars built straight from pdfminer) gives every char pdfplumber gives, with the same
+    values but the colour keys, and the table finder the same ruling lines: reading faster changes nothing."""
+    path = Path(__file__).resolve().parents[2] / "samples" / name
+    with pdfplumber.open(path) as ref_pdf, pdfplumber.open(path) as fast_pdf:
+        for ref, fast in zip(ref_pdf.pages, fast_pdf.pages, strict=True):
+            fast._objects = _page_objects(fast)
+            assert set(fast.objects) == set(ref.objects)
+            assert fast.chars == [{k: v for k, v in c.items() if k not in _COLOUR_KEYS} for c in ref.chars]
+            assert fast.chars and fast.edges == ref.edges
+            assert [t.cells for t in fast.find_tables()] == [t.cells for t in ref.find_tables()]

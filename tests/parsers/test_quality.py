@@ -7,7 +7,8 @@ import pytest
 from models.page import Block, PageText
 from models.settings import PdfSettings
 from parsers.readers.pdf_text import read_pdf
-from parsers.readers.quality import is_garbage, is_syllable, measure, page_needs_ocr
+from parsers.readers.quality import page_needs_ocr
+from parsers.readers.syllables import is_garbage, is_syllable, measure
 from tests.shared_paths import REAL, needs_shared
 
 

@@ -1,0 +1,47 @@
+"""What a short command loads: ``theodoi --version`` and a digital-only parse import nothing they do not use.
+
+Issue 12 (speed): start-up was 0.7 s because every command imported the parsers' heavy libraries. Each
+check starts a fresh interpreter, as a user does, and reads ``sys.modules`` after the work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules_after(code: str) -> set[str]:
+    """Top-level module names loaded by a fresh interpreter once ``code`` has run (it must not print)."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_version_loads_no_registry_parser_or_cluster_library() -> None:
+    code = (
+        "import contextlib, io, sys\nfrom ingest.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n    main(['--version'])\n"
+        "assert out.getvalue().startswith('theodoi '), out.getvalue()"
+    )
+    loaded = _modules_after(code)
+    heavy = {"pydantic", "sqlalchemy", "spacy", "dask", "distributed", "pdfplumber", "cv2", "docx", "openpyxl"}
+    assert not loaded & heavy
+
+
+def test_reading_a_pdf_does_not_import_python_docx() -> None:
+    code = (
+        "from pathlib import Path\nfrom models.settings import PdfSettings\n"
+        "from parsers.readers import docx_text\nfrom parsers.readers.pdf_text import read_pdf\n"
+        "read_pdf(Path('samples/cv_kgvx_letter.pdf').read_bytes(), 'cv.pdf', PdfSettings())"
+    )
+    loaded = _modules_after(code)
+    assert "pdfplumber" in loaded and "docx" not in loaded
