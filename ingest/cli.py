@@ -266,6 +266,17 @@ FormatOption = Annotated[
 WideOption = Annotated[bool, typer.Option("--wide", help="One line per row, nothing wrapped (for `less -S`).")]
 
 
+AllVersionsOption = Annotated[
+    bool, typer.Option("--all-versions", help="Also tasks a later version of their document replaced (history).")
+]
+
+
+def _say_hidden(n: int) -> None:
+    """Say what the current-version rule left out, so that nothing is hidden silently."""
+    if n:
+        _say(label("msg.hidden_superseded", _lang(), n=n))
+
+
 FileTimeoutOption = Annotated[
     float,
     typer.Option(
@@ -365,13 +376,16 @@ def tasks(
     limit: Annotated[int, typer.Option(min=1, help="Show at most this many tasks.")] = 1000,
     fmt: FormatOption = ViewFormat.table,
     wide: WideOption = False,
+    all_versions: AllVersionsOption = False,
 ) -> None:
-    """Tasks, filtered by document, agency and due date."""
+    """Tasks, filtered by document, agency and due date; tasks a later version replaced are left out."""
     from ingest.cli_tables import task_csv_rows, task_view, write_view
-    from ingest.queries import select_tasks
+    from ingest.queries import task_filter
 
     with open_registry(db) as reg:
-        found = select_tasks(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of)
+        where = task_filter(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of,
+                            all_versions=all_versions)  # fmt: skip
+        found, hidden = reg.tasks(where), reg.hidden_count(where)
         docs = {d.doc_id: d for d in reg.documents()}
     shown = found[:limit]
     lang = _lang()
@@ -381,6 +395,7 @@ def tasks(
     if len(shown) < len(found):
         count += " " + label("msg.shown_limit", lang, n=len(shown))
     _say(count)
+    _say_hidden(hidden if not all_versions else 0)
 
 
 @app.command()
@@ -391,18 +406,21 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; stdout if absent.")] = None,
     no_bom: Annotated[bool, typer.Option("--no-bom", help="CSV without the byte-order mark Excel needs (for tools).")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="CSV cells as stored: no ' before = + - @ (for tools).")] = False,
+    all_versions: AllVersionsOption = False,
 ) -> None:
     """Export tasks as contract JSON, CSV (for Excel: BOM, labels in --lang) or XLSX."""
-    from ingest.queries import export_bytes
+    from ingest.queries import export_bytes, task_filter
 
     if output is None and fmt is ExportFormat.xlsx:
         raise BadArgsError(label("err.needs_output", _lang(), fmt="xlsx"))
     with open_registry(db) as reg:
-        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw)
+        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw, all_versions=all_versions)
+        hidden = 0 if all_versions else reg.hidden_count(task_filter(reg, doc=doc))
     if output is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
         _write_output(output, data)
+    _say_hidden(hidden)
 
 
 @app.command()

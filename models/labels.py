@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col.kind": "loại",
         "col.mentions": "số lần",
         "col.doc_id": "mã tệp",
+        "col.renditions": "bản khác",
         "col.task_id": "mã nhiệm vụ",
         "col.lead_agency": "cơ quan chủ trì",
         "col.overdue": "quá hạn",
@@ -248,6 +249,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col.kind": "kind",
         "col.mentions": "mentions",
         "col.doc_id": "file id",
+        "col.renditions": "other renditions",
         "col.task_id": "task id",
         "col.lead_agency": "lead agency",
         "col.overdue": "overdue",
@@ -478,6 +480,7 @@ LABELS["vi"].update({
     "err.registry": "sổ đăng ký báo lỗi: {reason}",
     "err.internal": "lỗi nội bộ ({error}); chạy lại với -vv để xem chi tiết và báo cho người bảo trì",
     "msg.shown_limit": "(hiển thị {n}, xem --limit)",
+    "msg.hidden_superseded": "{n} nhiệm vụ đã được thay bằng phiên bản sau, không hiện (xem --all-versions)",
     "err.bad_lang": "không có ngôn ngữ {value!r}: chọn vi hoặc en",
 })
 LABELS["en"].update({
@@ -497,5 +500,6 @@ LABELS["en"].update({
     "err.registry": "the registry failed: {reason}",
     "err.internal": "internal error ({error}); run again with -vv for details and tell the maintainers",
     "msg.shown_limit": "({n} shown, see --limit)",
+    "msg.hidden_superseded": "{n} tasks replaced by a later version not shown (see --all-versions)",
     "err.bad_lang": "no language {value!r}: choose vi or en",
 })
