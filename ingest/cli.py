@@ -363,6 +363,9 @@ def documents(db: DbOption = str(DEFAULT_DB), fmt: FormatOption = ViewFormat.tab
         docs = reg.documents()
     write_view(document_view(docs, _lang()), fmt.value, out, _lang(), wide=wide)
     _say(label("msg.n_documents", _lang(), n=len(docs)))
+    files = sum(len(d.renditions) or 1 for d in docs)
+    if files > len(docs):
+        _say(label("msg.n_renditions", _lang(), n=files))
 
 
 @app.command()

@@ -133,7 +133,7 @@ def document_view(docs: Sequence[Document], lang: str) -> View:
     columns = [
         Col("col.number", min_width=9, ratio=2), Col("col.date", min_width=10), Col("col.type", min_width=5, ratio=1),
         Col("col.file", min_width=8, ratio=3), Col("col.pages", justify="right"), Col("col.method", min_width=5),
-        Col("col.tasks", justify="right"), Col("col.renditions", min_width=8, ratio=3),
+        Col("col.tasks", justify="right"), Col("col.renditions", min_width=8, wide_only=True),
         Col("col.doc_id", min_width=10, wide_only=True),
     ]  # fmt: skip
     return View(columns, rows, records)

@@ -480,6 +480,7 @@ LABELS["vi"].update({
     "err.registry": "sổ đăng ký báo lỗi: {reason}",
     "err.internal": "lỗi nội bộ ({error}); chạy lại với -vv để xem chi tiết và báo cho người bảo trì",
     "msg.shown_limit": "(hiển thị {n}, xem --limit)",
+    "msg.n_renditions": "{n} tệp: một văn bản nhận nhiều lần (Word, PDF, bản quét) chỉ tính một lần; xem --wide",
     "msg.hidden_superseded": "{n} nhiệm vụ đã được thay bằng phiên bản sau, không hiện (xem --all-versions)",
     "err.bad_lang": "không có ngôn ngữ {value!r}: chọn vi hoặc en",
 })
@@ -500,6 +501,7 @@ LABELS["en"].update({
     "err.registry": "the registry failed: {reason}",
     "err.internal": "internal error ({error}); run again with -vv for details and tell the maintainers",
     "msg.shown_limit": "({n} shown, see --limit)",
+    "msg.n_renditions": "{n} files: a document received several times (Word, PDF, scan) counts once; see --wide",
     "msg.hidden_superseded": "{n} tasks replaced by a later version not shown (see --all-versions)",
     "err.bad_lang": "no language {value!r}: choose vi or en",
 })
