@@ -631,6 +631,9 @@ def main(argv: list[str] | None = None) -> int:
     return int(result) if isinstance(result, int) else 0
 
 
+from ingest import cli_corrections  # noqa: E402, F401 - registers correct, corrections, review
+
+
 def _lang_in(args: list[str]) -> str | None:
     for i, arg in enumerate(args):
         if arg.startswith("--lang="):
