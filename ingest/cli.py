@@ -266,6 +266,12 @@ FormatOption = Annotated[
 WideOption = Annotated[bool, typer.Option("--wide", help="One line per row, nothing wrapped (for `less -S`).")]
 
 
+class Role(StrEnum):
+    lead = "lead"
+    co = "co"
+    any = "any"
+
+
 AllVersionsOption = Annotated[
     bool, typer.Option("--all-versions", help="Also tasks a later version of their document replaced (history).")
 ]
@@ -380,6 +386,7 @@ def tasks(
     fmt: FormatOption = ViewFormat.table,
     wide: WideOption = False,
     all_versions: AllVersionsOption = False,
+    role: Annotated[Role, typer.Option(help="With --agency: as lead, as co-operating, or any.")] = Role.any,
 ) -> None:
     """Tasks, filtered by document, agency and due date; tasks a later version replaced are left out."""
     from ingest.cli_tables import task_csv_rows, task_view, write_view
@@ -387,8 +394,9 @@ def tasks(
 
     with open_registry(db) as reg:
         where = task_filter(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of,
-                            all_versions=all_versions)  # fmt: skip
+                            all_versions=all_versions, role=role.value)  # fmt: skip
         found, hidden = reg.tasks(where), reg.hidden_count(where)
+        as_lead = sum(1 for t in found if set(where.agencies or ()) & {a.name for a in t.lead})
         docs = {d.doc_id: d for d in reg.documents()}
     shown = found[:limit]
     lang = _lang()
@@ -397,6 +405,8 @@ def tasks(
     count = label("msg.n_tasks", lang, n=len(found))
     if len(shown) < len(found):
         count += " " + label("msg.shown_limit", lang, n=len(shown))
+    if agency and role is Role.any and as_lead != len(found):
+        count += " " + label("msg.as_lead", lang, n=as_lead)  # status and the report count lead agencies
     _say(count)
     _say_hidden(hidden if not all_versions else 0)
 

@@ -61,12 +61,15 @@ def task_filter(
     overdue: bool = False,
     as_of: date | None = None,
     all_versions: bool = False,
+    role: str = "any",
 ) -> TaskFilter:
-    """What a command's options select; superseded tasks are left out unless ``all_versions``."""
+    """What a command's options select; superseded tasks are left out unless ``all_versions``; ``role``
+    (lead, co, any) is the part ``agency`` plays (``status`` and the report count lead agencies)."""
     return TaskFilter(
         doc_ids=resolve_doc_ids(reg, doc),
         current=not all_versions,
         agencies=[resolve_agency(agency)] if agency else None,
+        roles=("lead", "co") if role == "any" else (role,),
         due_before=due_before,
         overdue_as_of=(as_of or date.today()) if overdue else None,
     )

@@ -963,6 +963,7 @@ def _supersede(conn: Connection, earlier: str) -> None:
         if reason == "replaces":
             for t in d.removed:
                 by[t.task_id] = other
+    stored = dict(conn.execute(sa.select(tasks.c.task_id, tasks.c.superseded_by).where(tasks.c.logical_id == earlier)).all())
     for t in mine:
-        if t.superseded_by != by.get(t.task_id):
+        if stored.get(t.task_id) != by.get(t.task_id) or t.superseded_by != by.get(t.task_id):
             _rewrite_task(conn, t.model_copy(update={"superseded_by": by.get(t.task_id)}))
