@@ -124,8 +124,10 @@ doc_refs = sa.Table(
     sa.Column("doc_type", sa.Text),
     sa.Column("number", sa.Text),
     sa.Column("ref_date", sa.String(10)),
+    sa.Column("number_key", sa.Text),  # migration 2: store.logical.number_key(number), what links compare
 )
 sa.Index("ix_doc_refs_number", doc_refs.c.number)
+sa.Index("ix_doc_refs_number_key", doc_refs.c.number_key)
 
 failures = sa.Table(
     "failures",
@@ -201,13 +203,17 @@ def _create_v2(conn: Connection) -> None:
     from store import logical
 
     _add_missing_columns(conn, documents, ["logical_id"])
+    _add_missing_columns(conn, doc_refs, ["number_key"])
     _add_missing_columns(conn, tasks, ["logical_id", "superseded_by", "corrected"])
-    for table in (documents, tasks, logical_documents, doc_versions, corrections):
+    for table in (documents, tasks, doc_refs, logical_documents, doc_versions, corrections):
         table.create(conn, checkfirst=True)
         for index in table.indexes:
             index.create(conn, checkfirst=True)
     conn.execute(documents.update().where(documents.c.logical_id.is_(None)).values(logical_id=documents.c.doc_id))
     conn.execute(tasks.update().where(tasks.c.logical_id.is_(None)).values(logical_id=tasks.c.doc_id))
+    for number in conn.scalars(sa.select(doc_refs.c.number).where(doc_refs.c.number.is_not(None)).distinct()).all():
+        conn.execute(doc_refs.update().where(doc_refs.c.number == number)
+                     .values(number_key=logical.number_key(number)))  # fmt: skip
     known = set(conn.scalars(sa.select(logical_documents.c.logical_id)))
     rows = conn.execute(sa.select(documents.c.doc_id, documents.c.number, documents.c.ingested_at)).all()
     new = [{"logical_id": r[0], "primary_doc_id": r[0], "number_key": logical.number_key(r[1]),
@@ -828,7 +834,7 @@ def _attach(conn: Connection, document: Document, found: list[Task], matches: li
     conn.execute(documents.insert().values(**_document_row(document), logical_id=logical_id))
     ref_rows = [
         {"doc_id": document.doc_id, "raw": r.raw, "doc_type": r.doc_type, "number": r.number,
-         "ref_date": r.date.isoformat() if r.date else None}
+         "ref_date": r.date.isoformat() if r.date else None, "number_key": logical.number_key(r.number)}
         for r in document.meta.references
     ]  # fmt: skip
     if ref_rows:
@@ -907,13 +913,12 @@ def _links_of(conn: Connection, logical_id: str) -> list[dict[str, str]]:
             if other != logical_id:
                 add(other, logical_id, me, raw)
     if my_key:  # documents citing this one
-        cited = conn.execute(sa.select(doc_refs.c.doc_id, doc_refs.c.number, doc_refs.c.raw)
-                             .where(doc_refs.c.number.is_not(None))).all()  # fmt: skip
-        for doc_id, number, raw in cited:
-            if logical.number_key(number) == my_key:
-                other = conn.scalar(sa.select(documents.c.logical_id).where(documents.c.doc_id == doc_id))
-                if other and other != logical_id:
-                    add(logical_id, other, _logical_meta(conn, other)[0], raw)
+        cited = conn.execute(sa.select(documents.c.logical_id, doc_refs.c.raw)
+                             .join(documents, documents.c.doc_id == doc_refs.c.doc_id)
+                             .where(doc_refs.c.number_key == my_key)).all()  # fmt: skip
+        for other, raw in cited:
+            if other and other != logical_id:
+                add(logical_id, other, _logical_meta(conn, other)[0], raw)
     if me.meta.subject and me.meta.issuer:  # same issuer and subject, dated differently
         mine = logical.doc_date(me.meta)
         candidates = conn.scalars(sa.select(documents.c.logical_id).where(documents.c.subject == me.meta.subject)
