@@ -72,9 +72,13 @@ def merged_meta(renditions: Sequence[Document]) -> DocumentMeta:
     """The best rendition's metadata, each missing field taken from the next rendition that has it."""
     best = renditions[0].meta
     fill: dict[str, object] = {}
+    if not number_key(best.number):  # a draft's "Số:    /KH-BCĐ": the issued file's number is the document's
+        numbered = next((r.meta.number for r in renditions[1:] if number_key(r.meta.number)), None)
+        if numbered:
+            fill["number"] = numbered
     for name in ("doc_type", "number", "issue_date", "issue_month", "place", "issuer", "issuer_raw", "subject",
                  "signer", "signer_title"):  # fmt: skip
-        if getattr(best, name) is None:
+        if getattr(best, name) is None and name not in fill:
             for other in renditions[1:]:
                 if (value := getattr(other.meta, name)) is not None:
                     fill[name] = value

@@ -75,6 +75,45 @@ def test_task_ids_do_not_depend_on_the_rendition(tmp_path: Path) -> None:
             assert reg.documents()[0].file == "kh15_plan.docx"
 
 
+def _draft_of(docx: Path, out: Path) -> Path:
+    """The plan as its Word draft: serial and day left blank, in the header and the annexes' headings."""
+    import re
+
+    import docx as python_docx
+
+    doc = python_docx.Document(str(docx))
+
+    def paragraphs():  # type: ignore[no-untyped-def]
+        yield from doc.paragraphs
+        for table in doc.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+
+    for p in paragraphs():
+        blank = re.sub(r"15 ?/KH", "     /KH", p.text).replace("ngày 30 tháng", "ngày      tháng")
+        if blank != p.text:  # one run then: the number may be split over several
+            for i, run in enumerate(p.runs):
+                run.text = blank if i == 0 else ""
+    doc.save(str(out))
+    return out
+
+
+def test_a_draft_without_number_and_the_issued_plan_are_one_document(tmp_path: Path) -> None:
+    draft = _draft_of(PLAN_DOCX, tmp_path / "dự thảo kế hoạch.docx")
+    with Registry(tmp_path / "r.sqlite") as reg:
+        run_file(draft, IngestSettings(), reg)
+        [alone] = reg.documents()
+        assert alone.meta.number == "/KH-BCĐ" and alone.meta.issue_date is None
+        run_file(PLAN_PDF, IngestSettings(), reg)
+        [plan] = reg.documents()
+        assert plan.file == draft.name  # Word before the text layer, draft or not
+        assert (plan.meta.number, plan.meta.issue_date) == ("15/KH-BCĐ", date(2026, 1, 30))  # from the PDF
+        assert sorted(r.file for r in plan.renditions) == sorted([draft.name, PLAN_PDF.name])
+        assert len(reg.tasks()) == PLAN_TASKS
+        assert [d.logical_id for d in reg.find_documents("15/kh-bcd")] == [plan.logical_id]
+
+
 def test_resolver_numbers_prefixes_and_files(renditions_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Registry(renditions_db) as reg:
         plan = reg.find_documents("15/KH-BCĐ")[0]
