@@ -509,6 +509,11 @@ class Registry:
         """One per logical document (renditions listed inside); see ``_views``."""
         return self._views(None, "the documents")
 
+    def files(self) -> list[Document]:
+        """Every registered file (rendition) as it was parsed, in the order ingested: what was received."""
+        query = sa.select(documents.c.record).order_by(documents.c.ingested_at, documents.c.file)
+        return [Document.model_validate_json(r) for r in self._records(query, "the files")]
+
     def document(self, doc_id: str) -> Document | None:
         """The logical document that the file ``doc_id`` renders (or whose logical id ``doc_id`` is)."""
         query = sa.select(documents.c.logical_id).where(documents.c.doc_id == doc_id)
