@@ -587,7 +587,8 @@ def usage_message(e: Exception, lang: str) -> str:
 
 
 def _command_names() -> list[str]:
-    return sorted(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)  # type: ignore[union-attr]
+    commands = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]  # type: ignore[union-attr]
+    return sorted([*commands, *(g.name for g in app.registered_groups if g.name)])
 
 
 def _usage_error(e: Exception) -> int:
