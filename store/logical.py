@@ -38,9 +38,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from models.diff import DiffSettings, diff_tasks, normalise_doc_number, pair_tasks
-
-__all__ = ["diff_tasks"]  # re-exported: the registry diffs versions through this module
+from models.diff import DiffSettings, normalise_doc_number, pair_tasks
 from models.document import Document, DocumentMeta
 from models.task import Task, task_id_for
 from models.text import fold, strip_diacritics

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from models.diff import diff_tasks
 from models.document import Document, Rendition
 from models.errors import RegistryError
 from models.task import Task
@@ -967,7 +968,7 @@ def _supersede(conn: Connection, earlier: str) -> None:
     dated = sorted(later, key=lambda r: logical.doc_date(_logical_meta(conn, r[0])[0].meta))
     for other, reason in dated:
         theirs = _stored_tasks(conn, other)
-        d = logical.diff_tasks(mine, theirs, by_key=True)
+        d = diff_tasks(mine, theirs, by_key=True)
         for c in d.changed + d.unchanged:
             by[c.a.task_id] = other
         if reason == "replaces":
