@@ -396,7 +396,6 @@ def tasks(
         where = task_filter(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of,
                             all_versions=all_versions, role=role.value)  # fmt: skip
         found, hidden = reg.tasks(where), reg.hidden_count(where)
-        as_lead = sum(1 for t in found if set(where.agencies or ()) & {a.name for a in t.lead})
         docs = {d.doc_id: d for d in reg.documents()}
     shown = found[:limit]
     lang = _lang()
@@ -405,8 +404,6 @@ def tasks(
     count = label("msg.n_tasks", lang, n=len(found))
     if len(shown) < len(found):
         count += " " + label("msg.shown_limit", lang, n=len(shown))
-    if agency and role is Role.any and as_lead != len(found):
-        count += " " + label("msg.as_lead", lang, n=as_lead)  # status and the report count lead agencies
     _say(count)
     _say_hidden(hidden if not all_versions else 0)
 
