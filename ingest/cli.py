@@ -271,6 +271,23 @@ FormatOption = Annotated[
 WideOption = Annotated[bool, typer.Option("--wide", help="One line per row, nothing wrapped (for `less -S`).")]
 
 
+class Role(StrEnum):
+    lead = "lead"
+    co = "co"
+    any = "any"
+
+
+AllVersionsOption = Annotated[
+    bool, typer.Option("--all-versions", help="Also tasks a later version of their document replaced (history).")
+]
+
+
+def _say_hidden(n: int) -> None:
+    """Say what the current-version rule left out, so that nothing is hidden silently."""
+    if n:
+        _say(label("msg.hidden_superseded", _lang(), n=n))
+
+
 FileTimeoutOption = Annotated[
     float,
     typer.Option(
@@ -361,6 +378,9 @@ def documents(db: DbOption = str(DEFAULT_DB), fmt: FormatOption = ViewFormat.tab
         docs = reg.documents()
     write_view(document_view(docs, _lang()), fmt.value, out, _lang(), wide=wide)
     _say(label("msg.n_documents", _lang(), n=len(docs)))
+    files = sum(len(d.renditions) or 1 for d in docs)
+    if files > len(docs):
+        _say(label("msg.n_renditions", _lang(), n=files))
 
 
 @app.command()
@@ -374,13 +394,17 @@ def tasks(
     limit: Annotated[int, typer.Option(min=1, help="Show at most this many tasks.")] = 1000,
     fmt: FormatOption = ViewFormat.table,
     wide: WideOption = False,
+    all_versions: AllVersionsOption = False,
+    role: Annotated[Role, typer.Option(help="With --agency: as lead, as co-operating, or any.")] = Role.any,
 ) -> None:
-    """Tasks, filtered by document, agency and due date."""
+    """Tasks, filtered by document, agency and due date; tasks a later version replaced are left out."""
     from ingest.cli_tables import task_csv_rows, task_view, write_view
-    from ingest.queries import select_tasks
+    from ingest.queries import task_filter
 
     with open_registry(db) as reg:
-        found = select_tasks(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of)
+        where = task_filter(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of,
+                            all_versions=all_versions, role=role.value)  # fmt: skip
+        found, hidden = reg.tasks(where), reg.hidden_count(where)
         docs = {d.doc_id: d for d in reg.documents()}
     shown = found[:limit]
     lang = _lang()
@@ -390,6 +414,7 @@ def tasks(
     if len(shown) < len(found):
         count += " " + label("msg.shown_limit", lang, n=len(shown))
     _say(count)
+    _say_hidden(hidden if not all_versions else 0)
 
 
 @app.command()
@@ -400,18 +425,21 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; stdout if absent.")] = None,
     no_bom: Annotated[bool, typer.Option("--no-bom", help="CSV without the byte-order mark Excel needs (for tools).")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="CSV cells as stored: no ' before = + - @ (for tools).")] = False,
+    all_versions: AllVersionsOption = False,
 ) -> None:
     """Export tasks as contract JSON, CSV (for Excel: BOM, labels in --lang) or XLSX."""
-    from ingest.queries import export_bytes
+    from ingest.queries import export_bytes, task_filter
 
     if output is None and fmt is ExportFormat.xlsx:
         raise BadArgsError(label("err.needs_output", _lang(), fmt="xlsx"))
     with open_registry(db) as reg:
-        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw)
+        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw, all_versions=all_versions)
+        hidden = 0 if all_versions else reg.hidden_count(task_filter(reg, doc=doc))
     if output is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
         _write_output(output, data)
+    _say_hidden(hidden)
 
 
 @app.command()
@@ -568,7 +596,8 @@ def usage_message(e: Exception, lang: str) -> str:
 
 
 def _command_names() -> list[str]:
-    return sorted(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)  # type: ignore[union-attr]
+    commands = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]  # type: ignore[union-attr]
+    return sorted([*commands, *(g.name for g in app.registered_groups if g.name)])
 
 
 def _usage_error(e: Exception) -> int:
@@ -629,6 +658,9 @@ def _is_validation_error(e: Exception) -> bool:
     """A pydantic ``ValidationError``, asked without importing pydantic (``--version`` and ``--help`` don't)."""
     pydantic = sys.modules.get("pydantic")
     return pydantic is not None and isinstance(e, pydantic.ValidationError)
+
+
+from ingest import cli_corrections  # noqa: E402, F401 - registers correct, corrections, review
 
 
 def _lang_in(args: list[str]) -> str | None:

@@ -123,16 +123,18 @@ def document_view(docs: Sequence[Document], lang: str) -> View:
     rows, records = [], []
     for d in docs:
         m = d.meta
+        others = [f"{r.file} ({value_label('method', r.method, lang)})" for r in d.renditions if r.doc_id != d.doc_id]
         rows.append([
             m.number or "", doc_date(d, lang), m.doc_type or "", d.file, str(d.pages),
-            value_label("method", d.method, lang), str(d.task_count), d.doc_id,
+            value_label("method", d.method, lang), str(d.task_count), "\n".join(others), d.doc_id,
         ])  # fmt: skip
         records.append({**document_record(d), "pages": d.pages, "method": d.method, "tasks": d.task_count,
                         "ingested_at": d.ingested_at})  # fmt: skip
     columns = [
         Col("col.number", min_width=9, ratio=2), Col("col.date", min_width=10), Col("col.type", min_width=5, ratio=1),
         Col("col.file", min_width=8, ratio=3), Col("col.pages", justify="right"), Col("col.method", min_width=5),
-        Col("col.tasks", justify="right"), Col("col.doc_id", min_width=10, wide_only=True),
+        Col("col.tasks", justify="right"), Col("col.renditions", min_width=8, wide_only=True),
+        Col("col.doc_id", min_width=10, wide_only=True),
     ]  # fmt: skip
     return View(columns, rows, records)
 

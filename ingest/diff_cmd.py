@@ -32,19 +32,6 @@ from store.export import Cell, Column, ColumnKind, Sheet, document_record, workb
 from store.registry import Registry, TaskFilter
 
 
-def find_by_number(reg: Registry, ref: str) -> list[Document]:
-    """Documents whose number, file name or doc-id prefix matches; numbers compared normalised."""
-    from ingest.queries import find_documents  # no SQL LIKE: "%" and "_" are characters here
-
-    found = find_documents(reg, ref)
-    if found:
-        return found
-    key = normalise_doc_number(ref)
-    if not key:
-        return []
-    return [d for d in reg.documents() if normalise_doc_number(d.meta.number) == key]
-
-
 def resolve_side(reg: Registry, ref: str, settings: IngestSettings | None = None) -> Side:
     """A reference to a registered document; a file path not yet registered is ingested first.
 
@@ -59,20 +46,15 @@ def resolve_side(reg: Registry, ref: str, settings: IngestSettings | None = None
 
         done = run_file(path, settings or IngestSettings(), reg)
         ingested_now = done.status == "ingested"
-        doc = reg.document(done.doc_id) if done.doc_id else None
-        matches = [doc] if doc else []
+        found = reg.document(done.doc_id) if done.doc_id else None
+        if found is None:
+            raise BadArgsError(f"no registered document matches {ref!r}; see `theodoi documents`")
+        doc = found
     else:
-        matches = find_by_number(reg, ref)
-    if not matches:
-        raise BadArgsError(
-            f"no registered document matches {ref!r}; give a file path or see `theodoi documents`"
-        )
-    if len(matches) > 1:
-        listed = ", ".join(f"{d.doc_id[:12]} ({d.file})" for d in matches)
-        raise BadArgsError(
-            f"{ref!r} matches {len(matches)} documents: {listed}; give a doc-id prefix instead"
-        )
-    doc = matches[0]
+        from ingest.queries import resolve_document  # the one resolver every command uses
+
+        doc = resolve_document(reg, ref)
+    # every task of this version (a diff compares versions, so the superseded ones too)
     return Side(doc, reg.tasks(TaskFilter(doc_ids=[doc.doc_id])), ingested_now)
 
 

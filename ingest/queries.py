@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ingest.resources import load_gazetteer
 from models.document import Document
@@ -12,32 +13,37 @@ from models.task import Task
 from store import export
 from store.registry import Registry, TaskFilter
 
-_HEX = frozenset("0123456789abcdef")
-
 
 def find_documents(reg: Registry, ref: str) -> list[Document]:
-    """Documents whose number or file name is ``ref``, or whose doc id starts with it (6 hex digits or more).
+    """Logical documents ``ref`` names: ``Registry.find_documents`` is the one rule (number as printed,
+    compared without case, accents or Đ/D; a doc-id or logical-id prefix of 4+ hex digits; a file name)."""
+    return reg.find_documents(ref)
 
-    Compared here, not with SQL ``LIKE``: "%" and "_" in what a user types are characters, never wildcards
-    (``--doc "%%%%%%"`` matches nothing).
+
+def resolve_document(reg: Registry, ref: str) -> Document:
+    """The one logical document ``ref`` names, for every command that takes a document.
+
+    Raises:
+        BadArgsError: nothing matches, or several documents do (the candidates are listed; exit code 1).
     """
-    ref = ref.strip()
-    prefix = ref.lower() if len(ref) >= 6 and set(ref.lower()) <= _HEX else None
-    return [
-        d
-        for d in reg.documents()
-        if ref in (d.meta.number, d.file) or (prefix is not None and d.doc_id.startswith(prefix))
-    ]
+    found = find_documents(reg, ref)
+    if not found:
+        raise BadArgsError(f"no registered document matches {ref!r} (try `theodoi documents`)")
+    if len(found) > 1:
+        listed = "; ".join(
+            f"{(d.logical_id or d.doc_id)[:12]} {d.meta.number or '(no number)'} "
+            f"({', '.join(r.file for r in d.renditions) or d.file})"
+            for d in found
+        )
+        raise BadArgsError(f"{ref!r} matches {len(found)} documents: {listed}; give a doc-id prefix instead")
+    return found[0]
 
 
 def resolve_doc_ids(reg: Registry, doc: str | None) -> list[str] | None:
-    """A document reference (number, doc-id prefix, file name) to doc ids; None means all documents."""
+    """A document reference to the stored rendition's doc id (a one-item list); None means all documents."""
     if doc is None:
         return None
-    found = find_documents(reg, doc)
-    if not found:
-        raise BadArgsError(f"no registered document matches {doc!r} (try `theodoi documents`)")
-    return [d.doc_id for d in found]
+    return [resolve_document(reg, doc).doc_id]
 
 
 def resolve_agency(name: str) -> str:
@@ -46,7 +52,7 @@ def resolve_agency(name: str) -> str:
     return ref.name if ref else name
 
 
-def select_tasks(
+def task_filter(
     reg: Registry,
     *,
     doc: str | None = None,
@@ -54,14 +60,24 @@ def select_tasks(
     due_before: date | None = None,
     overdue: bool = False,
     as_of: date | None = None,
-) -> list[Task]:
-    where = TaskFilter(
+    all_versions: bool = False,
+    role: str = "any",
+) -> TaskFilter:
+    """What a command's options select; superseded tasks are left out unless ``all_versions``; ``role``
+    (lead, co, any) is the part ``agency`` plays (``status`` and the report count lead agencies)."""
+    return TaskFilter(
         doc_ids=resolve_doc_ids(reg, doc),
+        current=not all_versions,
         agencies=[resolve_agency(agency)] if agency else None,
+        roles=("lead", "co") if role == "any" else (role,),
         due_before=due_before,
         overdue_as_of=(as_of or date.today()) if overdue else None,
     )
-    return reg.tasks(where)
+
+
+def select_tasks(reg: Registry, **options: Any) -> list[Task]:
+    """The tasks ``task_filter(reg, **options)`` selects, in document order."""
+    return reg.tasks(task_filter(reg, **options))
 
 
 def export_bytes(
@@ -72,12 +88,14 @@ def export_bytes(
     lang: str = DEFAULT_LANG,
     bom: bool = True,
     raw: bool = False,
+    all_versions: bool = False,
 ) -> bytes:
     """The export in ``fmt`` (json, csv, xlsx). JSON keeps the contract's keys and codes whatever ``lang``;
-    CSV and XLSX speak ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed."""
+    CSV and XLSX speak ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed.
+    Superseded tasks are left out (the registry's current rule) unless ``all_versions``."""
     doc_ids = resolve_doc_ids(reg, doc)
     docs = [d for d in reg.documents() if doc_ids is None or d.doc_id in doc_ids]
-    found = reg.tasks(TaskFilter(doc_ids=[d.doc_id for d in docs]))
+    found = reg.tasks(TaskFilter(doc_ids=[d.doc_id for d in docs], current=not all_versions))
     try:
         return export.render_export(fmt, docs, found, lang=lang, bom=bom, raw=raw)
     except ValueError as e:

@@ -1,11 +1,9 @@
 """What is overdue and what falls due soon, per lead agency, taking follow-up documents into account.
 
-A later document that cites an earlier one ("Thực hiện Kế hoạch số 15/KH-BCĐ ...", "điều chỉnh Kế hoạch
-số 15/KH-BCĐ") is *linked* to it: the citation's number and the registered document's number are
-compared normalised (``models.diff.normalise_doc_number``: NFC, case, "BCD"/"BCĐ", spaces, "-"/"/").
-When the later document restates a task of the earlier one (the diff pairs them), the later wording and
-deadline are the ones in force, so the earlier task is *superseded* and left out of the status: a task
-moved from Quý I to Quý II is not overdue on 15 April.
+Which tasks are in force is decided by the registry, once, at commit time (``store.logical``,
+``store.registry.current_tasks_clause``): a later document citing an earlier one, or the same issuer and
+subject dated later, is linked to it, and an earlier task the later one restates is *superseded* and left
+out of the status: a task moved from Quý I to Quý II is not overdue on 15 April.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from models.diff import DiffSettings, diff_tasks, normalise_doc_number
 from models.document import Document
 from models.labels import DEFAULT_LANG, label
 from models.task import Task
@@ -57,20 +54,14 @@ class StatusReport:
     follow_ups: list[FollowUp]
 
 
-def follow_ups(docs: list[Document]) -> list[FollowUp]:
-    """Every (earlier, later) pair where ``later`` cites the number of a registered ``earlier``."""
-    by_number: dict[str, list[Document]] = defaultdict(list)
-    for d in docs:
-        key = normalise_doc_number(d.meta.number)
-        if key and not key.startswith("/"):  # "/UBND-KGVX": the serial is blank, it identifies nothing
-            by_number[key].append(d)
-    links = []
-    for later in docs:
-        for ref in later.meta.references:
-            for earlier in by_number.get(normalise_doc_number(ref.number), []):
-                if earlier.doc_id != later.doc_id:
-                    links.append(FollowUp(earlier, later, ref.raw))
-    return links
+def follow_ups(reg: Registry, docs: list[Document] | None = None) -> list[FollowUp]:
+    """Every (earlier, later) version link the registry keeps (``store.logical``), as documents."""
+    by_id = {d.logical_id or d.doc_id: d for d in (docs if docs is not None else reg.documents())}
+    return [
+        FollowUp(by_id[earlier], by_id[later], raw)
+        for earlier, later, _, raw in reg.version_links()
+        if earlier in by_id and later in by_id
+    ]
 
 
 def classify(task: Task, as_of: date, soon_days: int) -> Status:
@@ -83,25 +74,9 @@ def classify(task: Task, as_of: date, soon_days: int) -> Status:
     return "due_soon" if due <= as_of + timedelta(days=soon_days) else "later"
 
 
-def superseded_tasks(
-    reg: Registry, links: list[FollowUp], settings: DiffSettings | None = None
-) -> dict[str, str]:
-    """Earlier tasks restated by a citing document: {earlier task_id: later task_id}."""
-    out: dict[str, str] = {}
-    for link in links:
-        earlier = reg.tasks(TaskFilter(doc_ids=[link.earlier.doc_id]))
-        later = reg.tasks(TaskFilter(doc_ids=[link.later.doc_id]))
-        d = diff_tasks(earlier, later, settings, by_key=True)
-        for c in d.changed + d.unchanged:
-            out[c.a.task_id] = c.b.task_id
-    return out
-
-
 def current_tasks(reg: Registry) -> tuple[list[Task], dict[str, str], list[FollowUp]]:
-    """Tasks in force (superseded ones left out), the superseded map, and the follow-up links."""
-    links = follow_ups(reg.documents())
-    superseded = superseded_tasks(reg, links)
-    return [t for t in reg.tasks() if t.task_id not in superseded], superseded, links
+    """Tasks in force (the registry's one rule, ``current_tasks_clause``), the superseded map, the links."""
+    return reg.tasks(TaskFilter(current=True)), reg.superseded(), follow_ups(reg)
 
 
 def agency_status(reg: Registry, as_of: date, soon_days: int = 14) -> StatusReport:

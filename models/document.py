@@ -31,8 +31,24 @@ class DocumentMeta(Frozen):
     references: list[DocRef] = []
 
 
+class Rendition(Frozen):
+    """One file of a logical document (the Word draft, the signed PDF, a scan): how it was read, when."""
+
+    doc_id: str  # sha256 of the file's bytes
+    file: str
+    method: str = "text"
+    pages: int = 0
+    task_count: int = 0
+    received: str | None = None  # when it was ingested (ISO, UTC)
+    primary: bool = False  # its tasks are the ones stored for the document
+
+
 class Document(Frozen):
-    """A registered file: its bytes' hash is its identity."""
+    """A registered file: its bytes' hash is its identity.
+
+    Read back from the registry it stands for its *logical document*: the best rendition's record, with
+    ``logical_id`` and every ``renditions`` filled in (fields one file lacks come from another).
+    """
 
     doc_id: str  # sha256 of the file's bytes
     file: str
@@ -44,3 +60,5 @@ class Document(Frozen):
     ingested_at: str | None = None
     # where the file was when it was ingested (absolute; the watcher then files it under processed/)
     path: str | None = None
+    logical_id: str | None = None
+    renditions: list[Rendition] = []

@@ -4,6 +4,7 @@ The JSON export contract (../shared/export-contract.md) is produced from these m
 ``store.export.task_record``; fields are only ever added.
 """
 
+import hashlib
 from datetime import date
 from typing import Literal
 
@@ -67,6 +68,16 @@ class RawTask(Frozen):
     parser_version: str = "tables.v1"
 
 
+def task_id_for(key: str, source: str, annex: str | None, section: str | None, stt: str | None, occurrence: int) -> str:
+    """A task's id: its document key (the logical document's id) and its place in it.
+
+    The registry re-derives ids with the logical document's id, so every rendition of one document gives
+    its tasks the same ids; a document with one file has logical id == doc id, so its ids never changed.
+    """
+    parts = [key, source, annex or "", section or "", stt or "", str(occurrence)]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 class Task(Frozen):
     """A normalised task, ready for the registry."""
 
@@ -89,3 +100,5 @@ class Task(Frozen):
     order: int = 0
     raw: RawTask
     parser_versions: dict[str, str] = {}
+    corrected: list[str] = []  # contract field names a person changed (``theodoi correct``)
+    superseded_by: str | None = None  # the later task (or replacing document) in force; None when current

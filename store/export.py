@@ -56,6 +56,12 @@ def document_record(doc: Document) -> dict[str, Any]:
         "issuer": m.issuer,
         "subject": m.subject,
         "signer": m.signer,
+        # issue 13: the logical document and every file of it (its doc_id is the stored rendition's)
+        "logical_id": doc.logical_id or doc.doc_id,
+        "renditions": [
+            {"doc_id": r.doc_id, "file": r.file, "method": r.method, "received": r.received}
+            for r in doc.renditions
+        ],
     }
 
 
@@ -90,6 +96,8 @@ def task_record(task: Task, doc: Document) -> dict[str, Any]:
         "pages": list(task.pages),
         "method": task.method,
         "confidence": round(task.confidence, 4),
+        "corrected": list(task.corrected),
+        "superseded_by": task.superseded_by,
     }
 
 

@@ -1,5 +1,16 @@
 """The task registry: SQLite by default (one file), PostgreSQL by URL, through SQLAlchemy Core.
 
+**Which tasks are current is one rule, in one place:** ``current_tasks_clause()`` (a where-clause on
+``tasks``: ``tasks.superseded_by IS NULL``, indexed). ``superseded_by`` is maintained at commit time, in
+the transaction that registers a document (``store.logical`` says how versions are linked); ``tasks``,
+``status``, ``report``, ``export`` and ``diff`` all select with it, and ``--all-versions`` leaves it out.
+
+**Logical documents** (migration 2): every file is a row of ``documents`` (a rendition, keyed by the sha256
+of its bytes) with the ``logical_id`` of the document it renders; ``logical_documents`` names the rendition
+whose tasks are stored; tasks are stored once per logical document. ``documents()`` returns one
+``Document`` per logical document, with its renditions listed. Corrections (``corrections`` table, an
+audit trail) are applied over the parsed values whenever a document's tasks are (re)written.
+
 One document's tasks are written in one transaction, so a crash or a full disk never leaves a document
 half-registered. Documents are keyed by the sha256 of their bytes; tasks keep their full record as JSON
 (``record``) beside the columns that queries filter on. Schema changes are ordered migrations recorded in
@@ -9,6 +20,7 @@ half-registered. Documents are keyed by the sha256 of their bytes; tasks keep th
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -22,12 +34,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from models.document import Document
+from models.diff import diff_tasks
+from models.document import Document, Rendition
 from models.errors import RegistryError
 from models.task import Task
+from store import corrections as corrections_mod
+from store import logical
 from store.export import document_record
 
 log = logging.getLogger("theodoi.registry")
+_HEX = frozenset("0123456789abcdef")
 T = TypeVar("T")
 
 metadata = sa.MetaData()
@@ -58,7 +74,9 @@ documents = sa.Table(
     sa.Column("parser_version", sa.Text, nullable=False, default=""),
     sa.Column("ingested_at", sa.String(40), nullable=False),
     sa.Column("record", sa.Text, nullable=False),  # Document as JSON
+    sa.Column("logical_id", sa.String(64)),  # migration 2: the logical document this file renders
 )
+sa.Index("ix_documents_logical", documents.c.logical_id)
 
 tasks = sa.Table(
     "tasks",
@@ -76,9 +94,15 @@ tasks = sa.Table(
     sa.Column("method", sa.String(10), nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("record", sa.Text, nullable=False),  # Task as JSON
+    # migration 2: one set of tasks per logical document; NULL superseded_by = current
+    sa.Column("logical_id", sa.String(64)),
+    sa.Column("superseded_by", sa.String(64)),
+    sa.Column("corrected", sa.Text),  # JSON list of the fields a person changed
 )
 sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
 sa.Index("ix_tasks_due", tasks.c.deadline_due)
+sa.Index("ix_tasks_logical", tasks.c.logical_id, tasks.c.ord)
+sa.Index("ix_tasks_superseded", tasks.c.superseded_by)
 
 task_agencies = sa.Table(
     "task_agencies",
@@ -101,8 +125,10 @@ doc_refs = sa.Table(
     sa.Column("doc_type", sa.Text),
     sa.Column("number", sa.Text),
     sa.Column("ref_date", sa.String(10)),
+    sa.Column("number_key", sa.Text),  # migration 2: store.logical.number_key(number), what links compare
 )
 sa.Index("ix_doc_refs_number", doc_refs.c.number)
+sa.Index("ix_doc_refs_number_key", doc_refs.c.number_key)
 
 failures = sa.Table(
     "failures",
@@ -115,6 +141,46 @@ failures = sa.Table(
 )
 
 
+logical_documents = sa.Table(
+    "logical_documents",
+    metadata,
+    sa.Column("logical_id", sa.String(64), primary_key=True),
+    sa.Column("primary_doc_id", sa.String(64)),  # the rendition whose tasks are stored
+    sa.Column("number_key", sa.Text, nullable=False, default=""),  # store.logical.number_key of its number
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+sa.Index("ix_logical_number", logical_documents.c.number_key)
+
+doc_versions = sa.Table(
+    "doc_versions",
+    metadata,
+    sa.Column("earlier", sa.String(64), nullable=False),  # logical ids
+    sa.Column("later", sa.String(64), nullable=False),
+    sa.Column("reason", sa.String(20), nullable=False),  # cites | replaces | same_subject
+    sa.Column("raw", sa.Text, nullable=False),  # the citation as printed ("" for same_subject)
+)
+sa.Index("ix_doc_versions_earlier", doc_versions.c.earlier)
+sa.Index("ix_doc_versions_later", doc_versions.c.later)
+
+corrections = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("task_id", sa.String(32), nullable=False),
+    sa.Column("field", sa.String(20), nullable=False),  # store.corrections.FIELDS
+    sa.Column("old", sa.Text),  # JSON of the value before
+    sa.Column("new", sa.Text, nullable=False),  # JSON of the value set
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+)
+sa.Index("ix_corrections_task", corrections.c.task_id)
+
+
+def current_tasks_clause() -> sa.ColumnElement[bool]:
+    """THE rule for which tasks are current: not superseded by a later version (see ``store.logical``)."""
+    return tasks.c.superseded_by.is_(None)
+
+
 def _create_v1(conn: Connection) -> None:
     for table in (documents, tasks, task_agencies, doc_refs, failures):
         table.create(conn, checkfirst=True)
@@ -122,11 +188,50 @@ def _create_v1(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
-# Ordered, append-only. A new schema change is a new (version, name, function) at the end.
+def _add_missing_columns(conn: Connection, table: sa.Table, names: Sequence[str]) -> None:
+    """ALTER TABLE ADD COLUMN for each of ``names`` the table lacks (a registry made before the column);
+    a registry created by this release already has them (``_create_v1`` creates today's tables)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+
+
+def _create_v2(conn: Connection) -> None:
+    """Logical documents, versions and corrections; existing files become one-rendition documents."""
+    from store import logical
+
+    _add_missing_columns(conn, documents, ["logical_id"])
+    _add_missing_columns(conn, doc_refs, ["number_key"])
+    _add_missing_columns(conn, tasks, ["logical_id", "superseded_by", "corrected"])
+    for table in (documents, tasks, doc_refs, logical_documents, doc_versions, corrections):
+        table.create(conn, checkfirst=True)
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+    conn.execute(documents.update().where(documents.c.logical_id.is_(None)).values(logical_id=documents.c.doc_id))
+    conn.execute(tasks.update().where(tasks.c.logical_id.is_(None)).values(logical_id=tasks.c.doc_id))
+    for number in conn.scalars(sa.select(doc_refs.c.number).where(doc_refs.c.number.is_not(None)).distinct()).all():
+        conn.execute(doc_refs.update().where(doc_refs.c.number == number)
+                     .values(number_key=logical.number_key(number)))  # fmt: skip
+    known = set(conn.scalars(sa.select(logical_documents.c.logical_id)))
+    rows = conn.execute(sa.select(documents.c.doc_id, documents.c.number, documents.c.ingested_at)).all()
+    new = [{"logical_id": r[0], "primary_doc_id": r[0], "number_key": logical.number_key(r[1]),
+            "created_at": r[2]} for r in rows if r[0] not in known]  # fmt: skip
+    if new:
+        conn.execute(logical_documents.insert(), new)
+        for row in new:
+            _refresh_versions(conn, str(row["logical_id"]))
+
+
+# Ordered, append-only. A new schema change is a new (version, name, function) at the end. Versions need
+# not be consecutive: a registry records each version it applied, and any version not recorded is applied.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: documents, tasks, task_agencies, doc_refs, failures", _create_v1),
+    (2, "logical documents, renditions, versions (tasks.superseded_by), corrections", _create_v2),
 ]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 _MIGRATION_LOCK = 0x7468656F646F69  # "theodoi": PostgreSQL advisory lock key held while migrating
 
 
@@ -148,7 +253,8 @@ def database_url(target: str | Path) -> str:
 class TaskFilter:
     """What ``Registry.tasks`` selects; agency names are canonical names (resolve aliases before)."""
 
-    doc_ids: Sequence[str] | None = None
+    doc_ids: Sequence[str] | None = None  # any rendition's doc id or logical id selects the logical document
+    current: bool = False  # only current tasks (``current_tasks_clause``); False: every version
     agencies: Sequence[str] | None = None
     roles: Sequence[str] = ("lead", "co")
     due_before: date | None = None
@@ -303,7 +409,12 @@ class Registry:
         return self._db(self._cannot_read(f"whether {doc_id[:12]} is registered"), read)
 
     def save_document(self, document: Document, doc_tasks: Iterable[Task], *, replace: bool = False) -> None:
-        """Write a document and all its tasks atomically; ``replace`` swaps an earlier parse's tasks.
+        """Register one file and its tasks atomically; ``replace`` swaps an earlier parse of the same bytes.
+
+        The file joins the logical document it is a rendition of (``store.logical``: printed number, else
+        content), or starts one. Only the best rendition's tasks are kept, with the logical document's task
+        ids; corrections are re-applied and the version links (``superseded_by``) recomputed, all in the
+        same transaction.
 
         Raises:
             RegistryError: the document is already registered and ``replace`` is False, or the database
@@ -314,46 +425,41 @@ class Registry:
 
         def write() -> None:
             with self.engine.begin() as conn:
-                exists = conn.scalar(sa.select(documents.c.doc_id).where(documents.c.doc_id == document.doc_id))
-                if exists and not replace:
+                found = conn.execute(
+                    sa.select(documents.c.doc_id, documents.c.logical_id).where(documents.c.doc_id == document.doc_id)
+                ).first()
+                if found and not replace:
                     raise RegistryError(f"{document.file}: already registered as {document.doc_id[:12]}")
-                if exists:
-                    self._delete_document(conn, document.doc_id)
-                conn.execute(documents.insert().values(**_document_row(document)))
-                if task_list:
-                    conn.execute(tasks.insert(), [_task_row(t) for t in task_list])
-                    agency_rows = [row for t in task_list for row in _agency_rows(t)]
-                    if agency_rows:
-                        conn.execute(task_agencies.insert(), agency_rows)
-                ref_rows = [
-                    {
-                        "doc_id": document.doc_id,
-                        "raw": r.raw,
-                        "doc_type": r.doc_type,
-                        "number": r.number,
-                        "ref_date": r.date.isoformat() if r.date else None,
-                    }
-                    for r in document.meta.references
-                ]
-                if ref_rows:
-                    conn.execute(doc_refs.insert(), ref_rows)
+                logical_id = found[1] if found else None
+                was_primary = False
+                if found:
+                    primary = conn.scalar(sa.select(logical_documents.c.primary_doc_id)
+                                          .where(logical_documents.c.logical_id == logical_id))  # fmt: skip
+                    was_primary = primary == document.doc_id
+                    _delete_rendition(conn, document.doc_id)
+                matches = [logical_id] if logical_id else _match(conn, document, task_list)
+                _attach(conn, document, task_list, matches, refill=not was_primary)
 
         self._db(f"{document.file}: the registry refused the write", write, then="; nothing was written for it")
 
     def delete_document(self, doc_id: str) -> None:
+        """Forget one file; the logical document goes when its last rendition does (its tasks with it)."""
+
         def write() -> None:
             with self.engine.begin() as conn:
-                self._delete_document(conn, doc_id)
+                logical_id = conn.scalar(sa.select(documents.c.logical_id).where(documents.c.doc_id == doc_id))
+                _delete_rendition(conn, doc_id)
+                if logical_id is None:
+                    return
+                left = conn.scalar(sa.select(sa.func.count()).where(documents.c.logical_id == logical_id))
+                if not left:
+                    _delete_tasks(conn, logical_id)
+                    conn.execute(logical_documents.delete().where(logical_documents.c.logical_id == logical_id))
+                    conn.execute(doc_versions.delete().where(
+                        sa.or_(doc_versions.c.earlier == logical_id, doc_versions.c.later == logical_id)))  # fmt: skip
+                    conn.execute(tasks.update().where(tasks.c.superseded_by == logical_id).values(superseded_by=None))
 
         self._db(f"{doc_id[:12]}: the registry at {self.shown_url} refused the deletion", write)
-
-    @staticmethod
-    def _delete_document(conn: Connection, doc_id: str) -> None:
-        task_ids = sa.select(tasks.c.task_id).where(tasks.c.doc_id == doc_id)
-        conn.execute(task_agencies.delete().where(task_agencies.c.task_id.in_(task_ids)))
-        conn.execute(tasks.delete().where(tasks.c.doc_id == doc_id))
-        conn.execute(doc_refs.delete().where(doc_refs.c.doc_id == doc_id))
-        conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
 
     def record_failure(self, file: str, reason: str, sha256: str | None = None) -> None:
         def write() -> None:
@@ -370,35 +476,99 @@ class Registry:
 
         return self._db(self._cannot_read(what), read)
 
+    def _views(self, logical_id: str | None, what: str) -> list[Document]:
+        """Logical documents (all, or the one with this id): the stored rendition's record with the merged
+        metadata, ``logical_id`` and every rendition; in the order their stored renditions were ingested."""
+        query = sa.select(documents.c.record, documents.c.logical_id, logical_documents.c.primary_doc_id).join(
+            logical_documents, logical_documents.c.logical_id == documents.c.logical_id, isouter=True)  # fmt: skip
+        if logical_id is not None:
+            query = query.where(documents.c.logical_id == logical_id)
+
+        def read() -> list[tuple[str, str, str | None]]:
+            with self.engine.connect() as conn:
+                return [(r[0], r[1], r[2]) for r in conn.execute(query)]
+
+        groups: dict[str, list[Document]] = {}
+        primary_of: dict[str, str | None] = {}
+        for record, lid, primary in self._db(self._cannot_read(what), read):
+            groups.setdefault(lid, []).append(Document.model_validate_json(record))
+            primary_of[lid] = primary
+        views = []
+        for lid, docs in groups.items():
+            docs.sort(key=lambda d: (d.doc_id != primary_of[lid], [-x for x in logical.rank(d.method, d.task_count)],
+                                     d.ingested_at or ""))  # fmt: skip
+            renditions = [
+                Rendition(doc_id=d.doc_id, file=d.file, method=d.method, pages=d.pages, task_count=d.task_count,
+                          received=d.ingested_at, primary=d.doc_id == primary_of[lid])
+                for d in sorted(docs, key=lambda d: (d.ingested_at or "", d.file))
+            ]  # fmt: skip
+            views.append(docs[0].model_copy(update={"meta": logical.merged_meta(docs), "logical_id": lid,
+                                                    "renditions": renditions}))  # fmt: skip
+        return sorted(views, key=lambda d: (d.ingested_at or "", d.file))
+
     def documents(self) -> list[Document]:
+        """One per logical document (renditions listed inside); see ``_views``."""
+        return self._views(None, "the documents")
+
+    def files(self) -> list[Document]:
+        """Every registered file (rendition) as it was parsed, in the order ingested: what was received."""
         query = sa.select(documents.c.record).order_by(documents.c.ingested_at, documents.c.file)
-        return [Document.model_validate_json(r) for r in self._records(query, "the documents")]
+        return [Document.model_validate_json(r) for r in self._records(query, "the files")]
 
     def document(self, doc_id: str) -> Document | None:
-        query = sa.select(documents.c.record).where(documents.c.doc_id == doc_id)
+        """The logical document that the file ``doc_id`` renders (or whose logical id ``doc_id`` is)."""
+        query = sa.select(documents.c.logical_id).where(documents.c.doc_id == doc_id)
         found = self._records(query, f"document {doc_id[:12]}")
-        return Document.model_validate_json(found[0]) if found else None
+        views = self._views(found[0] if found else doc_id, f"document {doc_id[:12]}")
+        return views[0] if views else None
 
     def find_documents(self, ref: str) -> list[Document]:
-        """Documents whose number, doc-id prefix or file name matches ``ref`` (exact, then prefix).
-
-        The prefix is matched with LIKE, its ``%`` and ``_`` escaped: they are characters, not wildcards.
-        """
+        """THE document resolver: logical documents that ``ref`` names. ``ref`` is a number as printed
+        (compared by ``store.logical.number_fold``: case, accents, Đ/D, "-"/"/"), a file name (of any
+        rendition; a path's last part), or 4+ hex digits starting a doc id or a logical id. Compared in
+        Python, never with ``LIKE``: "%" and "_" are characters here."""
         ref = ref.strip()
-        query = sa.select(documents.c.record).where(
-            sa.or_(
-                documents.c.number == ref,
-                documents.c.file == ref,
-                documents.c.doc_id.startswith(ref.lower(), autoescape=True) if len(ref) >= 6 else sa.false(),
-            )
-        )
-        return [Document.model_validate_json(r) for r in self._records(query, f"documents matching {ref!r}")]
+        if not ref:
+            return []
+        number = logical.number_fold(ref)
+        name = ref.replace("\\", "/").rsplit("/", 1)[-1]
+        prefix = ref.lower() if len(ref) >= 4 and set(ref.lower()) <= _HEX else None
 
-    def tasks(self, where: TaskFilter | None = None) -> list[Task]:
-        where = where or TaskFilter()
-        query = sa.select(tasks.c.record).join(documents, documents.c.doc_id == tasks.c.doc_id)
+        def names(d: Document) -> bool:
+            files = {r.file for r in d.renditions}
+            ids = [d.logical_id or d.doc_id, *(r.doc_id for r in d.renditions)]
+            return (
+                ref in files or name in files
+                or (prefix is not None and any(i.startswith(prefix) for i in ids))
+            )  # fmt: skip
+
+        docs = self.documents()
+        numbers = self._rendition_numbers()
+        return [
+            d for d in docs
+            if names(d) or (number and number in numbers.get(d.logical_id or d.doc_id, set()))
+        ]  # fmt: skip
+
+    def _rendition_numbers(self) -> dict[str, set[str]]:
+        query = sa.select(documents.c.logical_id, documents.c.number).where(documents.c.number.is_not(None))
+
+        def read() -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
+            with self.engine.connect() as conn:
+                for lid, number in conn.execute(query):
+                    out.setdefault(lid, set()).add(logical.number_fold(number))
+            return out
+
+        return self._db(self._cannot_read("the document numbers"), read)
+
+    def _task_query(self, where: TaskFilter, columns: Sequence[sa.ColumnElement[object]]) -> sa.Select[tuple[object]]:
+        query = sa.select(*columns).join(documents, documents.c.doc_id == tasks.c.doc_id)
         if where.doc_ids is not None:
-            query = query.where(tasks.c.doc_id.in_(list(where.doc_ids)))
+            ids = list(where.doc_ids)
+            logical_ids = sa.select(documents.c.logical_id).where(documents.c.doc_id.in_(ids))
+            query = query.where(sa.or_(tasks.c.logical_id.in_(logical_ids), tasks.c.logical_id.in_(ids)))
+        if where.current:
+            query = query.where(current_tasks_clause())
         if where.agencies:
             matching = sa.select(task_agencies.c.task_id).where(
                 task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
@@ -408,8 +578,92 @@ class Registry:
             query = query.where(tasks.c.deadline_due < where.due_before.isoformat())
         if where.overdue_as_of is not None:
             query = query.where(tasks.c.deadline_due < where.overdue_as_of.isoformat())
+        return query
+
+    def tasks(self, where: TaskFilter | None = None) -> list[Task]:
+        query = self._task_query(where or TaskFilter(), [tasks.c.record])
         query = query.order_by(documents.c.ingested_at, tasks.c.doc_id, tasks.c.ord)
-        return [Task.model_validate_json(r) for r in self._records(query, "the tasks")]
+        return [Task.model_validate_json(r) for r in self._records(query, "the tasks")]  # type: ignore[arg-type]
+
+    def hidden_count(self, where: TaskFilter) -> int:
+        """How many tasks ``where`` selects that a later version superseded (what ``current`` hides)."""
+        query = self._task_query(dataclasses.replace(where, current=False), [sa.func.count()])
+        query = query.where(sa.not_(current_tasks_clause()))
+
+        def read() -> int:
+            with self.engine.connect() as conn:
+                return int(conn.scalar(query) or 0)
+
+        return self._db(self._cannot_read("the superseded tasks"), read)
+
+    def task(self, task_id: str) -> Task | None:
+        found = self._records(sa.select(tasks.c.record).where(tasks.c.task_id == task_id), f"task {task_id}")
+        return Task.model_validate_json(found[0]) if found else None
+
+    def version_links(self) -> list[tuple[str, str, str, str]]:
+        """(earlier logical id, later logical id, reason, citation as printed) for every version link."""
+        query = sa.select(doc_versions.c.earlier, doc_versions.c.later, doc_versions.c.reason, doc_versions.c.raw)
+
+        def read() -> list[tuple[str, str, str, str]]:
+            with self.engine.connect() as conn:
+                return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query.order_by(doc_versions.c.earlier))]
+
+        return self._db(self._cannot_read("the version links"), read)
+
+    def superseded(self) -> dict[str, str]:
+        """{task id: logical id of the later version in force} for every superseded task."""
+        query = sa.select(tasks.c.task_id, tasks.c.superseded_by).where(sa.not_(current_tasks_clause()))
+
+        def read() -> dict[str, str]:
+            with self.engine.connect() as conn:
+                return {r[0]: r[1] for r in conn.execute(query)}
+
+        return self._db(self._cannot_read("the superseded tasks"), read)
+
+    # -- corrections -----------------------------------------------------------------------------------
+    def correct(self, task_id: str, changes: dict[str, object], by: str) -> list[tuple[str, object, object]]:
+        """Set fields of one task by hand (``store.corrections``); returns (field, old, new) of each change.
+        A value equal to the current one is no change and leaves no audit row.
+
+        Raises:
+            RegistryError: no task has this id, or the database refused the write.
+        """
+
+        def write() -> list[tuple[str, object, object]]:
+            with self.engine.begin() as conn:
+                record = conn.scalar(sa.select(tasks.c.record).where(tasks.c.task_id == task_id))
+                if record is None:
+                    raise RegistryError(f"no task {task_id!r} in the registry at {self.shown_url}")
+                task = Task.model_validate_json(record)
+                done = []
+                for field, value in changes.items():
+                    old = corrections_mod.value_of(task, field)
+                    if old == value:
+                        continue
+                    conn.execute(corrections.insert().values(task_id=task_id, field=field, old=dumps(old),
+                                                             new=dumps(value), at=_now(), by=by))  # fmt: skip
+                    task = corrections_mod.apply(task, field, value)
+                    done.append((field, old, value))
+                if done:
+                    _rewrite_task(conn, task)
+                return done
+
+        return self._db(f"{task_id}: the registry at {self.shown_url} refused the correction", write)
+
+    def corrections(self) -> list[dict[str, object]]:
+        """The audit trail, oldest first; ``orphan`` is True when the task id no longer exists."""
+        query = sa.select(corrections, tasks.c.task_id.is_(None).label("orphan")).join(
+            tasks, tasks.c.task_id == corrections.c.task_id, isouter=True).order_by(corrections.c.id)  # fmt: skip
+
+        def read() -> list[dict[str, object]]:
+            with self.engine.connect() as conn:
+                return [
+                    dict(r._mapping) | {"old": json.loads(r.old) if r.old else None, "new": json.loads(r.new),
+                                        "orphan": bool(r.orphan)}
+                    for r in conn.execute(query)
+                ]  # fmt: skip
+
+        return self._db(self._cannot_read("the corrections"), read)
 
     def agency_counts(self, kind: str | None = None) -> list[tuple[str, str, int]]:
         """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps."""
@@ -450,8 +704,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 
 def _document_row(d: Document) -> dict[str, object]:
-    """The identity columns are exactly the export's document record, plus what the registry tracks."""
-    return document_record(d) | {
+    """The identity columns are the export's document record (the columns it has), plus what the registry
+    tracks; ``logical_id`` is given by the caller."""
+    identity = {k: v for k, v in document_record(d).items() if k in documents.c and k != "logical_id"}
+    return identity | {
         "pages": d.pages,
         "method": d.method,
         "task_count": d.task_count,
@@ -476,6 +732,8 @@ def _task_row(t: Task) -> dict[str, object]:
         "method": t.method,
         "confidence": t.confidence,
         "record": t.model_dump_json(),
+        "superseded_by": t.superseded_by,
+        "corrected": json.dumps(t.corrected) if t.corrected else None,
     }
 
 
@@ -489,3 +747,234 @@ def _agency_rows(t: Task) -> list[dict[str, object]]:
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+# -- logical documents: the writes of one transaction (store.logical decides, these functions store) -----
+
+
+def _delete_tasks(conn: Connection, logical_id: str) -> None:
+    ids = sa.select(tasks.c.task_id).where(tasks.c.logical_id == logical_id)
+    conn.execute(task_agencies.delete().where(task_agencies.c.task_id.in_(ids)))
+    conn.execute(tasks.delete().where(tasks.c.logical_id == logical_id))
+
+
+def _delete_rendition(conn: Connection, doc_id: str) -> None:
+    """One file's row and citations. Its tasks go only if it was the stored rendition (then the foreign
+    key takes them: they are re-derived by the caller)."""
+    primary_of = sa.select(logical_documents.c.logical_id).where(logical_documents.c.primary_doc_id == doc_id)
+    stored = conn.scalar(primary_of)
+    if stored is not None:
+        _delete_tasks(conn, stored)
+    conn.execute(doc_refs.delete().where(doc_refs.c.doc_id == doc_id))
+    conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
+
+
+def _stored_tasks(conn: Connection, logical_id: str) -> list[Task]:
+    query = sa.select(tasks.c.record).where(tasks.c.logical_id == logical_id).order_by(tasks.c.ord)
+    return [Task.model_validate_json(r) for r in conn.scalars(query)]
+
+
+def _rendition_docs(conn: Connection, logical_id: str) -> list[Document]:
+    """The renditions of one logical document, the stored one first, then by rank."""
+    primary = conn.scalar(sa.select(logical_documents.c.primary_doc_id)
+                          .where(logical_documents.c.logical_id == logical_id))  # fmt: skip
+    query = sa.select(documents.c.record).where(documents.c.logical_id == logical_id)
+    docs = [Document.model_validate_json(r) for r in conn.scalars(query)]
+    return sorted(docs, key=lambda d: (d.doc_id != primary, [-x for x in logical.rank(d.method, d.task_count)],
+                                       d.ingested_at or ""))  # fmt: skip
+
+
+def _match(conn: Connection, document: Document, found: list[Task]) -> list[str]:
+    """Logical documents ``document`` is a rendition of, best first ([] = a new document)."""
+    key = logical.number_key(document.meta.number)
+    if key:
+        same_number = conn.scalars(
+            sa.select(logical_documents.c.logical_id).where(logical_documents.c.number_key == key)
+            .order_by(logical_documents.c.created_at)
+        ).all()  # fmt: skip
+        for logical_id in same_number:
+            merged = logical.merged_meta(_rendition_docs(conn, logical_id))
+            if logical.same_by_identity(document.meta, merged):
+                return [logical_id]
+    query = sa.select(logical_documents.c.logical_id)
+    if key:  # a numbered file can only be a rendition of a document whose number is not known
+        query = query.where(logical_documents.c.number_key == "")
+    recent = conn.scalars(
+        query.order_by(logical_documents.c.created_at.desc()).limit(logical.CONTENT_CANDIDATES)
+    ).all()
+    scored = []
+    for logical_id in recent:
+        share, score = logical.content_share(_stored_tasks(conn, logical_id), found)
+        if share >= logical.CONTENT_SHARE:
+            scored.append((share, score, logical_id))
+    return [logical_id for _, _, logical_id in sorted(scored, reverse=True)]
+
+
+def _attach(conn: Connection, document: Document, found: list[Task], matches: list[str], *, refill: bool) -> None:
+    """Register ``document`` as a rendition of ``matches[0]`` (or of a new logical document) and store the
+    best rendition's tasks; other matches the new file outranks are merged into it."""
+    new_rank = logical.rank(document.method, len(found))
+    if not matches:
+        logical_id = document.doc_id
+        conn.execute(logical_documents.insert().values(logical_id=logical_id, primary_doc_id=None,
+                                                       number_key="", created_at=_now()))  # fmt: skip
+    else:
+        logical_id = matches[0]
+    for other in matches[1:]:
+        docs = _rendition_docs(conn, other)
+        if docs and logical.rank(docs[0].method, docs[0].task_count) < new_rank:
+            _delete_tasks(conn, other)
+            conn.execute(documents.update().where(documents.c.logical_id == other).values(logical_id=logical_id))
+            conn.execute(logical_documents.delete().where(logical_documents.c.logical_id == other))
+            conn.execute(doc_versions.delete().where(sa.or_(doc_versions.c.earlier == other,
+                                                            doc_versions.c.later == other)))  # fmt: skip
+    stored = _stored_tasks(conn, logical_id)
+    docs = _rendition_docs(conn, logical_id)
+    primary = docs[0] if docs and docs[0].doc_id == conn.scalar(
+        sa.select(logical_documents.c.primary_doc_id).where(logical_documents.c.logical_id == logical_id)
+    ) else None
+    if primary is None or new_rank > logical.rank(primary.method, primary.task_count):
+        final, primary_id = logical.fill_missing(found, stored if refill else []), document.doc_id
+    else:
+        final, primary_id = logical.fill_missing(stored, found), primary.doc_id
+    conn.execute(documents.insert().values(**_document_row(document), logical_id=logical_id))
+    ref_rows = [
+        {"doc_id": document.doc_id, "raw": r.raw, "doc_type": r.doc_type, "number": r.number,
+         "ref_date": r.date.isoformat() if r.date else None, "number_key": logical.number_key(r.number)}
+        for r in document.meta.references
+    ]  # fmt: skip
+    if ref_rows:
+        conn.execute(doc_refs.insert(), ref_rows)
+    _delete_tasks(conn, logical_id)
+    _insert_tasks(conn, logical.with_ids(final, logical_id, primary_id), logical_id)
+    merged = logical.merged_meta(_rendition_docs(conn, logical_id) if primary_id != document.doc_id
+                                 else [document, *[d for d in docs if d.doc_id != document.doc_id]])  # fmt: skip
+    conn.execute(logical_documents.update().where(logical_documents.c.logical_id == logical_id)
+                 .values(primary_doc_id=primary_id, number_key=logical.number_key(merged.number)))  # fmt: skip
+    _apply_corrections(conn, logical_id)
+    _refresh_versions(conn, logical_id)
+
+
+def _insert_tasks(conn: Connection, task_list: list[Task], logical_id: str) -> None:
+    if not task_list:
+        return
+    conn.execute(tasks.insert(), [_task_row(t) | {"logical_id": logical_id} for t in task_list])
+    agency_rows = [row for t in task_list for row in _agency_rows(t)]
+    if agency_rows:
+        conn.execute(task_agencies.insert(), agency_rows)
+
+
+def _rewrite_task(conn: Connection, task: Task) -> None:
+    """One stored task's row and agencies after a correction or a change of ``superseded_by``."""
+    row = _task_row(task)
+    conn.execute(tasks.update().where(tasks.c.task_id == task.task_id).values(**row))
+    conn.execute(task_agencies.delete().where(task_agencies.c.task_id == task.task_id))
+    if agency_rows := _agency_rows(task):
+        conn.execute(task_agencies.insert(), agency_rows)
+
+
+def _apply_corrections(conn: Connection, logical_id: str) -> None:
+    """Every correction made to this document's tasks, latest per field, over the values just stored."""
+    ids = sa.select(tasks.c.task_id).where(tasks.c.logical_id == logical_id)
+    rows = conn.execute(
+        sa.select(corrections.c.task_id, corrections.c.field, corrections.c.new)
+        .where(corrections.c.task_id.in_(ids)).order_by(corrections.c.id)
+    ).all()  # fmt: skip
+    if not rows:
+        return
+    latest: dict[str, dict[str, str]] = {}
+    for task_id, name, value in rows:
+        latest.setdefault(task_id, {})[name] = value
+    for t in _stored_tasks(conn, logical_id):
+        if t.task_id in latest:
+            _rewrite_task(conn, corrections_mod.apply_all(t, latest[t.task_id]))
+
+
+def _logical_meta(conn: Connection, logical_id: str) -> tuple[Document, list[str]]:
+    """(the logical document's merged view, the numbers cited by any of its renditions, as printed)."""
+    docs = _rendition_docs(conn, logical_id)
+    view = docs[0].model_copy(update={"meta": logical.merged_meta(docs)})
+    rows = conn.execute(sa.select(doc_refs.c.number, doc_refs.c.raw)
+                        .where(doc_refs.c.doc_id.in_([d.doc_id for d in docs]))).all()  # fmt: skip
+    return view, [f"{n}\x00{raw}" for n, raw in rows if n]
+
+
+def _links_of(conn: Connection, logical_id: str) -> list[dict[str, str]]:
+    """Version links (earlier, later, reason, raw) with ``logical_id`` on either side."""
+    me, my_refs = _logical_meta(conn, logical_id)
+    my_key = logical.number_key(me.meta.number)
+    links: dict[tuple[str, str], dict[str, str]] = {}
+
+    def add(earlier: str, later: str, later_doc: Document, raw: str) -> None:
+        reason = "replaces" if logical.says_replaces(later_doc) else ("cites" if raw else "same_subject")
+        if (earlier, later) not in links or (raw and not links[(earlier, later)]["raw"]):
+            links[(earlier, later)] = {"earlier": earlier, "later": later, "reason": reason, "raw": raw}
+
+    for ref in my_refs:  # documents this one cites
+        number, raw = ref.split("\x00", 1)
+        key = logical.number_key(number)
+        if not key:
+            continue
+        for other in conn.scalars(sa.select(logical_documents.c.logical_id).where(logical_documents.c.number_key == key)):
+            if other != logical_id:
+                add(other, logical_id, me, raw)
+    if my_key:  # documents citing this one
+        cited = conn.execute(sa.select(documents.c.logical_id, doc_refs.c.raw)
+                             .join(documents, documents.c.doc_id == doc_refs.c.doc_id)
+                             .where(doc_refs.c.number_key == my_key)).all()  # fmt: skip
+        for other, raw in cited:
+            if other and other != logical_id:
+                add(logical_id, other, _logical_meta(conn, other)[0], raw)
+    if me.meta.subject and me.meta.issuer:  # same issuer and subject, dated differently
+        mine = logical.doc_date(me.meta)
+        candidates = conn.scalars(sa.select(documents.c.logical_id).where(documents.c.subject == me.meta.subject)
+                                  .distinct()).all()  # fmt: skip
+        for other in candidates:
+            if other == logical_id or other is None:
+                continue
+            them = _logical_meta(conn, other)[0]
+            theirs = logical.doc_date(them.meta)
+            if not logical.same_subject(me.meta, them.meta) or not mine or not theirs or mine == theirs:
+                continue
+            if my_key and logical.number_key(them.meta.number) == my_key:
+                continue  # one number: renditions, not versions
+            if theirs < mine:
+                add(other, logical_id, me, "")
+            else:
+                add(logical_id, other, them, "")
+    return list(links.values())
+
+
+def _refresh_versions(conn: Connection, logical_id: str) -> None:
+    """Recompute the links touching ``logical_id`` and ``superseded_by`` of every earlier side."""
+    conn.execute(doc_versions.delete().where(
+        sa.or_(doc_versions.c.earlier == logical_id, doc_versions.c.later == logical_id)))  # fmt: skip
+    links = _links_of(conn, logical_id)
+    if links:
+        conn.execute(doc_versions.insert(), links)
+    for earlier in {logical_id, *(link["earlier"] for link in links)}:
+        _supersede(conn, earlier)
+
+
+def _supersede(conn: Connection, earlier: str) -> None:
+    """``superseded_by`` (the later version's logical id, as the contract says) of one document's tasks:
+    a task a later version restates, or every task when it says it replaces this one; latest version last."""
+    mine = _stored_tasks(conn, earlier)
+    if not mine:
+        return
+    later = conn.execute(sa.select(doc_versions.c.later, doc_versions.c.reason)
+                         .where(doc_versions.c.earlier == earlier)).all()  # fmt: skip
+    by: dict[str, str] = {}
+    dated = sorted(later, key=lambda r: logical.doc_date(_logical_meta(conn, r[0])[0].meta))
+    for other, reason in dated:
+        theirs = _stored_tasks(conn, other)
+        d = diff_tasks(mine, theirs, by_key=True)
+        for c in d.changed + d.unchanged:
+            by[c.a.task_id] = other
+        if reason == "replaces":
+            for t in d.removed:
+                by[t.task_id] = other
+    stored = dict(conn.execute(sa.select(tasks.c.task_id, tasks.c.superseded_by).where(tasks.c.logical_id == earlier)).all())
+    for t in mine:
+        if stored.get(t.task_id) != by.get(t.task_id) or t.superseded_by != by.get(t.task_id):
+            _rewrite_task(conn, t.model_copy(update={"superseded_by": by.get(t.task_id)}))

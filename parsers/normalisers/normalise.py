@@ -5,13 +5,12 @@ plus an occurrence counter for repeated keys), so re-ingesting the same bytes af
 every id, and ``theodoi diff`` can pair revisions by place.
 """
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
 from models.document import DocumentMeta
-from models.task import RawTask, Task
+from models.task import RawTask, Task, task_id_for
 from parsers.normalisers import agency, deadline
 from parsers.normalisers.text import clean_cell
 
@@ -19,8 +18,7 @@ VERSION = "normalise.v1"
 
 
 def task_id(doc_id: str, raw: RawTask, occurrence: int) -> str:
-    key = "|".join([doc_id, raw.source, raw.annex or "", raw.section or "", raw.stt or "", str(occurrence)])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return task_id_for(doc_id, raw.source, raw.annex, raw.section, raw.stt, occurrence)
 
 
 def normalise_tasks(

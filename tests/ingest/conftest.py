@@ -8,6 +8,7 @@ end of the session. Missing binaries fail the test with the command to run, neve
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 import pwd
@@ -119,8 +120,12 @@ def sample(path: Path) -> bytes:
 
 
 def variant(data: bytes, n: int) -> bytes:
-    """The same PDF with a comment after %%EOF: other bytes (another sha256), the same document."""
-    return data + f"\n% theodoi test variant {n}\n".encode()
+    """Other bytes (another sha256). The tiny letter gives *another document*: the letter rendered with
+    the number {1000 + n}/UBND-KGVX (since issue 13 one document received twice is one document, so tests
+    that drop N files to get N documents need N numbers); any other PDF gets a comment after %%EOF: the
+    same document, another rendition."""
+    base = tiny_letter(1000 + n) if isinstance(data, TinyLetter) else data
+    return base + f"\n% theodoi test variant {n}\n".encode()
 
 
 @pytest.fixture(scope="session")
@@ -138,16 +143,22 @@ def write_variants(folder: Path, data: bytes, count: int, *, start: int = 0, ste
     return paths
 
 
-def tiny_letter() -> bytes:
-    """A one-page Công văn with three directives (about 50 ms to parse): cheap enough to drop by hundreds."""
+class TinyLetter(bytes):
+    """The bytes of ``tiny_letter``: ``variant`` re-renders these with another number."""
+
+
+@functools.cache
+def tiny_letter(number: int = 12) -> bytes:
+    """A one-page Công văn with three directives (about 50 ms to parse): cheap enough to drop by hundreds.
+    Rendered once per number (cached), so equal numbers give equal bytes."""
     from reportlab.lib.pagesizes import A4
 
     from tests.fixtures.make_table_pdfs import Para, build_pdf
 
-    return build_pdf(
+    return TinyLetter(build_pdf(
         [
             Para("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", bold=True),
-            Para("Số: 12/UBND-KGVX"),
+            Para(f"Số: {number}/UBND-KGVX"),
             Para("Đắk Lắk, ngày 10 tháng 6 năm 2026"),
             Para("V/v triển khai chuyển đổi số"),
             Para("1. Giao Sở Khoa học và Công nghệ chủ trì:"),
@@ -158,7 +169,7 @@ def tiny_letter() -> bytes:
             ),
         ],
         page_size=A4,
-    )
+    ))
 
 
 @pytest.fixture(scope="session")

@@ -98,7 +98,7 @@ def test_bad_arguments_give_one_line_and_exit_1(args: list[str], tmp_path: Path)
         (["tasks", "--bogus", "--lang", "en"], "No such option: --bogus"),  # global options after the command
         (["tasks", "--due-before", "31/02/2026"], "dd/mm/yyyy"),
         (["ingest"], "thiếu INPUTS"),
-        (["nosuchcmd"], "không có lệnh 'nosuchcmd'; các lệnh: agencies, diff, documents"),
+        (["nosuchcmd"], "không có lệnh 'nosuchcmd'; các lệnh: agencies, correct, corrections, diff, documents"),
     ],
 )
 def test_the_line_says_what_is_wrong_in_the_chosen_language(args: list[str], words: str, tmp_path: Path) -> None:

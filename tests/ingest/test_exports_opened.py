@@ -109,7 +109,8 @@ def plan_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def plan_xlsx(plan_registry: Path) -> Path:
     out = plan_registry.parent / "tasks.xlsx"
-    assert main(["export", "-f", "xlsx", "--db", str(plan_registry), "-o", str(out)]) == 0
+    # --all-versions: 21/KH-BCĐ restates most of 15/KH-BCĐ; the whole history is the workbook tested here
+    assert main(["export", "-f", "xlsx", "--db", str(plan_registry), "-o", str(out), "--all-versions"]) == 0
     return out
 
 
@@ -172,7 +173,8 @@ def test_xlsx_printed_by_libreoffice_is_a4_landscape_with_the_header_on_every_pa
 ) -> None:
     xlsx = tmp_path / "kh15.xlsx"
     assert (
-        main(["export", "-f", "xlsx", "--db", str(plan_registry), "--doc", "15/KH-BCĐ", "-o", str(xlsx)]) == 0
+        main(["export", "-f", "xlsx", "--db", str(plan_registry), "--doc", "15/KH-BCĐ", "-o", str(xlsx),
+              "--all-versions"]) == 0  # issue 13: without it, only the plan's task 21/KH-BCĐ does not restate
     )
     profile = (tmp_path / "lo-profile").as_uri()
     cmd = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",

@@ -26,7 +26,7 @@ from store.export import (
 
 CONTRACT_KEYS = {
     "task_id", "document", "source", "annex", "section", "section_title", "stt", "text", "lead", "co",
-    "output", "deadline", "status", "pages", "method", "confidence",
+    "output", "deadline", "status", "pages", "method", "confidence", "corrected", "superseded_by",
 }  # fmt: skip
 DOCUMENT_KEYS = {
     "doc_id",
@@ -38,6 +38,8 @@ DOCUMENT_KEYS = {
     "issuer",
     "subject",
     "signer",
+    "logical_id",
+    "renditions",
 }
 DEADLINE_KEYS = {"raw", "kind", "due", "recurrence", "condition", "milestones"}
 

@@ -120,3 +120,34 @@ def test_unopenable_registry_is_a_registry_error(tmp_path: Path) -> None:
     (tmp_path / "dir.sqlite").mkdir()
     with pytest.raises(RegistryError, match="cannot open the registry"):
         Registry(tmp_path / "dir.sqlite")
+
+
+def test_a_registry_made_before_migration_2_gets_logical_documents(tmp_path: Path) -> None:
+    """Migration 2 on a registry with the first schema: each file becomes a one-rendition document whose
+    logical id is its doc id (task ids unchanged), and the citation links are computed."""
+    db = tmp_path / "old.sqlite"
+    with Registry(db) as reg:
+        reg.save_document(_doc("a" * 64), [_task("a" * 64, i, due=date(2026, 3, 31)) for i in (1, 2)])
+        cite = DocRef(raw="Kế hoạch số 15/KH-BCĐ", number="15/KH-BCD")
+        reg.save_document(_doc("b" * 64, "21/KH-BCĐ", [cite]), [_task("b" * 64, 1, due=date(2026, 6, 30))])
+        before = [t.task_id for t in reg.tasks()]
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:  # back to the first schema, as a registry of the previous release has it
+        for table in ("logical_documents", "doc_versions", "corrections"):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+        for index in ("ix_documents_logical", "ix_tasks_logical", "ix_tasks_superseded", "ix_doc_refs_number_key"):
+            conn.exec_driver_sql(f"DROP INDEX {index}")
+        conn.exec_driver_sql("ALTER TABLE documents DROP COLUMN logical_id")
+        conn.exec_driver_sql("ALTER TABLE doc_refs DROP COLUMN number_key")
+        for column in ("logical_id", "superseded_by", "corrected"):
+            conn.exec_driver_sql(f"ALTER TABLE tasks DROP COLUMN {column}")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 2")
+    engine.dispose()
+    with Registry(db) as reg:
+        assert reg.schema_version() == SCHEMA_VERSION
+        assert [t.task_id for t in reg.tasks()] == before
+        assert {d.logical_id for d in reg.documents()} == {"a" * 64, "b" * 64}
+        # "Nhiệm vụ số 1" is restated by 21/KH-BCĐ: the first plan's task 1 is superseded, task 2 is not
+        current = [t.task_id for t in reg.tasks(TaskFilter(current=True))]
+        assert current == [before[1], before[2]]
+        assert reg.superseded() == {before[0]: "b" * 64}
