@@ -257,8 +257,9 @@ def _is_closing(text: str) -> bool:
     return bool(_CLOSING.match(text) or _CLOSING_SKELETON.match(strip_diacritics(fold(text[:20]))))
 
 
-# "noi nhan" with one or two letters misread around the o ("Nởơi nhận", "Nơï nhận")
-_CLOSING_SKELETON = re.compile(r"^\W{0,2}n\w{1,3}\s?nhan\s*:")
+# "noi nhan" with one or two letters misread around the o ("Nởơi nhận", "Nơï nhận"), after a speck the
+# OCR read as a letter or two ("Ỳ Nơi nhận:")
+_CLOSING_SKELETON = re.compile(r"^(?:\w{1,2}\s)?\W{0,2}n\w{1,3}\s?nhan\s*:")
 
 
 def _kind_key(p: Paragraph) -> str:

@@ -264,3 +264,15 @@ def test_ocr_slips_in_markers_and_heads_keep_the_structure() -> None:
         ("IV.1", "Kiểm tra việ", "Sơ Công Thương"),
         ("V.1", "Căn cứ chức ", "Các sở, ban, ngành"),
     ]
+
+
+def test_the_recipients_block_ends_the_body_after_an_ocr_speck() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER,
+        "Giám đốc Sở Y tế yêu cầu Thủ trưởng các đơn vị thực hiện những công việc sau:",
+        "- Rà soát danh sách trẻ chưa tiêm chủng.",
+        "- Báo cáo kết quả về Sở Y tế trước ngày 30/6/2026.",
+        "Ỳ Nơi nhận: KT. GIÁM ĐỐC",
+        "- Như trên; PHÓ GIÁM ĐỐC",
+        "- Lưu: VT.",
+        ]))  # fmt: skip
+    assert [t.text[:8] for t in tasks] == ["Rà soát ", "Báo cáo "]
