@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from ingest.cli import main
 from ingest.corrections import agencies
-from ingest.pipeline import run_file
+from ingest.spine import run_file
 from models.errors import ExitCode
 from models.settings import IngestSettings
 from store.registry import Registry, TaskFilter
