@@ -24,14 +24,16 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ingest.detect import FileKind, sha256_hex, sniff
 from ingest.safe_names import display_name, display_path
 from models.errors import InputFileError, RegistryError
 from models.parsed import ParsedDocument
 from models.settings import IngestSettings
-from store.registry import Registry
+
+if TYPE_CHECKING:  # the parse workers import this module and never open a registry (SQLAlchemy: 0.3 s)
+    from store.registry import Registry
 
 
 @dataclass(frozen=True)
