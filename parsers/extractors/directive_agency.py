@@ -41,7 +41,9 @@ _AGENCY_START = (
 _AGENCY_START_RE = re.compile(_AGENCY_START)
 
 _GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?:cho\s+)?(?P<agency>.+?){_SPAN_END}")
-_ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu|Đề xuất)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
+# "Đề xuất HĐND tỉnh, UBND tỉnh …" proposes to its object: the one who proposes is the actor (inherited
+# from the heading), the body after "Đề xuất" is the addressee, never the lead.
+_ASK = re.compile(rf"^(?:Đề nghị|Yêu cầu)\s+(?P<agency>{_AGENCY_START}.+?){_SPAN_END}")
 # The subject span never runs over an assigning verb: in "UBND tỉnh yêu cầu các sở … tập trung …" the
 # subject is the issuer and the actor is the object of "yêu cầu" (``ask_inside``); nor over a mark of
 # aspect: "Sở Nội vụ đã chủ động …" reports what was done, it assigns nothing.
@@ -156,11 +158,22 @@ def _bare(text: str) -> str:
 _SUBJECT_BARE = re.compile(_bare(_SUBJECT.pattern))
 
 
+# "X chỉ đạo lực lượng … và đề nghị Y:": the subject acts and asks a second body in the same lead-in;
+# both carry the items below. Looked for in the first clause only (up to its colon or full stop).
+_AND_ASK = re.compile(rf"\svà\s+(?:đề nghị|yêu cầu|mời)\s+(?P<agency>{_AGENCY_START}[^:.;]+?){_SPAN_END}")
+_FIRST_CLAUSE = re.compile(r"^[^:.;]*")
+
+
 def subject_lead(text: str) -> str | None:
-    """The agency a directive starts with: "Sở Nội vụ chủ trì, phối hợp …" -> "Sở Nội vụ"."""
+    """The agency a directive starts with: "Sở Nội vụ chủ trì, phối hợp …" -> "Sở Nội vụ"; with the body
+    it also asks when the clause goes on "… và đề nghị Y": "X chỉ đạo … và đề nghị Y:" -> "X; Y"."""
     bare = _SUBJECT_BARE.match(_bare(text)) if _AGENCY_START_RE.match(text) else None  # "bảo" is no "báo"
     ends = [m.end("agency") for m in (_SUBJECT.match(text), bare) if m]
-    return _tidy(text[: min(ends)]) if ends else None  # the earlier verb ends the subject
+    if not ends:
+        return None
+    subject = _tidy(text[: min(ends)])  # the earlier verb ends the subject
+    asked = _AND_ASK.search(_FIRST_CLAUSE.match(text).group(0) + ":", min(ends))
+    return f"{subject}; {_tidy(asked.group('agency'))}" if asked and subject else subject
 
 
 def co_agencies(text: str) -> str | None:

@@ -103,6 +103,9 @@ FUZZY_FLOOR = 70.0
 FUZZY_LIMIT = 8
 # Heads that, alone, name the issuer's own unit when the issuer is a ministry or a department.
 OWN_UNIT_HEADS = ("Văn phòng", "Thanh tra")
+# The issuer of a document that prints none but whose cells name a ministry's own departments ("Vụ …"
+# exists only inside a ministry): a ministry, which one unknown. ``implied_issuer`` gives it.
+IMPLIED_MINISTRY = "(Bộ)"
 # Score of a known name completed from a cut last word ("Sở Tài ch" -> Sở Tài chính).
 CUT_SCORE = 0.8
 # Score of a known name read from an unknown one once its OCR slips are repaired ("Các cơ sở y tẾ").
@@ -655,6 +658,8 @@ class Gazetteer:
         """The issuer's own units a bare head names, by the issuer's level: in a ministry's document "Văn
         phòng" is the Văn phòng Bộ and "Thanh tra" the Thanh tra Bộ; in a department's, Văn phòng Sở and
         Thanh tra Sở. Empty when the issuer is unknown or neither ("Văn phòng" of a UBND is no unit of it)."""
+        if issuer == IMPLIED_MINISTRY:
+            return {fold(h): f"{h} Bộ" for h in OWN_UNIT_HEADS}
         ref = self._issuer_ref(issuer)
         if ref is None:
             return {}
@@ -670,6 +675,8 @@ class Gazetteer:
 
     def _central(self, issuer: str | None) -> bool:
         """Whether the issuer is a central body (a ministry, the Government, the Prime Minister)."""
+        if issuer == IMPLIED_MINISTRY:
+            return True
         ref = self._issuer_ref(issuer)
         entry = self.entry(ref.name) if ref is not None else None
         return entry is not None and entry.level == "central"
@@ -1586,6 +1593,19 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = 
     if cell is None:
         return []
     return gazetteer._cell_refs(cell, issuer)
+
+
+def implied_issuer(cells: Iterable[str | None], gazetteer: Gazetteer) -> str | None:
+    """The issuer a document without a printed one implies by its cells: ``IMPLIED_MINISTRY`` when they
+    name a known ministry department ("Vụ Kế hoạch - Tài chính", "Vụ GDĐH"), which only a ministry has,
+    so that its bare "Văn phòng"/"Thanh tra" read as the ministry's own (a tracking export prints units,
+    never its ministry). None otherwise: a bare "Văn phòng" of an unknown issuer stays unresolved."""
+    for cell in cells:
+        if cell and "vụ" in fold(cell):
+            refs = gazetteer._cell_refs(cell)
+            if any(r.kind == "agency" and fold(r.name).startswith("vụ ") for r in refs):
+                return IMPLIED_MINISTRY
+    return None
 
 
 def unknown_agencies(refs: Iterable[AgencyRef]) -> Counter[str]:

@@ -32,6 +32,9 @@ def normalise_tasks(
         # the earliest the document can be dated.
         year, month = (int(x) for x in meta.issue_month.split("-"))
         doc_date = date(year, month, 1)
+    issuer = meta.issuer or agency.implied_issuer(
+        (cell for raw in raws for cell in (raw.lead_raw, raw.co_raw)), gazetteer
+    )
     out = []
     for raw in sorted(raws, key=lambda r: r.order):
         key = (raw.source, raw.annex, raw.section, raw.stt)
@@ -47,8 +50,8 @@ def normalise_tasks(
                 section_title=raw.section_title,
                 stt=raw.stt,
                 text=clean_cell(raw.text),
-                lead=agency.split_agencies(raw.lead_raw, gazetteer, meta.issuer),
-                co=agency.split_agencies(raw.co_raw, gazetteer, meta.issuer),
+                lead=agency.split_agencies(raw.lead_raw, gazetteer, issuer),
+                co=agency.split_agencies(raw.co_raw, gazetteer, issuer),
                 output=clean_cell(raw.output_raw) or None,
                 deadline=deadline.parse_deadline(raw.deadline_raw, doc_date),
                 status=clean_cell(raw.status_raw) or None,

@@ -17,6 +17,7 @@ from parsers.normalisers.agency import (
     VERSION,
     Gazetteer,
     GazetteerError,
+    implied_issuer,
     split_agencies,
     unknown_agencies,
 )
@@ -1171,3 +1172,14 @@ def test_vocabulary_repairs_never_touch_known_names(gz_all: Gazetteer) -> None:
     # every canonical name of the shipped stack reads as itself
     for entry in gz_all.entries:
         assert gz_all._vocab.repair(entry.name) == entry.name, entry.name
+
+
+def test_cells_naming_a_ministry_department_imply_a_ministry_issuer(gz_all: Gazetteer) -> None:
+    """A tracking export prints units, never its ministry: a "Vụ …" among its cells says the issuer is a
+    ministry, and its bare "Văn phòng"/"Thanh tra" are then the ministry's own."""
+    issuer = implied_issuer(["Văn phòng", None, "Vụ KHTC; Thanh tra"], gz_all)
+    assert issuer is not None
+    assert _names(split_agencies("Văn phòng", gz_all, issuer)) == ["Văn phòng Bộ"]
+    assert _names(split_agencies("Thanh tra", gz_all, issuer)) == ["Thanh tra Bộ"]
+    # no ministry department named: nothing implied, the bare head stays unresolved
+    assert implied_issuer(["Văn phòng", "Sở Tài chính", "Phòng Tư pháp"], gz_all) is None

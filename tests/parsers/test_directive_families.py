@@ -276,3 +276,23 @@ def test_the_recipients_block_ends_the_body_after_an_ocr_speck() -> None:
         "- Lưu: VT.",
         ]))  # fmt: skip
     assert [t.text[:8] for t in tasks] == ["Rà soát ", "Báo cáo "]
+
+
+def test_a_proposal_to_a_body_keeps_the_heading_actor() -> None:
+    """"Đề xuất HĐND tỉnh …" proposes to its object: the item's actor is the body of its heading."""
+    tasks = extract_prose_tasks(docx([*HEADER, "II. NHIỆM VỤ",
+        "1. Sở Giao thông vận tải",
+        "- Kiểm tra tải trọng xe trên các tuyến tỉnh lộ.",
+        "- Đề xuất Hội đồng nhân dân tỉnh, Ủy ban nhân dân tỉnh bố trí kinh phí sửa chữa cầu yếu.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Sở Giao thông vận tải", "Sở Giao thông vận tải"]
+
+
+def test_a_lead_in_that_acts_and_asks_a_second_body_gives_both_leads() -> None:
+    """"X chỉ đạo … và đề nghị Y:" — the subject acts through its forces and asks Y: both carry the items."""
+    tasks = extract_prose_tasks(docx([*HEADER, "II. NHIỆM VỤ",
+        "a) Công an tỉnh chỉ đạo lực lượng Cảnh sát giao thông và đề nghị Cục Đường bộ Việt Nam:",
+        "- Tuần tra các tuyến quốc lộ trong dịp Tết.",
+        "- Xử lý nghiêm xe quá tải.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Công an tỉnh; Cục Đường bộ Việt Nam"] * 2
