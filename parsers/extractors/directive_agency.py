@@ -11,15 +11,18 @@ import re
 import unicodedata
 
 # Lower-case verbs/links that end an agency span. Longer alternatives first.
+_IN = r"trong(?!\s+(?:tỉnh|huyện|thị xã|thành phố|xã|phường|ngành)\b)"
 _VERBS = (
     "chủ trì|phối hợp|căn cứ|thực hiện|tham mưu|khẩn trương|tiếp tục|theo dõi|nghiên cứu|xây dựng|"
     "tổ chức|rà soát|hướng dẫn|chỉ đạo|triển khai|có trách nhiệm|chịu trách nhiệm|chủ động|quan tâm|"
     "tập trung|đẩy mạnh|tăng cường|kịp thời|sớm|báo cáo|cập nhật|hoàn thành|hoàn thiện|ban hành|"
     "đôn đốc|kiểm tra|đề xuất|trình|bố trí|cung cấp|bảo đảm|đảm bảo|giải quyết|đưa|quán triệt|"
-    "phổ biến|duy trì|nâng cao|xem xét|ưu tiên|nghiêm túc|cùng với|cùng|để|nhằm|trong|theo|về việc|"
+    "phổ biến|duy trì|nâng cao|xem xét|ưu tiên|nghiêm túc|cùng với|cùng|để|nhằm|theo|về việc|"
+    # "trong tỉnh", "trong huyện" qualify a group ("Các cơ sở y tế trong tỉnh"); "trong" else starts a phrase
+    rf"{_IN}|"
     "lồng ghép|tích cực|thường xuyên|định kỳ|gửi|công bố|công khai|thẩm định|"
     # common action verbs: a body's name never holds them in lower case ("Bộ Y tế xuất cấp …")
-    "xuất cấp|cấp phát|phân bổ|dự trù|quyết toán|lập|cử|tiếp nhận|thông báo|tuyên truyền|quản lý|"
+    "xuất cấp|cấp phát|phân bổ|dự trù|quyết toán|(?<!công )lập|cử|tiếp nhận|thông báo|tuyên truyền|quản lý|"
     "giám sát|đánh giá|hỗ trợ|tập huấn|xử lý|thu hồi|soạn thảo|sửa đổi|bổ sung|phê duyệt|chuyển|nộp|"
     "đăng ký|lựa chọn|vận động|phân công|chuẩn bị|tổng hợp|thống kê|trả lời|tiếp thu|làm rõ|kiện toàn"
 )
@@ -30,6 +33,8 @@ _SPAN_END = rf"(?=\s+(?:{_VERBS})\b|(?<!các [Ss]ở)(?<!các [Bb]ộ)\s*:|\s*[;
 _AGENCY_START = (
     # OCR slips a mark: "Sơ Công Thương" (a capital follows: "Sơ kết" is no body), "Chỉ cục Hải quan"
     r"(?i:(?:các\s+)?(?:sở|sơ(?=(?-i:\s+[A-ZĐ]))|chỉ cục|văn phòng|công an|ban(?!\s+hành)|báo(?!\s+cáo)|bộ|ubnd|ủy ban|uỷ ban|hđnd|cơ quan|"
+    # "các cơ sở y tế/giáo dục" are bodies; "cơ sở dữ liệu/vật chất/hạ tầng" are things
+    r"(?<=các\s)cơ sở(?!\s+(?:dữ liệu|vật chất|hạ tầng|pháp lý))|"
     r"đơn vị|địa phương|giám đốc|chủ tịch|thủ trưởng|trưởng|phó trưởng|tổ trưởng|tổ công tác|trung tâm|đài|"
     r"hội(?!\s+nghị|\s+thảo)|đoàn|thanh tra|cục|chi cục|kho bạc|bảo hiểm|liên đoàn|mặt trận|hội đồng|"
     r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"
@@ -58,7 +63,9 @@ _SUBJECT = re.compile(
 )
 # The co span may name a system in passing ("các bộ, ngành chủ quản hệ thống thông tin giải quyết thủ tục
 # hành chính (TTHC), Cổng dịch vụ công quốc gia để …"), so it ends at fewer verbs and not at "(".
-_CO_VERBS = "|".join(v for v in _VERBS.split("|") if v not in {"giải quyết", "trong", "theo", "cung cấp"})
+_CO_VERBS = "|".join(
+    v for v in _VERBS.replace(_IN + "|", "").split("|") if v not in {"giải quyết", "theo", "cung cấp"}
+)
 _CO = re.compile(
     rf"[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<agency>{_AGENCY_START}.+?)"
     rf"(?=\s+(?:{_CO_VERBS})\b|,\s+(?:giải quyết|trong|theo)\b|\s*[:;.]|\s*$)"

@@ -197,7 +197,7 @@ def _declared_actor(p: Paragraph) -> tuple[str, str | None] | None:
     # the actor may be the subject of the lead-in's last sentence, after an adverbial ("Ngoài các nhiệm
     # vụ thường xuyên …. Trong tháng 11-2017, Sở Y tế tập trung chỉ đạo thực hiện một số nhiệm vụ sau:")
     last = _SENTENCE_END.split(body)[-1]
-    clause = _ADVERBIAL.sub("", last)
+    clause = _without_adverbial(last)
     lead = (
         ag.giao_lead(body)
         or ag.ask_lead(body)
@@ -215,6 +215,27 @@ _ADVERBIAL = re.compile(
     r"^(?:(?:Trong|Từ|Đến|Để|Nhằm|Sau khi|Trước|Trên cơ sở|Căn cứ|Theo đó|Đồng thời|Ngoài ra|Bên cạnh đó)"
     r"\b[^,]{0,120},\s*|Riêng\s+)"
 )
+# openers of a noun phrase ("Trong quá trình thực hiện"); "Sau khi", "Để" open a clause with its own
+# subject ("Sau khi Chủ tịch UBND tỉnh ban hành …, Văn phòng UBND tỉnh …"), so only a comma ends them
+_OPENER = re.compile(r"^(?:Trong|Từ|Đến|Trước|Trên cơ sở)\s")
+
+
+def _without_adverbial(text: str) -> str:
+    """The clause after a leading adverbial: unpunctuated but ended by a capitalised body ("Trong quá
+    trình thực hiện Thủ trưởng các địa phương chủ động phối hợp với Sở X, Sở Y …": the adverbial's own
+    words are all lower case, the body's head is not; the first comma lies inside the list of bodies),
+    else closed by a comma ("Trong tháng 11-2017, Sở Y tế …")."""
+    if _OPENER.match(text):
+        words = text.split(" ")
+        for n, word in enumerate(words[1:13], start=1):
+            if word[:1].isupper():
+                rest = " ".join(words[n:])
+                if ag.looks_like_agency(rest):
+                    return rest
+                break
+            if not word[:1].islower() or word.endswith(","):
+                break
+    return _ADVERBIAL.sub("", text)
 
 
 # "… triển khai thực hiện nghiêm túc Chỉ thị này. Giao cho Cục X theo dõi, đôn đốc …": a sentence that
@@ -308,7 +329,7 @@ def _is_standalone(p: Paragraph) -> bool:
         ag.giao_lead(p.body)
         or ag.ask_lead(p.body)
         or ag.giao_inside(p.body)
-        or (p.body[:1].isupper() and ag.subject_lead(_ADVERBIAL.sub("", p.body)))
+        or (p.body[:1].isupper() and ag.subject_lead(_without_adverbial(p.body)))
     )
 
 
@@ -430,6 +451,8 @@ def _sibling_subject(node: _Node) -> str | None:
         for sibling in reversed(siblings[: siblings.index(node)]):
             if sibling.kind != node.kind:
                 break
+            if _ALLOCATION.match(sibling.body):
+                continue  # "- Bệnh viện tỉnh: 04 cán bộ;" allots a quantity; its body acts in nothing after it
             lead = ag.subject_lead(sibling.body)
             if lead:
                 return lead
@@ -473,7 +496,7 @@ def _names_own_actor(p: Paragraph) -> bool:
     m = _AGENCY_COLON.match(p.body)  # "Các trường THPT tại Phụ lục I: Chuẩn bị đầy đủ báo cáo …"
     if m and ag.heading_lead(m.group("agency") + ":"):
         return True
-    return bool(ag.subject_lead(_ADVERBIAL.sub("", p.body)) or ag.giao_lead(p.body))
+    return bool(ag.subject_lead(_without_adverbial(p.body)) or ag.giao_lead(p.body))
 
 
 def _leaves(node: _Node) -> list[_Node]:
@@ -625,7 +648,7 @@ def _task(
     else:
         lead = ag.giao_lead(body) or ag.ask_lead(body)
         by_verb = lead is not None
-        subject = ag.subject_lead(body) or ag.subject_lead(_ADVERBIAL.sub("", body))
+        subject = ag.subject_lead(body) or ag.subject_lead(_without_adverbial(body))
         if lead is None and node.kind != "dash":
             m = _AGENCY_COLON.match(body)
             # "Sở KH&ĐT, Sở Tài chính: Trên cơ sở …" names the actor before the colon; "Các Bộ: Công

@@ -296,3 +296,28 @@ def test_a_lead_in_that_acts_and_asks_a_second_body_gives_both_leads() -> None:
         "- Xử lý nghiêm xe quá tải.",
         *END]))  # fmt: skip
     assert leads(tasks) == ["Công an tỉnh; Cục Đường bộ Việt Nam"] * 2
+
+
+def test_a_group_heading_with_its_place_leads_bullets_after_a_quota_list() -> None:
+    """"Các cơ sở … trong tỉnh:" is a group heading (its place kept); a quota list under a bullet
+    ("+ Trường X: 04 giáo viên") names no actor for the bullets after it; "công lập" is no verb."""
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:", "II. TỔ CHỨC THỰC HIỆN",
+        "1. Các cơ sở giáo dục trong tỉnh:",
+        "- Trường công lập cử giáo viên tham gia Hội đồng coi thi với số lượng như sau:",
+        "+ Trường chuyên tỉnh: 04 giáo viên;",
+        "+ Trường dân tộc nội trú: 02 giáo viên;",
+        "- Lập danh sách học sinh dự thi.",
+        *END]))  # fmt: skip
+    assert leads(tasks)[-1] == "Các cơ sở giáo dục trong tỉnh"
+    assert "Trường" not in leads(tasks)
+
+
+def test_an_unpunctuated_adverbial_before_the_subject_is_not_the_subject() -> None:
+    """"Trong quá trình thực hiện Thủ trưởng các đơn vị chủ động …": the adverbial's words are lower case;
+    the subject is the capitalised body, not the body after the first comma."""
+    tasks = extract_prose_tasks(docx([*HEADER, "Kế hoạch như sau:", "II. NHIỆM VỤ",
+        "1. Sở Xây dựng kiểm tra an toàn công trình trước ngày 30/6/2026.",
+        "Trong quá trình thực hiện Thủ trưởng các đơn vị chủ động phối hợp với Sở Tài chính, Sở Nội vụ "
+        "để kịp thời tháo gỡ vướng mắc.",
+        *END]))  # fmt: skip
+    assert leads(tasks)[-1] == "Thủ trưởng các đơn vị"
