@@ -230,6 +230,13 @@ class _Structure:
     break_tokens: set[int] = field(default_factory=set)  # tokens of the sentence's verbs ("tổng hợp")
 
 
+# Ranks of unit heads, lowest first: a chain "Phòng …, Cục …, Bộ …" rises through them.
+_UNIT_RANKS = (
+    ("phòng", 1), ("đội", 1), ("chi cục", 2), ("cục", 3), ("vụ", 3), ("sở", 4), ("tổng cục", 4), ("bộ", 5)
+)  # fmt: skip
+_RULE_BAR = re.compile(r"(?<=\s)\|(?=\w)|(?<=\w)\|(?=\s)")
+
+
 def _build_key(text: str, cell: bool = False) -> _Key:
     """Fold ``text`` for matching and remember where each key character came from.
 
@@ -241,6 +248,8 @@ def _build_key(text: str, cell: bool = False) -> _Key:
     chars = list(text)
     for match in _TAG.finditer(text):
         chars[match.start() : match.end()] = [" "] * (match.end() - match.start())
+    for match in _RULE_BAR.finditer(text):
+        chars[match.start()] = " "  # "Sở |Tư pháp": a table rule OCR read against a word, not a letter
     out: list[str] = []
     offsets: list[int] = []
 
@@ -636,6 +645,7 @@ class Gazetteer:
             found += self._titled_own_units(doc, key, st, found, own)
         found.sort(key=lambda f: f.start)
         self._widen_raw(doc, key, st, found)
+        found = self._unit_chains(key, found)
         refs: list[AgencyRef] = []
         seen: set[str] = set()
         for f in found:
@@ -651,6 +661,34 @@ class Gazetteer:
                 seen.add(ref.name)
                 refs.append(ref)
         return refs
+
+    def _unit_rank(self, key: _Key, f: _Found) -> int:
+        name = fold(f.name or (self.entries[f.entry].name if f.entry >= 0 else key.text[f.raw_start : f.raw_end]))
+        return next((r for head, r in _UNIT_RANKS if name.startswith(head + " ")), 0)
+
+    def _unit_chains(self, key: _Key, found: list[_Found]) -> list[_Found]:
+        """An unknown sub-unit followed by its parents, comma-separated and each of higher rank, is one
+        body: "Phòng 5, Cục Cảnh sát …, Bộ Công an" names the Phòng (of that Cục, of that Bộ), not three
+        bodies. Three links at least: "Phòng Tư pháp, Sở Tư pháp" may be a list of two; a list of peers
+        ("Vụ A, Vụ B") or a known body first keeps its items."""
+        out: list[_Found] = []
+        i = 0
+        while i < len(found):
+            f, j = found[i], i
+            if f.entry < 0 and self._unit_rank(key, f) == 1:
+                while (
+                    j + 1 < len(found)
+                    and key.text[found[j].raw_end : found[j + 1].raw_start].strip() == ","
+                    and self._unit_rank(key, found[j + 1]) > self._unit_rank(key, found[j])
+                ):
+                    j += 1
+            if j - i >= 2:
+                out.append(_Found(f.start, found[j].end, -1, f.score, f.raw_start, found[j].raw_end))
+            else:
+                out.append(f)
+                j = i
+            i = j + 1
+        return out
 
     # -- the issuer's own units ------------------------------------------------------------------------
 

@@ -1183,3 +1183,30 @@ def test_cells_naming_a_ministry_department_imply_a_ministry_issuer(gz_all: Gaze
     assert _names(split_agencies("Thanh tra", gz_all, issuer)) == ["Thanh tra Bộ"]
     # no ministry department named: nothing implied, the bare head stays unresolved
     assert implied_issuer(["Văn phòng", "Sở Tài chính", "Phòng Tư pháp"], gz_all) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a table rule OCR read against a word is no letter and no separator of its own
+        ("Sở |Tư pháp", ["Sở Tư pháp"]),
+        ("Sở Nội vụ| Sở Y tế", ["Sở Nội vụ", "Sở Y tế"]),
+    ],
+)
+def test_a_rule_bar_against_a_word_is_dropped(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a sub-unit followed by its parents, each of higher rank: one body, as printed
+        ("Đội 2, Chi cục Kiểm lâm vùng, Sở Nông nghiệp và Môi trường",
+         ["?Đội 2, Chi cục Kiểm lâm vùng, Sở Nông nghiệp và Môi trường"]),
+        # two links may be a list of two; peers stay peers
+        ("Phòng Tư pháp, Sở Tư pháp", ["?Phòng Tư pháp", "Sở Tư pháp"]),
+        ("Phòng Kinh tế, Phòng Nội vụ, Sở Xây dựng", ["?Phòng Kinh tế", "?Phòng Nội vụ", "Sở Xây dựng"]),
+    ],
+)  # fmt: skip
+def test_a_unit_named_with_its_parents_is_one_body(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
