@@ -14,7 +14,7 @@ import unicodedata
 _IN = r"trong(?!\s+(?:tỉnh|huyện|thị xã|thành phố|xã|phường|ngành)\b)"
 _VERBS = (
     "chủ trì|phối hợp|căn cứ|thực hiện|tham mưu|khẩn trương|tiếp tục|theo dõi|nghiên cứu|xây dựng|"
-    "tổ chức|rà soát|hướng dẫn|chỉ đạo|triển khai|có trách nhiệm|chịu trách nhiệm|chủ động|quan tâm|"
+    "(?<!các )tổ chức|rà soát|hướng dẫn|chỉ đạo|triển khai|có trách nhiệm|chịu trách nhiệm|chủ động|quan tâm|"
     "tập trung|đẩy mạnh|tăng cường|kịp thời|sớm|báo cáo|cập nhật|hoàn thành|hoàn thiện|ban hành|"
     "đôn đốc|kiểm tra|đề xuất|trình|bố trí|cung cấp|bảo đảm|đảm bảo|giải quyết|đưa|quán triệt|"
     "phổ biến|duy trì|nâng cao|xem xét|ưu tiên|nghiêm túc|cùng với|cùng|để|nhằm|theo|về việc|"
@@ -26,9 +26,6 @@ _VERBS = (
     "giám sát|đánh giá|hỗ trợ|tập huấn|xử lý|thu hồi|soạn thảo|sửa đổi|bổ sung|phê duyệt|chuyển|nộp|"
     "đăng ký|lựa chọn|vận động|phân công|chuẩn bị|tổng hợp|thống kê|trả lời|tiếp thu|làm rõ|kiện toàn"
 )
-# A colon ends the span, except after a plural head that it opens a list of names for: "Giao các Sở: Tài
-# chính, Xây dựng chủ trì …" names two bodies.
-_SPAN_END = rf"(?=\s+(?:{_VERBS})\b|(?<!các [Ss]ở)(?<!các [Bb]ộ)\s*:|\s*[;(]|\s*$)"
 # Words an agency span starts with (case-insensitive): bodies, groups and office holders.
 _AGENCY_START = (
     # OCR slips a mark: "Sơ Công Thương" (a capital follows: "Sơ kết" is no body), "Chỉ cục Hải quan"
@@ -44,6 +41,12 @@ _AGENCY_START = (
     r"lãnh đạo(?=\s+(?:các\s+)?(?:sở|ban|bộ|cơ quan|đơn vị|ubnd|ủy ban|uỷ ban|phòng|địa phương|ngành))))\b"
 )
 _AGENCY_START_RE = re.compile(_AGENCY_START)
+# A colon ends the span, except after a plural head that it opens a list of names for: "Giao các Sở: Tài
+# chính, Xây dựng chủ trì …" names two bodies. A semicolon ends it unless another body follows: "Đề nghị
+# Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh: …" asks both.
+_SPAN_END = (
+    rf"(?=\s+(?:{_VERBS})\b|(?<!các [Ss]ở)(?<!các [Bb]ộ)\s*:|\s*;(?!\s*{_AGENCY_START})|\s*\(|\s*$)"
+)
 
 _GIAO = re.compile(rf"^(?:Đồng thời,\s*)?[Gg]iao\s+(?:cho\s+)?(?P<agency>.+?){_SPAN_END}")
 # "Đề xuất HĐND tỉnh, UBND tỉnh …" proposes to its object: the one who proposes is the actor (inherited

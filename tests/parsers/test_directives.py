@@ -541,3 +541,19 @@ def test_rendered_samples_match_expected_tasks(name: str, ext: str) -> None:
         if ext == "pdf":
             # the field lines of plan III.2 d) are printed on the next page: they are part of the task
             assert set(w["pages"]) <= set(g.pages)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # "các tổ chức" are organisations, not the verb "tổ chức"
+        ("Đề nghị Hội Nông dân tỉnh và các tổ chức, đoàn thể tỉnh vận động hội viên",
+         "Hội Nông dân tỉnh và các tổ chức, đoàn thể tỉnh"),
+        # a semicolon between two bodies does not end the span; before a verb phrase it does
+        ("Đề nghị Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh: Phối hợp xử lý",
+         "Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh"),
+        ("Yêu cầu các sở, ngành; nghiêm túc thực hiện", "các sở, ngành"),
+    ],
+)  # fmt: skip
+def test_ask_lead_spans_lists_of_bodies(text: str, lead: str) -> None:
+    assert ag.ask_lead(text) == lead
