@@ -230,6 +230,8 @@ class _Structure:
     break_tokens: set[int] = field(default_factory=set)  # tokens of the sentence's verbs ("tổng hợp")
 
 
+# Generic groups that, printed right before named bodies, stand for them ("Các đơn vị: Sở X, Sở Y").
+_APPOSED_GROUPS = frozenset({"các đơn vị", "các cơ quan", "các cơ quan, đơn vị"})
 # Ranks of unit heads, lowest first: a chain "Phòng …, Cục …, Bộ …" rises through them.
 _UNIT_RANKS = (
     ("phòng", 1), ("đội", 1), ("chi cục", 2), ("cục", 3), ("vụ", 3), ("sở", 4), ("tổng cục", 4), ("bộ", 5)
@@ -646,6 +648,7 @@ class Gazetteer:
         found.sort(key=lambda f: f.start)
         self._widen_raw(doc, key, st, found)
         found = self._unit_chains(key, found)
+        found = self._drop_apposed_groups(key, found)
         refs: list[AgencyRef] = []
         seen: set[str] = set()
         for f in found:
@@ -688,6 +691,24 @@ class Gazetteer:
                 out.append(f)
                 j = i
             i = j + 1
+        return out
+
+    def _drop_apposed_groups(self, key: _Key, found: list[_Found]) -> list[_Found]:
+        """A generic group word put before the bodies it stands for names no body of its own: "Các đơn vị
+        Trung tâm Y tế dự phòng, Bệnh viện Đa khoa tỉnh" and "Các cơ quan: Sở X, Sở Y" are the bodies
+        named. The group is followed directly (nothing or a colon between) by a body, not a group."""
+        out: list[_Found] = []
+        for n, f in enumerate(found):
+            nxt = found[n + 1] if n + 1 < len(found) else None
+            if (
+                nxt is not None
+                and f.entry >= 0
+                and fold(self.entries[f.entry].name) in _APPOSED_GROUPS
+                and key.text[f.raw_end : nxt.raw_start].strip() in {"", ":"}
+                and (nxt.entry < 0 or (nxt.kind or self.entries[nxt.entry].kind) == "agency")
+            ):
+                continue
+            out.append(f)
         return out
 
     # -- the issuer's own units ------------------------------------------------------------------------

@@ -1210,3 +1210,17 @@ def test_a_rule_bar_against_a_word_is_dropped(gz_all: Gazetteer, cell: str, expe
 )  # fmt: skip
 def test_a_unit_named_with_its_parents_is_one_body(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
     assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a generic group word right before the bodies it stands for names no body of its own
+        ("Các đơn vị Bệnh viện Đa khoa tỉnh, Sở Y tế", ["Bệnh viện Đa khoa tỉnh", "Sở Y tế"]),
+        # a group listed beside a body is a body of the list
+        ("Các đơn vị, Sở Tư pháp", ["Các đơn vị", "Sở Tư pháp"]),
+        ("Các đơn vị, địa phương", ["Các đơn vị", "Các địa phương"]),
+    ],
+)
+def test_a_group_word_apposed_to_named_bodies_is_dropped(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
