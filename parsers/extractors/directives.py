@@ -671,6 +671,13 @@ def _task(
         if lead is None and node.decl_lead:
             lead, by_verb = node.decl_lead, node.decl_verb
     inherited_lead, inherited_co, inherited_by_verb = _inherited(node)
+    if lead is None and inherited_lead is not None:
+        # "Khi có kết quả …, giao Sở Nội vụ chủ trì …" under a heading of many bodies: a named body given
+        # the lead in the item's own sentence is its actor (a lower-case "giao cơ quan chủ trì …" under
+        # "Giao Sở X:" only describes, and stays the heading's)
+        named = ag.giao_inside(body)
+        if named and named[:1].isupper() and re.search(rf"{re.escape(named)}\s+chủ trì\b", body):
+            lead, by_verb = named, True
     if lead is None:
         lead, by_verb = inherited_lead, inherited_by_verb
     if lead is None:

@@ -321,3 +321,17 @@ def test_an_unpunctuated_adverbial_before_the_subject_is_not_the_subject() -> No
         "để kịp thời tháo gỡ vướng mắc.",
         *END]))  # fmt: skip
     assert leads(tasks)[-1] == "Thủ trưởng các đơn vị"
+
+
+def test_a_named_body_given_the_lead_inside_an_item_overrides_the_heading() -> None:
+    """Under a heading of many bodies, "Khi …, giao Sở X chủ trì …" names its own actor; a lower-case
+    "giao cơ quan chủ trì" under "Giao Sở X:" only describes and keeps the heading's."""
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "II. NHIỆM VỤ",
+        "1. Các sở, ban, ngành, UBND các xã, phường:",
+        "- Rà soát thủ tục hành chính thuộc thẩm quyền.",
+        "- Khi có kết quả khảo sát chính thức giao Sở Tư pháp chủ trì cùng các đơn vị phân tích nguyên nhân.",
+        "2. Giao Sở Xây dựng:",
+        "- Đề xuất giao cơ quan chủ trì quản lý từng tuyến đường.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Các sở, ban, ngành, UBND các xã, phường", "Sở Tư pháp", "Sở Xây dựng"]
