@@ -230,6 +230,10 @@ class _Structure:
     break_tokens: set[int] = field(default_factory=set)  # tokens of the sentence's verbs ("tổng hợp")
 
 
+# A lead cell that reads as no body is taken for a body its document names elsewhere when their letters
+# (no marks, no spaces) are this alike (rapidfuzz ratio) and the cell keeps this many letters.
+DAMAGED_MIN = 85.0
+DAMAGED_MIN_CHARS = 6
 # Generic groups that, printed right before named bodies, stand for them ("Các đơn vị: Sở X, Sở Y").
 _APPOSED_GROUPS = frozenset({"các đơn vị", "các cơ quan", "các cơ quan, đơn vị"})
 # Ranks of unit heads, lowest first: a chain "Phòng …, Cục …, Bộ …" rises through them.
@@ -1652,6 +1656,31 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = 
     if cell is None:
         return []
     return gazetteer._cell_refs(cell, issuer)
+
+
+def _letters(text: str) -> str:
+    """Letters only, without marks, spaces or case: what OCR damage leaves comparable ("UBNDtinh")."""
+    bare = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    return "".join(c for c in bare if c.isalnum() and not unicodedata.combining(c))
+
+
+def damaged_cell(cell: str | None, known: Sequence[AgencyRef]) -> list[AgencyRef]:
+    """A lead cell that reads as no body, repaired against the bodies the same document names elsewhere:
+    OCR damage in one table cell ("Thng Đảo tạo", "UBNDtinh") leaves a string close to a name its other
+    cells print ("Phòng Đào tạo", "UBND tỉnh"). Compared letters only; one clear best above
+    ``DAMAGED_MIN`` or nothing (a cell read as noise stays without a lead, never guessed)."""
+    letters = _letters(cell or "")
+    if len(letters) < DAMAGED_MIN_CHARS:
+        return []
+    scored: dict[str, tuple[float, AgencyRef]] = {}
+    for ref in known:
+        score = fuzz.ratio(letters, _letters(ref.name))
+        if score >= DAMAGED_MIN and score > scored.get(ref.name, (0.0, ref))[0]:
+            scored[ref.name] = (score, ref)
+    if len(scored) != 1:
+        return []
+    [(score, ref)] = scored.values()
+    return [ref.model_copy(update={"raw": cell, "score": round(score / 100, 3)})]
 
 
 def implied_issuer(cells: Iterable[str | None], gazetteer: Gazetteer) -> str | None:

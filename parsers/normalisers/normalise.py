@@ -35,6 +35,10 @@ def normalise_tasks(
     issuer = meta.issuer or agency.implied_issuer(
         (cell for raw in raws for cell in (raw.lead_raw, raw.co_raw)), gazetteer
     )
+    leads = {id(raw): agency.split_agencies(raw.lead_raw, gazetteer, issuer) for raw in raws}
+    # names read the same way in two cells at least: the document's own vocabulary of bodies
+    seen = Counter(r.name for refs in leads.values() for r in refs)
+    known = [r for refs in leads.values() for r in refs if seen[r.name] >= 2]
     out = []
     for raw in sorted(raws, key=lambda r: r.order):
         key = (raw.source, raw.annex, raw.section, raw.stt)
@@ -50,7 +54,7 @@ def normalise_tasks(
                 section_title=raw.section_title,
                 stt=raw.stt,
                 text=clean_cell(raw.text),
-                lead=agency.split_agencies(raw.lead_raw, gazetteer, issuer),
+                lead=leads[id(raw)] or agency.damaged_cell(raw.lead_raw, known),
                 co=agency.split_agencies(raw.co_raw, gazetteer, issuer),
                 output=clean_cell(raw.output_raw) or None,
                 deadline=deadline.parse_deadline(raw.deadline_raw, doc_date),

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from models.task import AgencyRef
 from parsers.extractors import directive_agency as ag
 from parsers.normalisers.agency import (
     DEFAULT_FILES,
     VERSION,
     Gazetteer,
     GazetteerError,
+    damaged_cell,
     implied_issuer,
     split_agencies,
     unknown_agencies,
@@ -1224,3 +1226,16 @@ def test_a_unit_named_with_its_parents_is_one_body(gz_all: Gazetteer, cell: str,
 )
 def test_a_group_word_apposed_to_named_bodies_is_dropped(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
     assert _names(split_agencies(cell, gz_all)) == expected
+
+
+def test_a_damaged_cell_is_read_against_the_names_its_document_prints_elsewhere() -> None:
+    """OCR damage in one cell ("Phng Kế hoach", "SởXâydựng") leaves the letters of a name the same
+    document prints in its other cells; noise, a short scrap or two close names give nothing."""
+    known = [AgencyRef(name="Phòng Kế hoạch", raw="Phòng Kế hoạch", kind="unknown"),
+             AgencyRef(name="Sở Xây dựng", raw="Sở Xây dựng")]  # fmt: skip
+    assert [r.name for r in damaged_cell("Phng Kế hoach", known)] == ["Phòng Kế hoạch"]
+    assert [r.name for r in damaged_cell("SởXâydựng", known)] == ["Sở Xây dựng"]
+    assert damaged_cell("ˆ TUHg R0 xz", known) == []
+    assert damaged_cell("ng To", known) == []
+    twins = [AgencyRef(name="Tổ Kỹ thuật 1", raw="x"), AgencyRef(name="Tổ Kỹ thuật 2", raw="x")]
+    assert damaged_cell("Tổ Kỹ thuật", twins) == []
