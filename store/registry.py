@@ -9,14 +9,14 @@ half-registered. Documents are keyed by the sha256 of their bytes; tasks keep th
 from __future__ import annotations
 
 import contextlib
-import json
+import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -26,6 +26,7 @@ from models.document import Document
 from models.errors import RegistryError
 from models.task import Task
 from store.export import document_record
+from store.task_rows import agency_rows, task_from_row, task_row
 
 log = logging.getLogger("theodoi.registry")
 T = TypeVar("T")
@@ -75,7 +76,7 @@ tasks = sa.Table(
     sa.Column("deadline_due", sa.String(10)),
     sa.Column("method", sa.String(10), nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("record", sa.Text, nullable=False),  # Task as JSON
+    sa.Column("extra", sa.Text),  # what has no column, as compact JSON (store/task_rows.py); schema 3
 )
 sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
 sa.Index("ix_tasks_due", tasks.c.deadline_due)
@@ -84,13 +85,15 @@ task_agencies = sa.Table(
     "task_agencies",
     metadata,
     sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.task_id", ondelete="CASCADE"), nullable=False),
-    sa.Column("doc_id", sa.String(64), nullable=False),
     sa.Column("role", sa.String(4), nullable=False),  # lead | co
+    sa.Column("pos", sa.SmallInteger, nullable=False, default=0),  # order among the task's lead (or co)
     sa.Column("name", sa.Text, nullable=False),
-    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text),  # NULL: printed as the canonical name
     sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("score", sa.Float),  # NULL: 1.0
 )
-sa.Index("ix_task_agencies_name", task_agencies.c.name)
+# schema 3: "tasks of agency X (as lead)" and the per-agency counts read this index alone
+sa.Index("ix_task_agencies_name_role", task_agencies.c.name, task_agencies.c.role, task_agencies.c.task_id)
 sa.Index("ix_task_agencies_task", task_agencies.c.task_id)
 
 doc_refs = sa.Table(
@@ -122,11 +125,50 @@ def _create_v1(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
-# Ordered, append-only. A new schema change is a new (version, name, function) at the end.
+def _compact_v3(conn: Connection) -> None:
+    """Each value stored once, and the indexes the archive-scale queries read (issue 15).
+
+    A registry made before: each task's whole record JSON is re-read into ``extra`` and the agency rows
+    (their order and score were only in that JSON), then dropped; ``task_agencies`` loses its copy of
+    ``doc_id``. A registry created by this version already has that shape: only indexes are ensured.
+    Does not assume the migrations before it are exactly 1 and 2.
+    """
+    from store.task_rows import agency_rows, task_row
+
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks")}
+    if "record" in columns:
+        if "extra" not in columns:
+            conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN extra TEXT")
+        old = sa.table("tasks", sa.column("task_id"), sa.column("record"))
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_name")
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_task")
+        conn.exec_driver_sql("ALTER TABLE task_agencies RENAME TO task_agencies_v1")
+        task_agencies.create(conn)
+        records = conn.execute(sa.select(old.c.task_id, old.c.record)).all()
+        for start in range(0, len(records), 2000):
+            found = [Task.model_validate_json(r.record) for r in records[start : start + 2000]]
+            conn.execute(
+                tasks.update().where(tasks.c.task_id == sa.bindparam("id")),
+                [{"id": t.task_id, "extra": task_row(t)["extra"]} for t in found],
+            )
+            if rows := [row for t in found for row in agency_rows(t)]:
+                conn.execute(task_agencies.insert(), rows)
+        conn.exec_driver_sql("DROP TABLE task_agencies_v1")
+        conn.exec_driver_sql("ALTER TABLE tasks DROP COLUMN record")
+    for table in (tasks, task_agencies):
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE")
+
+
+# Ordered, append-only. A new schema change is a new (version, name, function) at the end; versions need
+# not be consecutive (each branch takes its own number), so the schema's version is the highest applied.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: documents, tasks, task_agencies, doc_refs, failures", _create_v1),
+    (3, "compact storage (each value once) and indexes for archive-scale queries", _compact_v3),
 ]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 _MIGRATION_LOCK = 0x7468656F646F69  # "theodoi": PostgreSQL advisory lock key held while migrating
 
 
@@ -153,6 +195,52 @@ class TaskFilter:
     roles: Sequence[str] = ("lead", "co")
     due_before: date | None = None
     overdue_as_of: date | None = None
+    due_from: date | None = None  # due on or after
+    due_until: date | None = None  # due on or before
+    no_lead: bool = False  # only tasks without a lead agency
+    current: bool = False  # only tasks in force: ``current_tasks_clause()``
+    exclude: frozenset[str] = frozenset()  # task ids left out (superseded ones the diff found)
+    by_due: bool = False  # ordered by due date (undated last), else by document and position
+    limit: int | None = None
+
+
+def current_tasks_clause() -> sa.ColumnElement[bool]:
+    """Which ``tasks`` rows are in force, as one where-clause every status/report/export/tasks query adds.
+
+    Today's rule (ingest/status.py: a later document restating a task of the one it cites replaces it)
+    pairs tasks with the diff, which SQL cannot express; it is applied as ``TaskFilter.exclude``. The
+    logical-documents branch gives this function its body (an indexed column such as
+    ``tasks.superseded_by IS NULL``); until then every task is current.
+    """
+    return sa.true()
+
+
+def _task_where(query: sa.Select[Any], where: TaskFilter) -> sa.Select[Any]:
+    """``query`` on ``tasks`` narrowed by ``where`` (the limit and order are the caller's)."""
+    if where.doc_ids is not None:
+        query = query.where(tasks.c.doc_id.in_(list(where.doc_ids)))
+    if where.agencies:
+        matching = sa.select(task_agencies.c.task_id).where(
+            task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
+        )
+        query = query.where(tasks.c.task_id.in_(matching))
+    if where.no_lead:
+        lead = sa.select(task_agencies.c.task_id).where(
+            task_agencies.c.task_id == tasks.c.task_id, task_agencies.c.role == "lead"
+        )
+        query = query.where(~lead.exists())
+    for bound in (where.due_before, where.overdue_as_of):
+        if bound is not None:
+            query = query.where(tasks.c.deadline_due < bound.isoformat())
+    if where.due_from is not None:
+        query = query.where(tasks.c.deadline_due >= where.due_from.isoformat())
+    if where.due_until is not None:
+        query = query.where(tasks.c.deadline_due <= where.due_until.isoformat())
+    if where.current:
+        query = query.where(current_tasks_clause())
+    if where.exclude:
+        query = query.where(tasks.c.task_id.not_in(sorted(where.exclude)))
+    return query
 
 
 def _reason(error: BaseException) -> str:
@@ -321,10 +409,9 @@ class Registry:
                     self._delete_document(conn, document.doc_id)
                 conn.execute(documents.insert().values(**_document_row(document)))
                 if task_list:
-                    conn.execute(tasks.insert(), [_task_row(t) for t in task_list])
-                    agency_rows = [row for t in task_list for row in _agency_rows(t)]
-                    if agency_rows:
-                        conn.execute(task_agencies.insert(), agency_rows)
+                    conn.execute(tasks.insert(), [task_row(t) for t in task_list])
+                    if agencies := [row for t in task_list for row in agency_rows(t)]:
+                        conn.execute(task_agencies.insert(), agencies)
                 ref_rows = [
                     {
                         "doc_id": document.doc_id,
@@ -395,21 +482,7 @@ class Registry:
         return [Document.model_validate_json(r) for r in self._records(query, f"documents matching {ref!r}")]
 
     def tasks(self, where: TaskFilter | None = None) -> list[Task]:
-        where = where or TaskFilter()
-        query = sa.select(tasks.c.record).join(documents, documents.c.doc_id == tasks.c.doc_id)
-        if where.doc_ids is not None:
-            query = query.where(tasks.c.doc_id.in_(list(where.doc_ids)))
-        if where.agencies:
-            matching = sa.select(task_agencies.c.task_id).where(
-                task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
-            )
-            query = query.where(tasks.c.task_id.in_(matching))
-        if where.due_before is not None:
-            query = query.where(tasks.c.deadline_due < where.due_before.isoformat())
-        if where.overdue_as_of is not None:
-            query = query.where(tasks.c.deadline_due < where.overdue_as_of.isoformat())
-        query = query.order_by(documents.c.ingested_at, tasks.c.doc_id, tasks.c.ord)
-        return [Task.model_validate_json(r) for r in self._records(query, "the tasks")]
+        return list(self.iter_tasks(where))
 
     def agency_counts(self, kind: str | None = None) -> list[tuple[str, str, int]]:
         """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps."""
@@ -430,6 +503,127 @@ class Registry:
         """doc_ids of documents that cite the document with this number."""
         query = sa.select(doc_refs.c.doc_id).where(doc_refs.c.number == number).distinct()
         return self._records(query, f"the documents citing {number}")
+
+
+    # -- archive-scale reads (issue 15): filtered and counted in SQL, streamed in chunks -------------------
+    def _stream(self, what: str, rows: Callable[[], Iterator[T]]) -> Iterator[T]:
+        """``rows()`` consumed lazily; a database error on the way becomes a ``RegistryError``."""
+        try:
+            yield from rows()
+        except SQLAlchemyError as e:
+            message = f"{self._cannot_read(what)} ({_reason(e)})"
+            self.errors.append(message)
+            raise RegistryError(message) from e
+
+    def iter_tasks(self, where: TaskFilter | None = None, *, chunk: int = 500) -> Iterator[Task]:
+        """The tasks ``where`` selects, read ``chunk`` at a time (memory stays flat whatever the count):
+        in document order (as registered, then position), or by due date with ``where.by_due``."""
+        where = where or TaskFilter()
+        query = _task_where(sa.select(*[c for c in tasks.c]), where)
+        if where.by_due:
+            query = query.order_by(tasks.c.deadline_due.is_(None), tasks.c.deadline_due, tasks.c.doc_id, tasks.c.ord)
+        else:
+            order = sa.select(documents.c.ingested_at).where(documents.c.doc_id == tasks.c.doc_id).scalar_subquery()
+            query = query.order_by(order, tasks.c.doc_id, tasks.c.ord)
+        if where.limit is not None:
+            query = query.limit(where.limit)
+
+        def rows() -> Iterator[Task]:
+            with self.engine.connect() as conn:
+                result = conn.execution_options(yield_per=chunk).execute(query)
+                for part in result.mappings().partitions():
+                    ids = [r["task_id"] for r in part]
+                    agencies: dict[str, list[sa.RowMapping]] = {i: [] for i in ids}
+                    for a in conn.execute(sa.select(task_agencies).where(task_agencies.c.task_id.in_(ids))).mappings():
+                        agencies[a["task_id"]].append(a)
+                    for r in part:
+                        yield task_from_row(r, agencies[r["task_id"]])
+
+        return self._stream("the tasks", rows)
+
+    def count_tasks(self, where: TaskFilter | None = None) -> int:
+        query = _task_where(sa.select(sa.func.count()).select_from(tasks), where or TaskFilter())
+
+        def read() -> int:
+            with self.engine.connect() as conn:
+                return int(conn.scalar(query) or 0)
+
+        return self._db(self._cannot_read("the number of tasks"), read)
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """The documents with these ids (unknown ids left out), read 500 at a time."""
+        wanted = sorted(set(doc_ids))
+
+        def read() -> dict[str, Document]:
+            found = {}
+            with self.engine.connect() as conn:
+                for start in range(0, len(wanted), 500):
+                    query = sa.select(documents.c.record).where(documents.c.doc_id.in_(wanted[start : start + 500]))
+                    for record in conn.scalars(query):
+                        doc = Document.model_validate_json(record)
+                        found[doc.doc_id] = doc
+            return found
+
+        return self._db(self._cannot_read("documents"), read)
+
+    def document_numbers(self) -> list[tuple[str, str | None]]:
+        """(doc_id, number as printed) of every document: what follow-up links are matched on."""
+        query = sa.select(documents.c.doc_id, documents.c.number)
+
+        def read() -> list[tuple[str, str | None]]:
+            with self.engine.connect() as conn:
+                return [(r[0], r[1]) for r in conn.execute(query)]
+
+        return self._db(self._cannot_read("the document numbers"), read)
+
+    def reference_numbers(self) -> list[tuple[str, str | None, str]]:
+        """(citing doc_id, cited number, the citation as printed) of every reference."""
+        query = sa.select(doc_refs.c.doc_id, doc_refs.c.number, doc_refs.c.raw)
+
+        def read() -> list[tuple[str, str | None, str]]:
+            with self.engine.connect() as conn:
+                return [(r[0], r[1], r[2]) for r in conn.execute(query)]
+
+        return self._db(self._cannot_read("the references"), read)
+
+    def lead_status_counts(
+        self, as_of: date, soon_until: date, where: TaskFilter | None = None
+    ) -> list[tuple[str | None, int, int, int]]:
+        """Per lead agency (None: tasks without one): (name, tasks, overdue, due by ``soon_until``), counted
+        in SQL. A task with two lead agencies counts for each; its own duplicates count once."""
+        where = where or TaskFilter()
+        due, task_id = tasks.c.deadline_due, tasks.c.task_id
+        overdue = sa.func.count(sa.distinct(sa.case((due < as_of.isoformat(), task_id))))
+        soon = sa.func.count(sa.distinct(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), task_id))))
+        by_agency = _task_where(
+            sa.select(task_agencies.c.name, sa.func.count(sa.distinct(task_id)), overdue, soon)
+            .select_from(task_agencies.join(tasks, tasks.c.task_id == task_agencies.c.task_id))
+            .where(task_agencies.c.role == "lead")
+            .group_by(task_agencies.c.name),
+            where,
+        )
+        no_lead = _task_where(sa.select(sa.null(), sa.func.count(), overdue, soon).select_from(tasks),
+                              dataclasses.replace(where, no_lead=True))  # fmt: skip
+
+        def read() -> list[tuple[str | None, int, int, int]]:
+            with self.engine.connect() as conn:
+                rows = [*conn.execute(by_agency), *conn.execute(no_lead)]
+            return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows if r[1]]
+
+        return self._db(self._cannot_read("the status per agency"), read)
+
+    def due_month_counts(self, as_of: date, where: TaskFilter | None = None) -> list[tuple[str | None, int, int]]:
+        """(month "YYYY-MM" or None when undated, tasks, overdue on ``as_of``), in month order."""
+        month = sa.func.substr(tasks.c.deadline_due, 1, 7)
+        overdue = sa.func.sum(sa.case((tasks.c.deadline_due < as_of.isoformat(), 1), else_=0))
+        query = _task_where(sa.select(month, sa.func.count(), overdue).group_by(month).order_by(month),
+                            where or TaskFilter())  # fmt: skip
+
+        def read() -> list[tuple[str | None, int, int]]:
+            with self.engine.connect() as conn:
+                return [(r[0], int(r[1]), int(r[2] or 0)) for r in conn.execute(query)]
+
+        return self._db(self._cannot_read("the tasks per month"), read)
 
 
 def _hide_password(target: str | Path) -> str:
@@ -459,33 +653,3 @@ def _document_row(d: Document) -> dict[str, object]:
         "ingested_at": d.ingested_at or _now(),
         "record": d.model_dump_json(),
     }
-
-
-def _task_row(t: Task) -> dict[str, object]:
-    return {
-        "task_id": t.task_id,
-        "doc_id": t.doc_id,
-        "ord": t.order,
-        "source": t.source,
-        "annex": t.annex,
-        "section": t.section,
-        "stt": t.stt,
-        "text": t.text,
-        "deadline_kind": t.deadline.kind,
-        "deadline_due": t.deadline.due.isoformat() if t.deadline.due else None,
-        "method": t.method,
-        "confidence": t.confidence,
-        "record": t.model_dump_json(),
-    }
-
-
-def _agency_rows(t: Task) -> list[dict[str, object]]:
-    return [
-        {"task_id": t.task_id, "doc_id": t.doc_id, "role": role, "name": a.name, "raw": a.raw, "kind": a.kind}
-        for role, refs in (("lead", t.lead), ("co", t.co))
-        for a in refs
-    ]
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
