@@ -17,12 +17,13 @@ import os
 import re
 import sqlite3
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import pydantic
 import typer
@@ -188,13 +189,19 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-def _write_output(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def _output_file(path: Path) -> Iterator[BinaryIO]:
+    """``path`` opened for writing; written whole or not at all (a failed export leaves no half file)."""
+    part = path.with_name(path.name + ".part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        with part.open("wb") as fh:
+            yield fh
+        part.replace(path)
     except OSError as e:
         raise BadArgsError(label("err.cannot_write", _lang(), path=path, reason=e.strerror or e)) from e
-    _say(label("msg.wrote", _lang(), path=path))
+    finally:
+        part.unlink(missing_ok=True)
 
 
 # -- global options ----------------------------------------------------------------------------------
@@ -367,18 +374,21 @@ def tasks(
     wide: WideOption = False,
 ) -> None:
     """Tasks, filtered by document, agency and due date."""
-    from ingest.cli_tables import task_csv_rows, task_view, write_view
-    from ingest.queries import select_tasks
+    from dataclasses import replace
 
-    with open_registry(db) as reg:
-        found = select_tasks(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of)
-        docs = {d.doc_id: d for d in reg.documents()}
-    shown = found[:limit]
+    from ingest.cli_tables import task_csv_rows, task_view, write_view
+    from ingest.queries import task_filter
+
+    with open_registry(db) as reg:  # counted in SQL; only the rows shown are read
+        where = task_filter(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of)
+        total = reg.count_tasks(where)
+        shown = reg.tasks(replace(where, limit=limit))
+        docs = reg.documents_by_id(t.doc_id for t in shown)
     lang = _lang()
     write_view(task_view(shown, docs, lang), fmt.value, out, lang, wide=wide,
                csv_rows=lambda: task_csv_rows(shown, docs, lang))  # fmt: skip
-    count = label("msg.n_tasks", lang, n=len(found))
-    if len(shown) < len(found):
+    count = label("msg.n_tasks", lang, n=total)
+    if len(shown) < total:
         count += " " + label("msg.shown_limit", lang, n=len(shown))
     _say(count)
 
@@ -393,16 +403,19 @@ def export(
     raw: Annotated[bool, typer.Option("--raw", help="CSV cells as stored: no ' before = + - @ (for tools).")] = False,
 ) -> None:
     """Export tasks as contract JSON, CSV (for Excel: BOM, labels in --lang) or XLSX."""
-    from ingest.queries import export_bytes
+    from ingest.queries import write_export
 
     if output is None and fmt is ExportFormat.xlsx:
         raise BadArgsError(label("err.needs_output", _lang(), fmt="xlsx"))
-    with open_registry(db) as reg:
-        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw)
-    if output is None:
-        sys.stdout.write(data.decode("utf-8"))
-    else:
-        _write_output(output, data)
+    with open_registry(db) as reg:  # written as it is read: memory stays flat whatever the registry holds
+        if output is None:
+            sys.stdout.flush()
+            write_export(reg, fmt.value, sys.stdout.buffer, doc=doc, lang=_lang(), bom=not no_bom, raw=raw)
+            sys.stdout.buffer.flush()
+            return
+        with _output_file(output) as fh:
+            write_export(reg, fmt.value, fh, doc=doc, lang=_lang(), bom=not no_bom, raw=raw)
+    _say(label("msg.wrote", _lang(), path=output))
 
 
 @app.command()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from datetime import date
+from typing import Any, BinaryIO
 
 from ingest.resources import load_gazetteer
 from models.document import Document
@@ -18,14 +21,14 @@ _HEX = frozenset("0123456789abcdef")
 def find_documents(reg: Registry, ref: str) -> list[Document]:
     """Documents whose number or file name is ``ref``, or whose doc id starts with it (6 hex digits or more).
 
-    Compared here, not with SQL ``LIKE``: "%" and "_" in what a user types are characters, never wildcards
-    (``--doc "%%%%%%"`` matches nothing).
+    The registry narrows in SQL (its LIKE escapes "%" and "_"); the rule is checked again here: "%" and "_"
+    in what a user types are characters, never wildcards (``--doc "%%%%%%"`` matches nothing).
     """
     ref = ref.strip()
     prefix = ref.lower() if len(ref) >= 6 and set(ref.lower()) <= _HEX else None
     return [
         d
-        for d in reg.documents()
+        for d in reg.find_documents(ref)
         if ref in (d.meta.number, d.file) or (prefix is not None and d.doc_id.startswith(prefix))
     ]
 
@@ -46,7 +49,7 @@ def resolve_agency(name: str) -> str:
     return ref.name if ref else name
 
 
-def select_tasks(
+def task_filter(
     reg: Registry,
     *,
     doc: str | None = None,
@@ -54,31 +57,50 @@ def select_tasks(
     due_before: date | None = None,
     overdue: bool = False,
     as_of: date | None = None,
-) -> list[Task]:
-    where = TaskFilter(
+    limit: int | None = None,
+) -> TaskFilter:
+    """What ``theodoi tasks`` asks for, as the registry's filter (tasks in force only)."""
+    return TaskFilter(
         doc_ids=resolve_doc_ids(reg, doc),
         agencies=[resolve_agency(agency)] if agency else None,
         due_before=due_before,
         overdue_as_of=(as_of or date.today()) if overdue else None,
+        current=True,
+        limit=limit,
     )
-    return reg.tasks(where)
 
 
-def export_bytes(
+def select_tasks(reg: Registry, **options: Any) -> list[Task]:
+    return reg.tasks(task_filter(reg, **options))
+
+
+def documents_with_tasks(reg: Registry, doc_ids: list[str] | None) -> Iterator[tuple[Document, Iterator[Task]]]:
+    """Each document (of ``doc_ids``, else all) with its tasks in force, read one document at a time."""
+    for d in reg.iter_documents(doc_ids):
+        yield d, reg.iter_tasks(TaskFilter(doc_ids=[d.doc_id], current=True))
+
+
+def write_export(
     reg: Registry,
     fmt: str,
+    out: BinaryIO,
     *,
     doc: str | None = None,
     lang: str = DEFAULT_LANG,
     bom: bool = True,
     raw: bool = False,
-) -> bytes:
-    """The export in ``fmt`` (json, csv, xlsx). JSON keeps the contract's keys and codes whatever ``lang``;
-    CSV and XLSX speak ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed."""
+) -> None:
+    """The export in ``fmt`` (json, csv, xlsx) written to ``out`` as the registry is read: memory stays
+    flat whatever its size. JSON keeps the contract's keys and codes whatever ``lang``; CSV and XLSX speak
+    ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed."""
+    if fmt not in ("json", "csv", "xlsx"):
+        raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx")
     doc_ids = resolve_doc_ids(reg, doc)
-    docs = [d for d in reg.documents() if doc_ids is None or d.doc_id in doc_ids]
-    found = reg.tasks(TaskFilter(doc_ids=[d.doc_id for d in docs]))
-    try:
-        return export.render_export(fmt, docs, found, lang=lang, bom=bom, raw=raw)
-    except ValueError as e:
-        raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx") from e
+    export.write_export(fmt, out, documents_with_tasks(reg, doc_ids), lang=lang, bom=bom, raw=raw)
+
+
+def export_bytes(reg: Registry, fmt: str, **options: Any) -> bytes:
+    """``write_export`` into bytes (small registries, tests)."""
+    buf = io.BytesIO()
+    write_export(reg, fmt, buf, **options)
+    return buf.getvalue()

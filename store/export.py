@@ -29,19 +29,21 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal, TextIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.document import Document
 from models.labels import DEFAULT_LANG, label, value_label
-from models.task import AgencyRef, Task
+from models.task import AgencyRef, Task, task_fields
 
 
 def document_record(doc: Document) -> dict[str, Any]:
@@ -63,38 +65,46 @@ def _agencies(refs: list[AgencyRef]) -> list[dict[str, str]]:
     return [{"name": a.name, "raw": a.raw, "kind": a.kind} for a in refs]
 
 
-def task_record(task: Task, doc: Document) -> dict[str, Any]:
-    """One task in the contract's JSON shape."""
-    d = task.deadline
+def task_record(task: Task, doc: Document | dict[str, Any]) -> dict[str, Any]:
+    """One task in the contract's JSON shape (``doc``: the document or its ``document_record``)."""
+    f, d = task_fields(task), task.deadline
     return {
-        "task_id": task.task_id,
-        "document": document_record(doc),
-        "source": task.source,
-        "annex": task.annex,
-        "section": task.section,
-        "section_title": task.section_title,
-        "stt": task.stt,
-        "text": task.text,
+        "task_id": f["task_id"],
+        "document": doc if isinstance(doc, dict) else document_record(doc),
+        **{k: f[k] for k in ("source", "annex", "section", "section_title", "stt", "text")},
         "lead": _agencies(task.lead),
         "co": _agencies(task.co),
-        "output": task.output,
+        "output": f["output"],
         "deadline": {
             "raw": d.raw,
             "kind": d.kind,
-            "due": d.due.isoformat() if d.due else None,
+            "due": f["deadline_due"],
             "recurrence": d.recurrence,
             "condition": d.condition,
             "milestones": [{"due": m.due.isoformat(), "text": m.text} for m in d.milestones],
         },
-        "status": task.status,
-        "pages": list(task.pages),
-        "method": task.method,
+        **{k: f[k] for k in ("status", "pages", "method")},
         "confidence": round(task.confidence, 4),
     }
 
 
+def write_json(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+    """The records as one JSON array, written one record at a time (memory stays flat whatever the count);
+    the same text ``json.dumps(list, indent=2)`` gives, so a tool sees no difference."""
+    first = True
+    for rec in records:
+        item = json.dumps(rec, ensure_ascii=False, indent=2).replace(
+            "\n", "\n  "
+        )  # strings hold no raw newline
+        out.write(("[\n  " if first else ",\n  ") + item)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
 def to_json(records: Iterable[dict[str, Any]]) -> str:
-    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    write_json(buf, records)
+    return buf.getvalue()
 
 
 # -- cells a document supplies ------------------------------------------------------------------------
@@ -175,18 +185,30 @@ def csv_row(rec: dict[str, Any], lang: str = DEFAULT_LANG) -> dict[str, Any]:
     }
 
 
-def to_csv(
-    records: Iterable[dict[str, Any]], *, lang: str = DEFAULT_LANG, bom: bool = True, raw: bool = False
-) -> str:
-    """One row per task. ``bom``: start with U+FEFF so Excel reads UTF-8; ``raw``: no ``'`` before cells
-    that start like a formula (see ``csv_cell``)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; a CR or LF inside a cell gets it quoted
+def write_csv(
+    out: TextIO,
+    records: Iterable[dict[str, Any]],
+    *,
+    lang: str = DEFAULT_LANG,
+    bom: bool = True,
+    raw: bool = False,
+) -> None:
+    """One row per task, written as it comes. ``bom``: start with U+FEFF so Excel reads UTF-8; ``raw``: no
+    ``'`` before cells that start like a formula (see ``csv_cell``)."""
+    out.write(BOM if bom else "")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a CR or LF inside a cell gets it quoted
     writer.writerow(csv_header(lang))
     for rec in records:
         row = csv_row(rec, lang)
         writer.writerow([csv_cell(row[c], raw=raw) for c in CSV_COLUMNS])
-    return (BOM if bom else "") + buf.getvalue()
+
+
+def to_csv(
+    records: Iterable[dict[str, Any]], *, lang: str = DEFAULT_LANG, bom: bool = True, raw: bool = False
+) -> str:
+    buf = io.StringIO()
+    write_csv(buf, records, lang=lang, bom=bom, raw=raw)
+    return buf.getvalue()
 
 
 # -- XLSX: the one writer -----------------------------------------------------------------------------
@@ -204,18 +226,22 @@ class Column:
     kind: ColumnKind = "text"
 
 
+class Heading(list):  # type: ignore[type-arg]
+    """A section row of a sheet ("Phụ lục I II"): bold across the sheet, no fill, no column kinds."""
+
+
 @dataclass
 class Sheet:
     """A table to write as one worksheet.
 
-    ``headings`` are indexes (into ``rows``) of section rows shown in bold across the sheet; ``fill`` is an
-    RGB colour for every data row; ``title`` is printed at the top left of every page.
+    ``rows`` may be any iterable (a generator reading the registry): the writer consumes it once, row by
+    row; a ``Heading`` row is shown in bold. ``fill`` is an RGB colour for every data row; ``title`` is
+    printed at the top left of every page.
     """
 
     name: str
     columns: Sequence[Column]
-    rows: list[list[Cell]]
-    headings: set[int] = field(default_factory=set)
+    rows: Iterable[Sequence[Cell]]
     autofilter: bool = False
     fill: str | None = None
     title: str | None = None
@@ -268,19 +294,19 @@ def _header_footer_text(text: str) -> str:
     return xlsx_text(text).replace("&", "&&").replace("\n", " ")[:200]
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: ColumnKind, lang: str) -> None:
-    cell = ws.cell(row=row, column=col)
+def _cell(ws: WriteOnlyWorksheet, value: Cell, kind: ColumnKind, lang: str) -> WriteOnlyCell:
     if isinstance(value, str):
         text = xlsx_text(value)
-        cell.value = text
+        cell = WriteOnlyCell(ws, text)
         cell.data_type = "s"  # never "f": openpyxl would write "=…" as a formula
         if text.startswith(FORMULA_START):
             cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
     else:
-        cell.value = value
+        cell = WriteOnlyCell(ws, value)
         if isinstance(value, date):
             cell.number_format = _DATE_FORMAT.get(lang, _DATE_FORMAT["vi"])
     cell.alignment = _CENTER if kind in ("center", "date") else _WRAP
+    return cell
 
 
 _LINE_PT = 15.0  # one line of the default 11 pt font
@@ -294,40 +320,57 @@ def _lines(value: Cell, width: float, *, bold: bool = False) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
 
 
-def _write_sheet(wb: Workbook, sheet: Sheet, lang: str) -> Worksheet:
-    ws = wb.create_sheet(sheet.name)
-    ncols = len(sheet.columns)
-    for j, col in enumerate(sheet.columns, start=1):
-        _put(ws, 1, j, col.header, "text", lang)
-        cell = ws.cell(row=1, column=j)
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
-        ws.column_dimensions[get_column_letter(j)].width = col.width
-    # Row heights are written out: LibreOffice does not re-fit wrapped rows of a file it opens, and a row
-    # one line high would print its task as overlapping lines.
-    ws.row_dimensions[1].height = _LINE_PT * max(_lines(c.header, c.width, bold=True) for c in sheet.columns)
-    fill = PatternFill("solid", fgColor=sheet.fill) if sheet.fill else None
-    bold = Font(bold=True)
-    for i, values in enumerate(sheet.rows):
-        r = i + 2
-        heading = i in sheet.headings
-        lines = 1
+class _SheetWriter:
+    """One worksheet of a write-only workbook, filled a row at a time (openpyxl keeps no cell in memory)."""
+
+    def __init__(self, wb: Workbook, sheet: Sheet, lang: str) -> None:
+        self.ws, self.sheet, self.lang, self.row = wb.create_sheet(sheet.name), sheet, lang, 1
+        self.fill = PatternFill("solid", fgColor=sheet.fill) if sheet.fill else None
+        ws = self.ws
         for j, col in enumerate(sheet.columns, start=1):
-            value = values[j - 1] if j - 1 < len(values) else None
-            _put(ws, r, j, value, "text" if heading else col.kind, lang)
+            ws.column_dimensions[get_column_letter(j)].width = col.width
+        ws.freeze_panes = "A2"
+        _page_setup(ws, sheet, lang)
+        header = []
+        for col in sheet.columns:
+            cell = _cell(ws, col.header, "text", lang)
+            cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
+            header.append(cell)
+        self._append(header, max(_lines(c.header, c.width, bold=True) for c in sheet.columns))
+
+    def _append(self, cells: list[WriteOnlyCell], lines: int) -> None:
+        # Row heights are written out: LibreOffice does not re-fit wrapped rows of a file it opens, and a
+        # row one line high would print its task as overlapping lines. Set just before the row is written
+        # and dropped after, so the dimensions do not pile up in memory.
+        self.ws.row_dimensions[self.row].height = _LINE_PT * lines
+        self.ws.append(cells)
+        del self.ws.row_dimensions[self.row]
+        self.row += 1
+
+    def add(self, values: Sequence[Cell]) -> None:
+        heading = isinstance(values, Heading)
+        cells, lines = [], 1
+        for j, col in enumerate(self.sheet.columns):
+            value = values[j] if j < len(values) else None
+            cell = _cell(self.ws, value, "text" if heading else col.kind, self.lang)
             lines = max(lines, _lines(value, col.width, bold=heading))
-            cell = ws.cell(row=r, column=j)
             if heading:
-                cell.font = bold
-            elif fill is not None:
-                cell.fill = fill
-        ws.row_dimensions[r].height = _LINE_PT * lines
-    last = get_column_letter(ncols)
-    ws.freeze_panes = "A2"
-    if sheet.autofilter:
-        ws.auto_filter.ref = f"A1:{last}{max(1, len(sheet.rows) + 1)}"
-    # print: A4 landscape, every column on the page's width, the header row on every page
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+                cell.font = _HEADER_FONT
+            elif self.fill is not None:
+                cell.fill = self.fill
+            cells.append(cell)
+        self._append(cells, lines)
+
+    def close(self) -> None:
+        if self.sheet.autofilter:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.sheet.columns))}{max(1, self.row - 1)}"
+        self.ws.close()  # its temporary file is complete and closed: thousands of sheets hold no file open
+
+
+def _page_setup(ws: WriteOnlyWorksheet, sheet: Sheet, lang: str) -> None:
+    """Print: A4 landscape, every column on the page's width, the header row on every page."""
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -341,20 +384,25 @@ def _write_sheet(wb: Workbook, sheet: Sheet, lang: str) -> Worksheet:
         ws.evenHeader.left.text = ws.oddHeader.left.text
     ws.oddFooter.right.text = label("xlsx.page_of", lang)
     ws.evenFooter.right.text = ws.oddFooter.right.text
-    return ws
+
+
+def write_workbook(out: BinaryIO, sheets: Iterable[Sheet], lang: str = DEFAULT_LANG) -> None:
+    """Write ``sheets`` (in order; the first one is shown on opening) as an XLSX file to ``out``: the one
+    XLSX writer, in openpyxl's write-only mode, each sheet's rows consumed as they come."""
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        writer = _SheetWriter(wb, sheet, lang)
+        for values in sheet.rows:
+            writer.add(values)
+        writer.close()
+    if not wb.sheetnames:
+        _SheetWriter(wb, Sheet(label("xlsx.empty", lang), [Column("", 20)], []), lang).close()
+    wb.save(out)
 
 
 def workbook_bytes(sheets: Sequence[Sheet], lang: str = DEFAULT_LANG) -> bytes:
-    """Write ``sheets`` (in order; the first one is shown on opening) as an XLSX file."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet in sheets:
-        _write_sheet(wb, sheet, lang)
-    if not wb.sheetnames:
-        _write_sheet(wb, Sheet(label("xlsx.empty", lang), [Column("", 20)], []), lang)
-    wb.active = 0
     buf = io.BytesIO()
-    wb.save(buf)
+    write_workbook(buf, sheets, lang)
     return buf.getvalue()
 
 
@@ -430,40 +478,75 @@ XLSX_HEADER = xlsx_header("vi")
 ALL_TASKS_HEADER = [c.header for c in _all_columns("vi")]
 
 
-def to_xlsx(docs: list[Document], tasks_by_doc: dict[str, list[Task]], *, lang: str = DEFAULT_LANG) -> bytes:
+DocTasks = Iterable[tuple[Document, Iterable[Task]]]
+
+
+def write_tasks_xlsx(out: BinaryIO, docs: DocTasks, *, lang: str = DEFAULT_LANG) -> None:
     """The clerk's workbook: "Tất cả nhiệm vụ" (every task, autofilter), then one sheet per document in
-    annex layout (section rows in bold, then its tasks), named by the document's number."""
-    used = {label("xlsx.all_tasks", lang).casefold()}
-    all_rows: list[list[Cell]] = []
-    doc_sheets: list[Sheet] = []
-    for doc in docs:
-        name = sheet_name(
-            _doc_sheet_base(doc, lang),
-            used,
-            alternatives=[_file_kind(doc)],
-            fallback=label("xlsx.no_number", lang),
-        )
-        rows: list[list[Cell]] = []
-        headings: set[int] = set()
+    annex layout (section rows in bold, then its tasks), named by the document's number.
+
+    One pass over ``docs`` (each document with its tasks, in order): a task goes to the combined sheet and
+    to its document's sheet as it is read, and a document's sheet is closed before the next one opens.
+    """
+    everything = label("xlsx.all_tasks", lang)
+    used = {everything.casefold()}
+    wb = Workbook(write_only=True)
+    combined = _SheetWriter(
+        wb, Sheet(everything, _all_columns(lang), [], autofilter=True, title=everything), lang
+    )
+    for doc, doc_tasks in docs:
+        name = sheet_name(_doc_sheet_base(doc, lang), used, alternatives=[_file_kind(doc)],
+                          fallback=label("xlsx.no_number", lang))  # fmt: skip
+        sheet = _SheetWriter(wb, Sheet(name, _doc_columns(lang), [], title=doc_title(doc, lang)), lang)
         last_heading: tuple[str | None, str | None] | None = None
-        for t in tasks_by_doc.get(doc.doc_id, []):
+        for t in doc_tasks:
             kind = value_label("kind", t.deadline.kind, lang)
             pages = ",".join(map(str, t.pages))
             heading = (t.annex, t.section)
             if heading != last_heading and (t.section or t.annex):
                 annex = f"{label('field.annex', lang)} {t.annex}" if t.annex else None
-                headings.add(len(rows))
-                rows.append([" ".join(x for x in (annex, t.section) if x), t.section_title or ""])
+                sheet.add(Heading([" ".join(x for x in (annex, t.section) if x), t.section_title or ""]))
                 last_heading = heading
-            rows.append([t.stt, t.text, _names(t.lead), _names(t.co), t.output, t.deadline.raw, t.deadline.due,
-                         kind, t.annex, t.section, pages, doc_label(doc), t.task_id])  # fmt: skip
-            all_rows.append([doc_label(doc), _issued(doc, lang), t.annex, t.section, t.stt, t.text,
-                             _names(t.lead), _names(t.co), t.output, t.deadline.raw, t.deadline.due, kind, pages,
-                             t.task_id])  # fmt: skip
-        doc_sheets.append(Sheet(name, _doc_columns(lang), rows, headings, title=doc_title(doc, lang)))
-    combined = Sheet(label("xlsx.all_tasks", lang), _all_columns(lang), all_rows, autofilter=True,
-                     title=label("xlsx.all_tasks", lang))  # fmt: skip
-    return workbook_bytes([combined, *doc_sheets], lang)
+            sheet.add([t.stt, t.text, _names(t.lead), _names(t.co), t.output, t.deadline.raw, t.deadline.due,
+                       kind, t.annex, t.section, pages, doc_label(doc), t.task_id])  # fmt: skip
+            combined.add([doc_label(doc), _issued(doc, lang), t.annex, t.section, t.stt, t.text, _names(t.lead),
+                          _names(t.co), t.output, t.deadline.raw, t.deadline.due, kind, pages, t.task_id])  # fmt: skip
+        sheet.close()
+    combined.close()
+    wb.save(out)
+
+
+def to_xlsx(docs: list[Document], tasks_by_doc: dict[str, list[Task]], *, lang: str = DEFAULT_LANG) -> bytes:
+    buf = io.BytesIO()
+    write_tasks_xlsx(buf, ((d, tasks_by_doc.get(d.doc_id, [])) for d in docs), lang=lang)
+    return buf.getvalue()
+
+
+def write_export(
+    fmt: str, out: BinaryIO, docs: DocTasks, *, lang: str = DEFAULT_LANG, bom: bool = True, raw: bool = False
+) -> None:
+    """Write an export file to ``out`` as the tasks are read: ``json`` (the contract; ``lang``, ``bom``,
+    ``raw`` do not apply), ``csv`` (``lang``, ``bom``, ``raw``) or ``xlsx`` (``lang``). ``docs``: each
+    document with its tasks, in order, consumed once.
+
+    Raises:
+        ValueError: an unknown format (nothing written then).
+    """
+    if fmt == "xlsx":
+        write_tasks_xlsx(out, docs, lang=lang)
+        return
+    if fmt not in ("json", "csv"):
+        raise ValueError(f"unknown export format {fmt!r}: use json, csv or xlsx")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    records = (task_record(t, record) for doc, ts in docs for record in [document_record(doc)] for t in ts)
+    try:
+        if fmt == "json":
+            write_json(text, records)
+        else:
+            write_csv(text, records, lang=lang, bom=bom, raw=raw)
+        text.flush()
+    finally:
+        text.detach()  # ``out`` stays open: it is the caller's
 
 
 def render_export(
@@ -475,21 +558,10 @@ def render_export(
     bom: bool = True,
     raw: bool = False,
 ) -> bytes:
-    """The bytes of an export file: ``json`` (the contract; ``lang``, ``bom``, ``raw`` do not apply),
-    ``csv`` (``lang``, ``bom``, ``raw``) or ``xlsx`` (``lang``). ``tasks`` in document order.
-
-    Raises:
-        ValueError: an unknown format.
-    """
-    by_id = {d.doc_id: d for d in docs}
-    if fmt == "xlsx":
-        grouped: dict[str, list[Task]] = {}
-        for t in tasks:
-            grouped.setdefault(t.doc_id, []).append(t)
-        return to_xlsx(docs, grouped, lang=lang)
-    records = [task_record(t, by_id[t.doc_id]) for t in tasks]
-    if fmt == "json":
-        return to_json(records).encode("utf-8")
-    if fmt == "csv":
-        return to_csv(records, lang=lang, bom=bom, raw=raw).encode("utf-8")
-    raise ValueError(f"unknown export format {fmt!r}: use json, csv or xlsx")
+    """``write_export`` into bytes, for documents and tasks already in memory (``tasks`` in document order)."""
+    grouped: dict[str, list[Task]] = {}
+    for t in tasks:
+        grouped.setdefault(t.doc_id, []).append(t)
+    buf = io.BytesIO()
+    write_export(fmt, buf, ((d, grouped.get(d.doc_id, [])) for d in docs), lang=lang, bom=bom, raw=raw)
+    return buf.getvalue()

@@ -626,6 +626,20 @@ class Registry:
         return self._db(self._cannot_read("the tasks per month"), read)
 
 
+    def iter_documents(self, doc_ids: Sequence[str] | None = None) -> Iterator[Document]:
+        """The documents (those of ``doc_ids``, else all) in registration order, read as they are used."""
+        query = sa.select(documents.c.record).order_by(documents.c.ingested_at, documents.c.file)
+        if doc_ids is not None:
+            query = query.where(documents.c.doc_id.in_(list(doc_ids)))
+
+        def rows() -> Iterator[Document]:
+            with self.engine.connect() as conn:
+                for record in conn.execution_options(yield_per=200).scalars(query):
+                    yield Document.model_validate_json(record)
+
+        return self._stream("the documents", rows)
+
+
 def _hide_password(target: str | Path) -> str:
     text = str(target)
     if "://" not in text:
