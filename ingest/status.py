@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -42,10 +42,24 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class AgencyStatus:
+    """One lead agency's tasks in force, counted; ``overdue``/``due_soon`` list the first of them (all
+    unless a limit was asked), the most late first."""
+
     agency: str
     total: int = 0
+    overdue_count: int = 0
+    due_soon_count: int = 0
     overdue: list[Task] = field(default_factory=list)
     due_soon: list[Task] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """Which tasks are in force: ``where`` (for every query), what the diff found superseded, the links."""
+
+    where: TaskFilter
+    superseded: dict[str, str]  # task_id of an earlier task -> task_id of the later task in force
+    follow_ups: list[FollowUp]
 
 
 @dataclass(frozen=True)
@@ -53,24 +67,28 @@ class StatusReport:
     as_of: date
     soon_days: int
     agencies: list[AgencyStatus]
-    superseded: dict[str, str]  # task_id of an earlier task -> task_id of the later task in force
+    superseded: dict[str, str]
     follow_ups: list[FollowUp]
 
 
-def follow_ups(docs: list[Document]) -> list[FollowUp]:
-    """Every (earlier, later) pair where ``later`` cites the number of a registered ``earlier``."""
-    by_number: dict[str, list[Document]] = defaultdict(list)
-    for d in docs:
-        key = normalise_doc_number(d.meta.number)
+def follow_ups(reg: Registry) -> list[FollowUp]:
+    """Every (earlier, later) pair where ``later`` cites the number of a registered ``earlier``.
+
+    Matched on the numbers and citations alone (two small columns); only linked documents are read whole.
+    """
+    by_number: dict[str, list[str]] = defaultdict(list)
+    for doc_id, number in reg.document_numbers():
+        key = normalise_doc_number(number)
         if key and not key.startswith("/"):  # "/UBND-KGVX": the serial is blank, it identifies nothing
-            by_number[key].append(d)
-    links = []
-    for later in docs:
-        for ref in later.meta.references:
-            for earlier in by_number.get(normalise_doc_number(ref.number), []):
-                if earlier.doc_id != later.doc_id:
-                    links.append(FollowUp(earlier, later, ref.raw))
-    return links
+            by_number[key].append(doc_id)
+    pairs = [
+        (earlier, later, raw)
+        for later, number, raw in reg.reference_numbers()
+        for earlier in by_number.get(normalise_doc_number(number), [])
+        if earlier != later
+    ]
+    docs = reg.documents_by_id(d for e, lt, _ in pairs for d in (e, lt))
+    return [FollowUp(docs[e], docs[lt], raw) for e, lt, raw in pairs]
 
 
 def classify(task: Task, as_of: date, soon_days: int) -> Status:
@@ -97,48 +115,42 @@ def superseded_tasks(
     return out
 
 
-def current_tasks(reg: Registry) -> tuple[list[Task], dict[str, str], list[FollowUp]]:
-    """Tasks in force (superseded ones left out), the superseded map, and the follow-up links."""
-    links = follow_ups(reg.documents())
+def in_force(reg: Registry) -> InForce:
+    """The filter of the tasks in force: ``current_tasks_clause()`` and the superseded ones left out."""
+    links = follow_ups(reg)
     superseded = superseded_tasks(reg, links)
-    return [t for t in reg.tasks() if t.task_id not in superseded], superseded, links
+    return InForce(TaskFilter(current=True, exclude=frozenset(superseded)), superseded, links)
 
 
-def agency_status(reg: Registry, as_of: date, soon_days: int = 14) -> StatusReport:
-    """Per lead agency: tasks in force, those overdue and those due within ``soon_days``.
-
-    A task with several lead agencies counts for each; a task with none is listed under
-    ``NO_LEAD`` so that it is not lost. Agencies are sorted by overdue count, then name.
-    """
-    tasks, superseded, links = current_tasks(reg)
-    return summarise(tasks, superseded, links, as_of, soon_days)
-
-
-def summarise(
-    tasks: list[Task], superseded: dict[str, str], links: list[FollowUp], as_of: date, soon_days: int
+def agency_status(
+    reg: Registry, as_of: date, soon_days: int = 14, *, limit: int | None = None, force: InForce | None = None
 ) -> StatusReport:
-    """``agency_status`` on tasks already selected (the report selects them once for all its parts)."""
-    groups: dict[str, list[Task]] = defaultdict(list)
-    for t in tasks:
-        for name in dict.fromkeys(a.name for a in t.lead) or [NO_LEAD]:
-            groups[name].append(t)
-    rows = []
-    for name, ts in groups.items():
-        st = [classify(t, as_of, soon_days) for t in ts]
-        rows.append(
-            AgencyStatus(
-                agency=name,
-                total=len(ts),
-                overdue=sorted((t for t, s in zip(ts, st, strict=True) if s == "overdue"), key=_due),
-                due_soon=sorted((t for t, s in zip(ts, st, strict=True) if s == "due_soon"), key=_due),
-            )
+    """Per lead agency: tasks in force, those overdue and those due within ``soon_days``, counted in SQL.
+
+    A task with several lead agencies counts for each; a task with none is listed under ``NO_LEAD`` so
+    that it is not lost. Agencies are sorted by overdue count, then name. ``limit``: list at most that
+    many overdue (and due-soon) tasks per agency, the most late first; the counts are always whole.
+    """
+    force = force or in_force(reg)
+    soon_until = as_of + timedelta(days=soon_days)
+    counts = reg.lead_status_counts(as_of, soon_until, force.where)
+    overdue = reg.first_lead_tasks(replace(force.where, overdue_as_of=as_of), limit)
+    due_soon = reg.first_lead_tasks(replace(force.where, due_from=as_of, due_until=soon_until), limit)
+    wanted = [i for ids in (*overdue.values(), *due_soon.values()) for i in ids]
+    by_id = {t.task_id: t for t in reg.tasks(TaskFilter(task_ids=sorted(set(wanted))))} if wanted else {}
+    rows = [
+        AgencyStatus(
+            agency=name if name is not None else NO_LEAD,
+            total=total,
+            overdue_count=n_overdue,
+            due_soon_count=n_soon,
+            overdue=[by_id[i] for i in overdue.get(name, [])],
+            due_soon=[by_id[i] for i in due_soon.get(name, [])],
         )
-    rows.sort(key=lambda r: (-len(r.overdue), -len(r.due_soon), r.agency))
-    return StatusReport(as_of, soon_days, rows, superseded, links)
-
-
-def _due(t: Task) -> date:
-    return t.deadline.due or date.max
+        for name, total, n_overdue, n_soon in counts
+    ]
+    rows.sort(key=lambda r: (-r.overdue_count, -r.due_soon_count, r.agency))
+    return StatusReport(as_of, soon_days, rows, force.superseded, force.follow_ups)
 
 
 def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, object]:
@@ -168,11 +180,13 @@ def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, 
             {
                 "agency": r.agency,
                 "total": r.total,
+                "overdue_count": r.overdue_count,
+                "due_soon_count": r.due_soon_count,
                 "overdue": [brief(t) for t in r.overdue],
                 "due_soon": [brief(t) for t in r.due_soon],
             }
             for r in report.agencies
-            if r.overdue or r.due_soon
+            if r.overdue_count or r.due_soon_count
         ],
     }
 
@@ -186,14 +200,16 @@ def print_status(
     as_json: bool = False,
     lang: str = DEFAULT_LANG,
     wide: bool = False,
+    limit: int | None = None,
 ) -> None:
     """``theodoi status``: one table per agency with overdue or due-soon tasks, or the JSON record.
 
     Labels in ``lang``; cells wrap (``wide``: one line per row). Document text goes in as ``Text``, so a
-    task reading "[/]" or "[link=…]" is printed as it is, never taken for rich markup.
+    task reading "[/]" or "[link=…]" is printed as it is, never taken for rich markup. ``limit``: at most
+    that many overdue and due-soon tasks listed per agency (the counts stay whole).
     """
-    report = agency_status(reg, as_of, soon_days)
-    docs = {d.doc_id: d for d in reg.documents()}
+    report = agency_status(reg, as_of, soon_days, limit=limit)
+    docs = reg.documents_by_id(t.doc_id for r in report.agencies for t in (*r.overdue, *r.due_soon))
     if as_json:
         console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")
         return
@@ -219,11 +235,11 @@ def print_status(
     summary = table("col.lead_agency", "col.tasks", "col.overdue", "col.due_soon",
                     title=label("status.title", lang, as_of=date_text(as_of), days=soon_days))  # fmt: skip
     for r in report.agencies:
-        summary.add_row(Text(agency_name(r.agency)), str(r.total), str(len(r.overdue) or ""),
-                        str(len(r.due_soon) or ""))  # fmt: skip
+        summary.add_row(Text(agency_name(r.agency)), str(r.total), str(r.overdue_count or ""),
+                        str(r.due_soon_count or ""))  # fmt: skip
     console.print(summary)
     for r in report.agencies:
-        if not (r.overdue or r.due_soon):
+        if not (r.overdue_count or r.due_soon_count):
             continue
         tasks = table("col.doc", "col.stt", "col.task", "col.deadline", "col.due", "col.state",
                       title=agency_name(r.agency))  # fmt: skip
@@ -239,5 +255,7 @@ def print_status(
             tasks.add_row(Text((doc.meta.number or doc.file) if doc else t.doc_id[:8]), Text(t.stt or ""),
                           Text(t.text), Text(t.deadline.raw or ""), date_text(due), state)  # fmt: skip
         console.print(tasks)
+        if more := r.overdue_count + r.due_soon_count - len(r.overdue) - len(r.due_soon):
+            console.print(Text(label("status.more", lang, n=more), style="dim"))
     if report.superseded:
         console.print(Text(label("status.superseded", lang, n=len(report.superseded))))

@@ -191,6 +191,7 @@ class TaskFilter:
     """What ``Registry.tasks`` selects; agency names are canonical names (resolve aliases before)."""
 
     doc_ids: Sequence[str] | None = None
+    task_ids: Sequence[str] | None = None
     agencies: Sequence[str] | None = None
     roles: Sequence[str] = ("lead", "co")
     due_before: date | None = None
@@ -219,6 +220,8 @@ def _task_where(query: sa.Select[Any], where: TaskFilter) -> sa.Select[Any]:
     """``query`` on ``tasks`` narrowed by ``where`` (the limit and order are the caller's)."""
     if where.doc_ids is not None:
         query = query.where(tasks.c.doc_id.in_(list(where.doc_ids)))
+    if where.task_ids is not None:
+        query = query.where(tasks.c.task_id.in_(list(where.task_ids)))
     if where.agencies:
         matching = sa.select(task_agencies.c.task_id).where(
             task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
@@ -638,6 +641,37 @@ class Registry:
                     yield Document.model_validate_json(record)
 
         return self._stream("the documents", rows)
+
+
+    def first_lead_tasks(self, where: TaskFilter, limit: int | None = None) -> dict[str | None, list[str]]:
+        """Per lead agency (None: tasks without one), the ids of the first ``limit`` (None: all) tasks
+        ``where`` selects, by due date then document and position: ranked in SQL, one query for all."""
+        order = (tasks.c.deadline_due, tasks.c.doc_id, tasks.c.ord)
+        rank = sa.func.row_number().over(partition_by=task_agencies.c.name, order_by=order).label("rank")
+        ranked = _task_where(
+            sa.select(task_agencies.c.name, tasks.c.task_id, rank)
+            .select_from(task_agencies.join(tasks, tasks.c.task_id == task_agencies.c.task_id))
+            .where(task_agencies.c.role == "lead"),
+            where,
+        ).subquery()
+        by_agency = sa.select(ranked.c.name, ranked.c.task_id).order_by(ranked.c.name, ranked.c.rank)
+        no_lead = _task_where(sa.select(tasks.c.task_id), dataclasses.replace(where, no_lead=True)).order_by(*order)
+        if limit is not None:
+            by_agency = by_agency.where(ranked.c.rank <= limit)
+            no_lead = no_lead.limit(limit)
+
+        def read() -> dict[str | None, list[str]]:
+            out: dict[str | None, list[str]] = {}
+            with self.engine.connect() as conn:
+                for name, task_id in conn.execute(by_agency):
+                    ids = out.setdefault(name, [])
+                    if task_id not in ids:  # a task naming the same lead twice
+                        ids.append(task_id)
+                if found := list(conn.scalars(no_lead)):
+                    out[None] = found
+            return out
+
+        return self._db(self._cannot_read("the tasks per agency"), read)
 
 
 def _hide_password(target: str | Path) -> str:
