@@ -477,13 +477,13 @@ def status(
     wide: WideOption = False,
     limit: Annotated[
         int | None,
-        typer.Option(min=0, help="Tasks listed per agency in the tables (default 20; 0: all). JSON lists all unless given."),
+        typer.Option(min=0, help="Tasks listed per agency in the tables (default 5; 0: all). JSON lists all unless given."),
     ] = None,
 ) -> None:
     """Overdue and due-soon tasks per lead agency; tasks restated by a later document follow it."""
     from ingest.status import print_status
 
-    shown = (None if json_out else 20) if limit is None else (limit or None)
+    shown = (None if json_out else 5) if limit is None else (limit or None)
     with open_registry(db) as reg:
         print_status(reg, as_of or date.today(), soon_days, console=out, as_json=json_out, lang=_lang(), wide=wide,
                      limit=shown)  # fmt: skip

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, BinaryIO
 
-from ingest.resources import load_gazetteer
 from models.document import Document
 from models.errors import BadArgsError
 from models.labels import DEFAULT_LANG
@@ -43,8 +42,16 @@ def resolve_doc_ids(reg: Registry, doc: str | None) -> list[str] | None:
     return [d.doc_id for d in found]
 
 
-def resolve_agency(name: str) -> str:
-    """Any alias or abbreviation ("Sở KH&CN", "CA tỉnh") to the canonical name stored in the registry."""
+def resolve_agency(name: str, reg: Registry | None = None) -> str:
+    """Any alias or abbreviation ("Sở KH&CN", "CA tỉnh") to the canonical name stored in the registry.
+
+    A name the registry already holds (an index lookup) is taken as it is, without loading the gazetteer
+    (its import and load take a second or more).
+    """
+    if reg is not None and reg.has_agency(name):
+        return name
+    from ingest.resources import load_gazetteer
+
     ref = load_gazetteer().lookup(name)
     return ref.name if ref else name
 
@@ -62,7 +69,7 @@ def task_filter(
     """What ``theodoi tasks`` asks for, as the registry's filter (tasks in force only)."""
     return TaskFilter(
         doc_ids=resolve_doc_ids(reg, doc),
-        agencies=[resolve_agency(agency)] if agency else None,
+        agencies=[resolve_agency(agency, reg)] if agency else None,
         due_before=due_before,
         overdue_as_of=(as_of or date.today()) if overdue else None,
         current=True,

@@ -674,6 +674,31 @@ class Registry:
         return self._db(self._cannot_read("the tasks per agency"), read)
 
 
+    def explain(self, where: TaskFilter) -> list[str]:
+        """The query plan of the tasks ``where`` selects, as the database prints it (SQLite's EXPLAIN QUERY
+        PLAN, PostgreSQL's EXPLAIN): the bench and tests check which indexes it reads."""
+        query = _task_where(sa.select(tasks.c.task_id, tasks.c.deadline_due), where)
+        if where.by_due:
+            query = query.order_by(tasks.c.deadline_due)
+        if where.limit is not None:
+            query = query.limit(where.limit)
+        sql = str(query.compile(self.engine, compile_kwargs={"literal_binds": True}))
+        sqlite = self.engine.dialect.name == "sqlite"
+
+        def read() -> list[str]:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql).all()
+            return [str(r[-1]) for r in rows]
+
+        return self._db(self._cannot_read("a query plan"), read)
+
+
+    def has_agency(self, name: str) -> bool:
+        """Whether some task names ``name`` (canonical) as lead or co-operating agency."""
+        query = sa.select(task_agencies.c.name).where(task_agencies.c.name == name).limit(1)
+        return bool(self._records(query, f"whether {name!r} is a registered agency"))
+
+
 def _hide_password(target: str | Path) -> str:
     text = str(target)
     if "://" not in text:

@@ -11,18 +11,15 @@ from openpyxl import load_workbook
 from models.document import Document, DocumentMeta
 from models.task import AgencyRef, Deadline, Milestone, RawTask, Task
 from store.export import (
-    ALL_TASKS_HEADER,
     CSV_COLUMNS,
-    XLSX_HEADER,
     csv_cell,
     csv_header,
     render_export,
-    sheet_name,
     task_record,
     to_csv,
     to_json,
-    to_xlsx,
 )
+from store.xlsx import ALL_TASKS_HEADER, XLSX_HEADER, sheet_name, to_xlsx
 
 CONTRACT_KEYS = {
     "task_id", "document", "source", "annex", "section", "section_title", "stt", "text", "lead", "co",
