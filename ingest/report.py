@@ -15,6 +15,7 @@ relative to the report's folder, and there is no link when the file is nowhere t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -46,7 +47,9 @@ INLINE_DOCS = 300  # documents listed on the overview; more get a page of their 
 PROCESSED = "processed"  # the watcher's folder of filed documents (ingest/watch.py)
 
 
+@functools.cache
 def _env(lang: str) -> Environment:
+    """One environment per language: a template is compiled once however many pages it renders."""
     env = Environment(
         loader=PackageLoader("ingest", "templates"),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True),
