@@ -149,16 +149,17 @@ def bytes_per_task(target: str, count: int) -> float:
 # -- measuring -----------------------------------------------------------------------------------------
 
 
-def run(cmd: list[str], out: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of ``cmd`` as a whole process, from GNU time (``wait4`` of this
-    process would count the pages a forked child shares with it); stdout goes to ``out`` or nowhere."""
+def run(cmd: list[str], out: Path | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of ``cmd`` as a whole process, from GNU time (``wait4``
+    of this process would count the pages a forked child shares with it); stdout goes to ``out`` or nowhere.
+    CPU time (user + system) is what a loaded machine distorts least."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats, open(out or os.devnull, "wb") as sink:
-        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *cmd], cwd=ROOT, stdout=sink,
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", stats.name, *cmd], cwd=ROOT, stdout=sink,
                               stderr=subprocess.PIPE, check=False)  # fmt: skip
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.decode(errors='replace')[-2000:]}")
-        wall, kb = stats.read().split()[-2:]
-    return float(wall), int(kb) / 1024
+        wall, user, system, kb = stats.read().split()[-4:]
+    return float(wall), float(user) + float(system), int(kb) / 1024
 
 
 def commands(db: str, work: Path, doc_number: str) -> list[tuple[str, list[str]]]:
@@ -204,17 +205,17 @@ def measure(engine: str, target: str, size: int, base_db: Path, work: Path) -> d
     t0 = time.perf_counter()
     count = build(target, base_db, size)
     built = time.perf_counter() - t0
-    startup, startup_mb = min(run([*PY, "--version"]) for _ in range(3))
+    startup, startup_cpu, startup_mb = min(run([*PY, "--version"]) for _ in range(3))
     with Registry(target) as reg:
         doc_number = next(d.meta.number for d in reg.iter_documents() if d.meta.number)
     results: dict[str, object] = {
         "engine": engine, "tasks": count, "build_s": round(built, 1), "bytes_per_task": round(bytes_per_task(target, count)),
-        "startup_s": round(startup, 2), "startup_mb": round(startup_mb), "commands": {}, "plans": plans(target),
+        "startup_s": round(startup, 2), "startup_cpu": round(startup_cpu, 2), "startup_mb": round(startup_mb), "commands": {}, "plans": plans(target),
     }  # fmt: skip
     for name, args in commands(target, work, doc_number):
-        wall, mb = run([*PY, "-q", *args, "--db", target])
-        results["commands"][name] = {"s": round(wall, 2), "mb": round(mb), "s_minus_startup": round(wall - startup, 2)}  # type: ignore[index]
-        print(f"  {engine} {count:>9,} {name:<26} {wall:7.2f} s {mb:7.0f} MB", flush=True)
+        wall, cpu, mb = run([*PY, "-q", *args, "--db", target])
+        results["commands"][name] = {"s": round(wall, 2), "cpu": round(cpu, 2), "mb": round(mb)}  # type: ignore[index]
+        print(f"  {engine} {count:>9,} {name:<26} {wall:7.2f} s {cpu:7.2f} s CPU {mb:7.0f} MB", flush=True)
     profile = Path(tempfile.mkdtemp(prefix="theodoi-chromium-"))
     try:
         blank = work / "blank.html"
@@ -231,11 +232,13 @@ def measure(engine: str, target: str, size: int, base_db: Path, work: Path) -> d
 def _table(rows: list[dict[str, object]]) -> str:
     names = list(rows[0]["commands"])  # type: ignore[call-overload]
     head = "| command | " + " | ".join(f"{r['engine']} {int(r['tasks']):,}" for r in rows) + " |"  # type: ignore[call-overload]
-    lines = [head, "|---|" + "---|" * len(rows)]
+    lines = [head, "|---|" + "---|" * len(rows)]  # wall (CPU), peak RSS
     for name in names:
-        cells = [f"{r['commands'][name]['s']} s, {r['commands'][name]['mb']} MB" for r in rows]  # type: ignore[index]
+        cells = [f"{r['commands'][name]['s']} s ({r['commands'][name]['cpu']} s CPU), {r['commands'][name]['mb']} MB"
+                 for r in rows]  # type: ignore[index]  # fmt: skip
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
-    lines.append("| start-up (`--version`) | " + " | ".join(f"{r['startup_s']} s, {r['startup_mb']} MB" for r in rows) + " |")
+    lines.append("| start-up (`--version`) | "
+                 + " | ".join(f"{r['startup_s']} s ({r['startup_cpu']} s CPU), {r['startup_mb']} MB" for r in rows) + " |")  # fmt: skip
     lines.append("| bytes per task | " + " | ".join(str(r["bytes_per_task"]) for r in rows) + " |")
     lines.append("| report first screen, Chromium (blank page) | "
                  + " | ".join(f"{r['chromium_report_s']} s ({r['chromium_blank_s']} s)" for r in rows) + " |")  # fmt: skip

@@ -479,6 +479,7 @@ def status(
         int | None,
         typer.Option(min=0, help="Tasks listed per agency in the tables (default 5; 0: all). JSON lists all unless given."),
     ] = None,
+    top: Annotated[int, typer.Option(min=0, help="Agencies given a table of their tasks, most overdue first (0: all).")] = 10,
 ) -> None:
     """Overdue and due-soon tasks per lead agency; tasks restated by a later document follow it."""
     from ingest.status import print_status
@@ -486,7 +487,7 @@ def status(
     shown = (None if json_out else 5) if limit is None else (limit or None)
     with open_registry(db) as reg:
         print_status(reg, as_of or date.today(), soon_days, console=out, as_json=json_out, lang=_lang(), wide=wide,
-                     limit=shown)  # fmt: skip
+                     limit=shown, top=top or None)  # fmt: skip
 
 
 @app.command()

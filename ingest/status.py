@@ -201,12 +201,15 @@ def print_status(
     lang: str = DEFAULT_LANG,
     wide: bool = False,
     limit: int | None = None,
+    top: int | None = None,
 ) -> None:
     """``theodoi status``: one table per agency with overdue or due-soon tasks, or the JSON record.
 
     Labels in ``lang``; cells wrap (``wide``: one line per row). Document text goes in as ``Text``, so a
     task reading "[/]" or "[link=…]" is printed as it is, never taken for rich markup. ``limit``: at most
-    that many overdue and due-soon tasks listed per agency (the counts stay whole).
+    that many overdue and due-soon tasks listed per agency (the counts stay whole); ``top``: tables of tasks
+    for that many agencies only, the most overdue first (the summary names them all). Rich renders a few
+    hundred rows a second, so a registry of a million tasks gets a screen, not a book.
     """
     report = agency_status(reg, as_of, soon_days, limit=limit)
     docs = reg.documents_by_id(t.doc_id for r in report.agencies for t in (*r.overdue, *r.due_soon))
@@ -238,9 +241,8 @@ def print_status(
         summary.add_row(Text(agency_name(r.agency)), str(r.total), str(r.overdue_count or ""),
                         str(r.due_soon_count or ""))  # fmt: skip
     console.print(summary)
-    for r in report.agencies:
-        if not (r.overdue_count or r.due_soon_count):
-            continue
+    detailed = [r for r in report.agencies if r.overdue_count or r.due_soon_count]
+    for r in detailed[:top]:
         tasks = table("col.doc", "col.stt", "col.task", "col.deadline", "col.due", "col.state",
                       title=agency_name(r.agency))  # fmt: skip
         for t in [*r.overdue, *r.due_soon]:
@@ -257,5 +259,7 @@ def print_status(
         console.print(tasks)
         if more := r.overdue_count + r.due_soon_count - len(r.overdue) - len(r.due_soon):
             console.print(Text(label("status.more", lang, n=more), style="dim"))
+    if top is not None and len(detailed) > top:
+        console.print(Text(label("status.more_agencies", lang, n=len(detailed) - top), style="dim"))
     if report.superseded:
         console.print(Text(label("status.superseded", lang, n=len(report.superseded))))

@@ -79,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.superseded": "{n} nhiệm vụ đã được văn bản sau điều chỉnh (tính theo văn bản sau)",
         "status.no_lead": "(chưa rõ cơ quan chủ trì)",
         "status.more": "… và {n} nhiệm vụ khác (xem --limit, hoặc theodoi tasks --agency)",
+        "status.more_agencies": "… và {n} cơ quan khác có nhiệm vụ quá hạn hoặc sắp đến hạn (xem --top)",
         # diff (terminal)
         "diff.added": "thêm",
         "diff.removed": "bỏ",
@@ -290,6 +291,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.superseded": "{n} tasks were restated by a later document (the later one counts)",
         "status.no_lead": "(lead agency not stated)",
         "status.more": "… and {n} more (see --limit, or theodoi tasks --agency)",
+        "status.more_agencies": "… and {n} more agencies with overdue or due-soon tasks (see --top)",
         "diff.added": "added",
         "diff.removed": "removed",
         "diff.changed": "changed",
