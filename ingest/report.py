@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -355,18 +355,10 @@ def _status_filter(status: str, as_of: date, soon_until: date) -> dict[str, obje
     return {"overdue_as_of": as_of} if status == "overdue" else {"due_from": as_of, "due_until": soon_until}
 
 
-def render_report(
-    reg: Registry,
-    as_of: date,
-    *,
-    soon_days: int = 14,
-    files_dir: Path | None = None,
-    base_dir: Path | None = None,
-    lang: str = DEFAULT_LANG,
-) -> str:
-    """The report's first page (the whole report when its tasks fit on one page, see ``report_pages``)."""
-    pages = report_pages(reg, as_of, soon_days=soon_days, files_dir=files_dir, base_dir=base_dir, lang=lang)
-    return next(iter(pages))[1]
+def render_report(reg: Registry, as_of: date, **options: Any) -> str:
+    """The report's first page (the whole report when its tasks fit on one page); ``options`` as
+    ``report_pages`` takes them."""
+    return next(report_pages(reg, as_of, **options))[1]
 
 
 def write_report(

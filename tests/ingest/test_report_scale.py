@@ -20,19 +20,13 @@ from ingest.report import report_pages, write_report
 from ingest.status import classify
 from models.task import Task
 from store.registry import Registry
-from tests.ingest.test_diff_cli import EXPECTED, ground_truth
+from tests.ingest.test_diff_cli import ground_truth
+from tests.ingest import test_report
 from tests.ingest.test_report import CHROMIUM_FLAGS, Rows, Totals, chromium
 
 AS_OF = date(2026, 4, 15)
 PER_PAGE = 20
-
-
-@pytest.fixture(scope="module")
-def in_force() -> list[Task]:
-    _, a_tasks = ground_truth("kh15_plan", "a" * 64, [])
-    _, b_tasks = ground_truth("kh15_plan_v2", "b" * 64, [])
-    removed = {r["key"] for r in EXPECTED["removed"]}
-    return b_tasks + [t for t in a_tasks if f"{t.annex}/{t.section}/{t.stt}" in removed]
+in_force = test_report.in_force  # the tasks the report must show (fixture)
 
 
 @pytest.fixture(scope="module")
