@@ -20,8 +20,8 @@ from ingest.report import report_pages, write_report
 from ingest.status import classify
 from models.task import Task
 from store.registry import Registry
-from tests.ingest.test_diff_cli import ground_truth
 from tests.ingest import test_report
+from tests.ingest.test_diff_cli import ground_truth
 from tests.ingest.test_report import CHROMIUM_FLAGS, Rows, Totals, chromium
 
 AS_OF = date(2026, 4, 15)
