@@ -123,32 +123,35 @@ def in_force(reg: Registry) -> InForce:
 
 
 def agency_status(
-    reg: Registry, as_of: date, soon_days: int = 14, *, limit: int | None = None, force: InForce | None = None
+    reg: Registry,
+    as_of: date,
+    soon_days: int = 14,
+    *,
+    limit: int | None = None,
+    top: int | None = None,
+    force: InForce | None = None,
 ) -> StatusReport:
     """Per lead agency: tasks in force, those overdue and those due within ``soon_days``, counted in SQL.
 
     A task with several lead agencies counts for each; a task with none is listed under ``NO_LEAD`` so
-    that it is not lost. Agencies are sorted by overdue count, then name. ``limit``: list at most that
-    many overdue (and due-soon) tasks per agency, the most late first; the counts are always whole.
+    that it is not lost. Agencies are sorted by overdue count, then name. The overdue and due-soon tasks
+    are listed for the first ``top`` agencies (None: all), at most ``limit`` of each (None: all), the most
+    late first; the counts are always whole.
     """
     force = force or in_force(reg)
     soon_until = as_of + timedelta(days=soon_days)
     counts = reg.lead_status_counts(as_of, soon_until, force.where)
-    overdue = reg.first_lead_tasks(replace(force.where, overdue_as_of=as_of), limit)
-    due_soon = reg.first_lead_tasks(replace(force.where, due_from=as_of, due_until=soon_until), limit)
-    wanted = [i for ids in (*overdue.values(), *due_soon.values()) for i in ids]
-    by_id = {t.task_id: t for t in reg.tasks(TaskFilter(task_ids=sorted(set(wanted))))} if wanted else {}
-    rows = [
-        AgencyStatus(
-            agency=name if name is not None else NO_LEAD,
-            total=total,
-            overdue_count=n_overdue,
-            due_soon_count=n_soon,
-            overdue=[by_id[i] for i in overdue.get(name, [])],
-            due_soon=[by_id[i] for i in due_soon.get(name, [])],
-        )
-        for name, total, n_overdue, n_soon in counts
-    ]
+    counts.sort(key=lambda c: (-c[2], -c[3], c[0] if c[0] is not None else NO_LEAD))
+    rows = []
+    for i, (name, total, n_overdue, n_soon) in enumerate(counts):
+        listed = top is None or i < top
+        who = {"no_lead": True} if name is None else {"agencies": [name], "roles": ("lead",)}
+        late = replace(force.where, **who, overdue_as_of=as_of, by_due=True, limit=limit)  # type: ignore[arg-type]
+        soon = replace(force.where, **who, due_from=as_of, due_until=soon_until, by_due=True, limit=limit)  # type: ignore[arg-type]
+        rows.append(AgencyStatus(
+            agency=name if name is not None else NO_LEAD, total=total, overdue_count=n_overdue, due_soon_count=n_soon,
+            overdue=reg.tasks(late) if listed and n_overdue else [], due_soon=reg.tasks(soon) if listed and n_soon else [],
+        ))  # fmt: skip
     rows.sort(key=lambda r: (-r.overdue_count, -r.due_soon_count, r.agency))
     return StatusReport(as_of, soon_days, rows, force.superseded, force.follow_ups)
 
@@ -211,7 +214,7 @@ def print_status(
     for that many agencies only, the most overdue first (the summary names them all). Rich renders a few
     hundred rows a second, so a registry of a million tasks gets a screen, not a book.
     """
-    report = agency_status(reg, as_of, soon_days, limit=limit)
+    report = agency_status(reg, as_of, soon_days, limit=limit, top=None if as_json else top)
     docs = reg.documents_by_id(t.doc_id for r in report.agencies for t in (*r.overdue, *r.due_soon))
     if as_json:
         console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")

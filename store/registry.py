@@ -593,16 +593,20 @@ class Registry:
         self, as_of: date, soon_until: date, where: TaskFilter | None = None
     ) -> list[tuple[str | None, int, int, int]]:
         """Per lead agency (None: tasks without one): (name, tasks, overdue, due by ``soon_until``), counted
-        in SQL. A task with two lead agencies counts for each; its own duplicates count once."""
+        in SQL in one pass over the (name, role, task_id) index. A task with two lead agencies counts for
+        each; its own duplicates count once."""
         where = where or TaskFilter()
-        due, task_id = tasks.c.deadline_due, tasks.c.task_id
-        overdue = sa.func.count(sa.distinct(sa.case((due < as_of.isoformat(), task_id))))
-        soon = sa.func.count(sa.distinct(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), task_id))))
+        due = tasks.c.deadline_due
+        overdue = sa.func.sum(sa.case((due < as_of.isoformat(), 1), else_=0))
+        soon = sa.func.sum(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), 1), else_=0))
+        # each (agency, task) once: a task naming the same lead twice counts once for it
+        leads = (
+            sa.select(task_agencies.c.name, task_agencies.c.task_id).where(task_agencies.c.role == "lead").distinct()
+        ).subquery()
         by_agency = _task_where(
-            sa.select(task_agencies.c.name, sa.func.count(sa.distinct(task_id)), overdue, soon)
-            .select_from(task_agencies.join(tasks, tasks.c.task_id == task_agencies.c.task_id))
-            .where(task_agencies.c.role == "lead")
-            .group_by(task_agencies.c.name),
+            sa.select(leads.c.name, sa.func.count(), overdue, soon)
+            .select_from(leads.join(tasks, tasks.c.task_id == leads.c.task_id))
+            .group_by(leads.c.name),
             where,
         )
         no_lead = _task_where(sa.select(sa.null(), sa.func.count(), overdue, soon).select_from(tasks),
@@ -611,7 +615,7 @@ class Registry:
         def read() -> list[tuple[str | None, int, int, int]]:
             with self.engine.connect() as conn:
                 rows = [*conn.execute(by_agency), *conn.execute(no_lead)]
-            return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows if r[1]]
+            return [(r[0], int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows if r[1]]
 
         return self._db(self._cannot_read("the status per agency"), read)
 
@@ -641,37 +645,6 @@ class Registry:
                     yield Document.model_validate_json(record)
 
         return self._stream("the documents", rows)
-
-
-    def first_lead_tasks(self, where: TaskFilter, limit: int | None = None) -> dict[str | None, list[str]]:
-        """Per lead agency (None: tasks without one), the ids of the first ``limit`` (None: all) tasks
-        ``where`` selects, by due date then document and position: ranked in SQL, one query for all."""
-        order = (tasks.c.deadline_due, tasks.c.doc_id, tasks.c.ord)
-        rank = sa.func.row_number().over(partition_by=task_agencies.c.name, order_by=order).label("rank")
-        ranked = _task_where(
-            sa.select(task_agencies.c.name, tasks.c.task_id, rank)
-            .select_from(task_agencies.join(tasks, tasks.c.task_id == task_agencies.c.task_id))
-            .where(task_agencies.c.role == "lead"),
-            where,
-        ).subquery()
-        by_agency = sa.select(ranked.c.name, ranked.c.task_id).order_by(ranked.c.name, ranked.c.rank)
-        no_lead = _task_where(sa.select(tasks.c.task_id), dataclasses.replace(where, no_lead=True)).order_by(*order)
-        if limit is not None:
-            by_agency = by_agency.where(ranked.c.rank <= limit)
-            no_lead = no_lead.limit(limit)
-
-        def read() -> dict[str | None, list[str]]:
-            out: dict[str | None, list[str]] = {}
-            with self.engine.connect() as conn:
-                for name, task_id in conn.execute(by_agency):
-                    ids = out.setdefault(name, [])
-                    if task_id not in ids:  # a task naming the same lead twice
-                        ids.append(task_id)
-                if found := list(conn.scalars(no_lead)):
-                    out[None] = found
-            return out
-
-        return self._db(self._cannot_read("the tasks per agency"), read)
 
 
     def explain(self, where: TaskFilter) -> list[str]:
