@@ -76,25 +76,31 @@ tasks = sa.Table(
     sa.Column("deadline_due", sa.String(10)),
     sa.Column("method", sa.String(10), nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("extra", sa.Text),  # what has no column, as compact JSON (store/task_rows.py); schema 3
+    sa.Column("extra", sa.LargeBinary),  # what has no column, compressed JSON (store/task_rows.py); schema 3
+    sa.Column("leads", sa.SmallInteger, nullable=False, default=0),  # how many lead agencies; schema 3
 )
 sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
 sa.Index("ix_tasks_due", tasks.c.deadline_due)
+# schema 3: a task's deadline found from its id without reading its row (the per-agency counts join on it)
+sa.Index("ix_tasks_id_due", tasks.c.task_id, tasks.c.deadline_due)
+# schema 3: the tasks without a lead agency, by deadline (a few, so a small partial index)
+sa.Index("ix_tasks_no_lead", tasks.c.deadline_due, sqlite_where=tasks.c.leads == 0, postgresql_where=tasks.c.leads == 0)
 
 task_agencies = sa.Table(
     "task_agencies",
     metadata,
-    sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.task_id", ondelete="CASCADE"), nullable=False),
-    sa.Column("role", sa.String(4), nullable=False),  # lead | co
-    sa.Column("pos", sa.SmallInteger, nullable=False, default=0),  # order among the task's lead (or co)
+    sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.task_id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(4), primary_key=True),  # lead | co
+    sa.Column("pos", sa.SmallInteger, primary_key=True),  # order among the task's lead (or co) agencies
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("raw", sa.Text),  # NULL: printed as the canonical name
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("score", sa.Float),  # NULL: 1.0
+    sqlite_with_rowid=False,  # schema 3: the rows are the (task_id, role, pos) index itself
 )
-# schema 3: "tasks of agency X (as lead)" and the per-agency counts read this index alone
-sa.Index("ix_task_agencies_name_role", task_agencies.c.name, task_agencies.c.role, task_agencies.c.task_id)
-sa.Index("ix_task_agencies_task", task_agencies.c.task_id)
+# schema 3: "tasks of agency X (as lead)", the per-agency counts and `theodoi agencies` read this index alone
+sa.Index("ix_task_agencies_name", task_agencies.c.name, task_agencies.c.kind, task_agencies.c.role,
+         task_agencies.c.task_id)  # fmt: skip
 
 doc_refs = sa.Table(
     "doc_refs",
@@ -137,8 +143,9 @@ def _compact_v3(conn: Connection) -> None:
 
     columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks")}
     if "record" in columns:
-        if "extra" not in columns:
-            conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN extra TEXT")
+        blob = sa.LargeBinary().compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE tasks ADD COLUMN extra {blob}")
+        conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN leads SMALLINT NOT NULL DEFAULT 0")
         old = sa.table("tasks", sa.column("task_id"), sa.column("record"))
         conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_name")
         conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_task")
@@ -149,7 +156,7 @@ def _compact_v3(conn: Connection) -> None:
             found = [Task.model_validate_json(r.record) for r in records[start : start + 2000]]
             conn.execute(
                 tasks.update().where(tasks.c.task_id == sa.bindparam("id")),
-                [{"id": t.task_id, "extra": task_row(t)["extra"]} for t in found],
+                [{"id": t.task_id, **{k: v for k, v in task_row(t).items() if k in ("extra", "leads")}} for t in found],
             )
             if rows := [row for t in found for row in agency_rows(t)]:
                 conn.execute(task_agencies.insert(), rows)
@@ -228,10 +235,7 @@ def _task_where(query: sa.Select[Any], where: TaskFilter) -> sa.Select[Any]:
         )
         query = query.where(tasks.c.task_id.in_(matching))
     if where.no_lead:
-        lead = sa.select(task_agencies.c.task_id).where(
-            task_agencies.c.task_id == tasks.c.task_id, task_agencies.c.role == "lead"
-        )
-        query = query.where(~lead.exists())
+        query = query.where(tasks.c.leads == 0)
     for bound in (where.due_before, where.overdue_as_of):
         if bound is not None:
             query = query.where(tasks.c.deadline_due < bound.isoformat())

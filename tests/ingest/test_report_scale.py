@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +17,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from ingest import report
 from ingest.report import report_pages, write_report
 from ingest.status import classify
 from models.task import Task
@@ -30,12 +32,14 @@ in_force = test_report.in_force  # the tasks the report must show (fixture)
 
 
 @pytest.fixture(scope="module")
-def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The report with 20 tasks a page and documents on a page of their own (past one document)."""
     tmp = tmp_path_factory.mktemp("paged")
-    with Registry(tmp / "registry.sqlite") as reg:
+    with pytest.MonkeyPatch.context() as mp, Registry(tmp / "registry.sqlite") as reg:
+        mp.setattr(report, "INLINE_DOCS", 1)
         reg.save_document(*ground_truth("kh15_plan", "a" * 64, cites=[]))
         reg.save_document(*ground_truth("kh15_plan_v2", "b" * 64, cites=["15/KH-BCD"]))
-        return write_report(reg, tmp / "out" / "báo cáo.html", AS_OF, page_tasks=PER_PAGE)
+        yield write_report(reg, tmp / "out" / "báo cáo.html", AS_OF, page_tasks=PER_PAGE)
 
 
 def _rows(page: Path) -> list[tuple[str, str]]:
@@ -132,3 +136,21 @@ def test_first_screen_of_a_100k_registry_in_chromium(tmp_path: Path) -> None:
     assert len(html.encode()) < 1_000_000, "the overview must stay small"
     assert report - browser <= 3.0, f"first screen {report:.2f} s, a blank page {browser:.2f} s"
     assert overview_s < 60, f"the overview took {overview_s:.1f} s to count"
+
+
+class DocRows(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        row_id = dict(attrs).get("id") or ""
+        if tag == "tr" and row_id.startswith("doc-"):
+            self.ids.append(row_id[4:])
+
+
+def test_documents_past_the_overview_get_their_page(paged: Path) -> None:
+    overview, page = DocRows(), DocRows()
+    overview.feed(paged.read_text(encoding="utf-8"))
+    page.feed((paged.parent / (paged.stem + "_files") / "documents.html").read_text(encoding="utf-8"))
+    assert overview.ids == [] and sorted(page.ids) == ["a" * 12, "b" * 12]

@@ -3,7 +3,6 @@ migrated in place; the filtered queries read indexes (issue 15)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from models.document import Document
 from models.settings import IngestSettings
 from models.task import AgencyRef, Deadline, Milestone, RawTask, Task
 from store.registry import SCHEMA_VERSION, Registry, TaskFilter
-from store.task_rows import agency_rows, task_from_row, task_row
+from store.task_rows import agency_rows, task_from_row, task_row, unpack_extra
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -44,7 +43,8 @@ def test_parsed_tasks_come_back_exactly(parsed: list[tuple[Document, list[Task]]
 def test_nothing_the_columns_hold_is_in_extra(parsed: list[tuple[Document, list[Task]]]) -> None:
     for _, tasks in parsed:
         for t in tasks:
-            extra = json.loads(task_row(t)["extra"] or "{}")
+            packed = task_row(t)["extra"]
+            extra = unpack_extra(packed) if packed else {}
             assert not {"task_id", "doc_id", "text", "stt", "lead", "co", "confidence"} & set(extra)
             assert "text" not in extra.get("raw", {}) or extra["raw"]["text"] != t.text
 
@@ -121,7 +121,7 @@ def test_a_registry_of_schema_1_is_migrated_in_place(parsed: list[tuple[Document
         inspector = sa.inspect(reg.engine)
         assert "record" not in {c["name"] for c in inspector.get_columns("tasks")}
         assert "doc_id" not in {c["name"] for c in inspector.get_columns("task_agencies")}
-        assert "ix_task_agencies_name_role" in {i["name"] for i in inspector.get_indexes("task_agencies")}
+        assert "ix_task_agencies_name" in {i["name"] for i in inspector.get_indexes("task_agencies")}
         assert reg.migrate() == []
         assert not inspector.has_table("task_agencies_v1")
 
@@ -133,5 +133,5 @@ def test_filtered_queries_read_indexes(parsed: list[tuple[Document, list[Task]]]
         agency = " ".join(reg.explain(TaskFilter(agencies=["Sở Nội vụ"], overdue_as_of=date(2026, 7, 1), current=True)))
         due = " ".join(reg.explain(TaskFilter(due_from=date(2026, 1, 1), due_until=date(2026, 3, 31), current=True)))
         doc = " ".join(reg.explain(TaskFilter(doc_ids=[parsed[0][0].doc_id], current=True)))
-    assert "ix_task_agencies_name_role" in agency and "SCAN tasks" not in agency
+    assert "ix_task_agencies_name" in agency and "SCAN tasks" not in agency
     assert "ix_tasks_due" in due and "ix_tasks_doc" in doc
