@@ -96,11 +96,14 @@ task_agencies = sa.Table(
     sa.Column("raw", sa.Text),  # NULL: printed as the canonical name
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("score", sa.Float),  # NULL: 1.0
+    # The task's due date, written with it (tasks are only ever inserted and deleted whole, never updated):
+    # the one value kept twice, so that the per-agency counts of `status` read one index and no task row.
+    sa.Column("deadline_due", sa.String(10)),
     sqlite_with_rowid=False,  # schema 3: the rows are the (task_id, role, pos) index itself
 )
 # schema 3: "tasks of agency X (as lead)", the per-agency counts and `theodoi agencies` read this index alone
-sa.Index("ix_task_agencies_name", task_agencies.c.name, task_agencies.c.kind, task_agencies.c.role,
-         task_agencies.c.task_id)  # fmt: skip
+sa.Index("ix_task_agencies_name", task_agencies.c.role, task_agencies.c.name, task_agencies.c.kind,
+         task_agencies.c.deadline_due, task_agencies.c.task_id)  # fmt: skip
 
 doc_refs = sa.Table(
     "doc_refs",
@@ -492,17 +495,21 @@ class Registry:
         return list(self.iter_tasks(where))
 
     def agency_counts(self, kind: str | None = None) -> list[tuple[str, str, int]]:
-        """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps."""
+        """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps.
+
+        Counted per role in the order of the agency index (no sort of the mentions), summed here."""
         query = sa.select(task_agencies.c.name, task_agencies.c.kind, sa.func.count()).group_by(
-            task_agencies.c.name, task_agencies.c.kind
+            task_agencies.c.role, task_agencies.c.name, task_agencies.c.kind
         )
         if kind:
             query = query.where(task_agencies.c.kind == kind)
 
         def read() -> list[tuple[str, str, int]]:
+            counts: dict[tuple[str, str], int] = {}
             with self.engine.connect() as conn:
-                rows = conn.execute(query.order_by(sa.func.count().desc(), task_agencies.c.name)).all()
-            return [(r[0], r[1], r[2]) for r in rows]
+                for name, k, n in conn.execute(query):
+                    counts[(name, k)] = counts.get((name, k), 0) + int(n)
+            return sorted(((name, k, n) for (name, k), n in counts.items()), key=lambda c: (-c[2], c[0]))
 
         return self._db(self._cannot_read("the agencies"), read)
 
@@ -597,24 +604,29 @@ class Registry:
         self, as_of: date, soon_until: date, where: TaskFilter | None = None
     ) -> list[tuple[str | None, int, int, int]]:
         """Per lead agency (None: tasks without one): (name, tasks, overdue, due by ``soon_until``), counted
-        in SQL in one pass over the (name, role, task_id) index. A task with two lead agencies counts for
-        each; its own duplicates count once."""
+        in SQL from the agency index alone (role, name, kind, due, task). A task with two lead agencies
+        counts for each; a name repeated among its leads counts once (the repeat is stored as role "dup").
+        ``where``: only ``current`` and ``exclude`` apply."""
         where = where or TaskFilter()
-        due = tasks.c.deadline_due
+        due = task_agencies.c.deadline_due
         overdue = sa.func.sum(sa.case((due < as_of.isoformat(), 1), else_=0))
         soon = sa.func.sum(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), 1), else_=0))
-        # each (agency, task) once: a task naming the same lead twice counts once for it
-        leads = (
-            sa.select(task_agencies.c.name, task_agencies.c.task_id).where(task_agencies.c.role == "lead").distinct()
-        ).subquery()
-        by_agency = _task_where(
-            sa.select(leads.c.name, sa.func.count(), overdue, soon)
-            .select_from(leads.join(tasks, tasks.c.task_id == leads.c.task_id))
-            .group_by(leads.c.name),
-            where,
+        by_agency = (
+            sa.select(task_agencies.c.name, sa.func.count(), overdue, soon)
+            .where(task_agencies.c.role == "lead")
+            .group_by(task_agencies.c.name)
         )
-        no_lead = _task_where(sa.select(sa.null(), sa.func.count(), overdue, soon).select_from(tasks),
-                              dataclasses.replace(where, no_lead=True))  # fmt: skip
+        if not isinstance(current_tasks_clause(), sa.sql.elements.True_):
+            by_agency = by_agency.where(task_agencies.c.task_id.in_(sa.select(tasks.c.task_id).where(current_tasks_clause())))
+        if where.exclude:
+            by_agency = by_agency.where(task_agencies.c.task_id.not_in(sorted(where.exclude)))
+        due = tasks.c.deadline_due
+        no_lead = _task_where(
+            sa.select(sa.null(), sa.func.count(), sa.func.sum(sa.case((due < as_of.isoformat(), 1), else_=0)),
+                      sa.func.sum(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), 1), else_=0)))
+            .select_from(tasks),
+            dataclasses.replace(where, no_lead=True),
+        )  # fmt: skip
 
         def read() -> list[tuple[str | None, int, int, int]]:
             with self.engine.connect() as conn:

@@ -96,16 +96,18 @@ def task_row(t: Task) -> dict[str, object]:
 
 
 def agency_rows(t: Task) -> list[dict[str, object]]:
-    """The ``task_agencies`` rows of ``t``: lead agencies, then co-operating ones, in printed order."""
+    """The ``task_agencies`` rows of ``t``: lead agencies, then co-operating ones, in printed order.
+
+    A lead named twice keeps its place but is stored as role ``dup``, so that a per-agency count of lead
+    rows counts the task once (as the status always has); it reads back as a lead.
+    """
+    due = t.deadline.due.isoformat() if t.deadline.due else None
+    leads = [a.name for a in t.lead]
     return [
         {
-            "task_id": t.task_id,
-            "role": role,
-            "pos": pos,
-            "name": a.name,
-            "kind": a.kind,
-            "raw": None if a.raw == a.name else a.raw,
-            "score": None if a.score == 1.0 else a.score,
+            "task_id": t.task_id, "role": "dup" if role == "lead" and a.name in leads[:pos] else role, "pos": pos,
+            "name": a.name, "kind": a.kind, "raw": None if a.raw == a.name else a.raw,
+            "score": None if a.score == 1.0 else a.score, "deadline_due": due,
         }
         for role, refs in (("lead", t.lead), ("co", t.co))
         for pos, a in enumerate(refs)
@@ -119,7 +121,7 @@ def task_from_row(row: Mapping[str, Any], agencies: Iterable[Mapping[str, Any]])
     for a in agencies:
         ref = AgencyRef(name=a["name"], raw=a["raw"] if a["raw"] is not None else a["name"], kind=a["kind"],
                         score=a["score"] if a["score"] is not None else 1.0)  # fmt: skip
-        refs[a["role"]].append((a["pos"], ref))
+        refs["lead" if a["role"] == "dup" else a["role"]].append((a["pos"], ref))
     dl = extra.get("deadline", {})
     deadline = Deadline(
         raw=dl.get("raw"), kind=row["deadline_kind"], due=row["deadline_due"], recurrence=dl.get("recurrence"),

@@ -56,7 +56,8 @@ def test_unusual_values_survive() -> None:
                   order=7, parser_version="tables.v1", confidence=0.5)  # fmt: skip
     task = Task(
         task_id="t1", doc_id="d" * 64, source="table", annex="I", section="II", stt="3", text="Nhiệm vụ",
-        lead=[AgencyRef(name="Sở Khoa học và Công nghệ", raw="Sở TT&TT", score=0.8)],
+        lead=[AgencyRef(name="Sở Khoa học và Công nghệ", raw="Sở TT&TT", score=0.8),
+              AgencyRef(name="Sở Khoa học và Công nghệ", raw="Sở KH&CN")],  # the same lead named twice
         co=[AgencyRef(name="UBND cấp xã", raw="UBND cấp xã", kind="group"), AgencyRef(name="Công an tỉnh", raw="CA")],
         deadline=Deadline(raw="Quý II/2026", kind="quarter", due=date(2026, 6, 30),
                           milestones=[Milestone(due=date(2026, 5, 1), text="báo cáo")]),
