@@ -201,7 +201,8 @@ def _output_file(path: Path) -> Iterator[BinaryIO]:
     except OSError as e:
         raise BadArgsError(label("err.cannot_write", _lang(), path=path, reason=e.strerror or e)) from e
     finally:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # nothing was made (its folder is not one), or it was renamed
+            part.unlink(missing_ok=True)
 
 
 # -- global options ----------------------------------------------------------------------------------
