@@ -104,7 +104,10 @@ tasks = sa.Table(
 sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
 sa.Index("ix_tasks_due", tasks.c.deadline_due)
 sa.Index("ix_tasks_logical", tasks.c.logical_id, tasks.c.ord)
-sa.Index("ix_tasks_superseded", tasks.c.superseded_by)
+# only the superseded tasks (a few): "current" (IS NULL) is most rows and must not steer the planner away
+# from the due-date and agency indexes; "what was hidden" (IS NOT NULL) reads this one
+sa.Index("ix_tasks_superseded", tasks.c.superseded_by, sqlite_where=tasks.c.superseded_by.is_not(None),
+         postgresql_where=tasks.c.superseded_by.is_not(None))
 # schema 3: a task's deadline found from its id without reading its row (the per-agency counts join on it)
 sa.Index("ix_tasks_id_due", tasks.c.task_id, tasks.c.deadline_due)
 # schema 3: the tasks without a lead agency, by deadline (a few, so a small partial index)
@@ -200,6 +203,15 @@ def _create_v1(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _create_indexes(conn: Connection, table: sa.Table) -> None:
+    """The table's indexes whose columns it has: an index on a column another migration adds is made by
+    that migration (migrations 2 and 3 may run in either state of the other)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for index in table.indexes:
+        if all(c.name in have for c in index.columns):
+            index.create(conn, checkfirst=True)
+
+
 def _add_missing_columns(conn: Connection, table: sa.Table, names: Sequence[str]) -> None:
     """ALTER TABLE ADD COLUMN for each of ``names`` the table lacks (a registry made before the column);
     a registry created by this release already has them (``_create_v1`` creates today's tables)."""
@@ -220,10 +232,7 @@ def _create_v2(conn: Connection) -> None:
     _add_missing_columns(conn, tasks, ["logical_id", "superseded_by", "corrected"])
     for table in (documents, tasks, doc_refs, logical_documents, doc_versions, corrections):
         table.create(conn, checkfirst=True)
-        have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
-        for index in table.indexes:  # its own indexes (another migration makes the columns it has not seen)
-            if all(c.name in have for c in index.columns):
-                index.create(conn, checkfirst=True)
+        _create_indexes(conn, table)
     conn.execute(documents.update().where(documents.c.logical_id.is_(None)).values(logical_id=documents.c.doc_id))
     conn.execute(tasks.update().where(tasks.c.logical_id.is_(None)).values(logical_id=tasks.c.doc_id))
     for number in conn.scalars(sa.select(doc_refs.c.number).where(doc_refs.c.number.is_not(None)).distinct()).all():
@@ -271,8 +280,7 @@ def _compact_v3(conn: Connection) -> None:
         conn.exec_driver_sql("DROP TABLE task_agencies_v1")
         conn.exec_driver_sql("ALTER TABLE tasks DROP COLUMN record")
     for table in (tasks, task_agencies):
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
+        _create_indexes(conn, table)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE")
 
@@ -960,14 +968,6 @@ def _document_row(d: Document) -> dict[str, object]:
     }
 
 
-def _task_row(t: Task) -> dict[str, object]:
-    """The ``tasks`` row of ``t`` (``store.task_rows``) with the columns of logical documents."""
-    return task_row(t) | {
-        "superseded_by": t.superseded_by,
-        "corrected": json.dumps(t.corrected) if t.corrected else None,
-    }
-
-
 def _load_tasks(conn: Connection, *where: sa.ColumnElement[bool]) -> list[Task]:
     """The stored tasks ``where`` selects, in document order, rebuilt from their rows (``task_from_row``)."""
     rows = conn.execute(sa.select(tasks).where(*where).order_by(tasks.c.ord)).mappings().all()
@@ -1092,14 +1092,14 @@ def _attach(conn: Connection, document: Document, found: list[Task], matches: li
 def _insert_tasks(conn: Connection, task_list: list[Task], logical_id: str) -> None:
     if not task_list:
         return
-    conn.execute(tasks.insert(), [_task_row(t) | {"logical_id": logical_id} for t in task_list])
+    conn.execute(tasks.insert(), [task_row(t) | {"logical_id": logical_id} for t in task_list])
     if rows := [row for t in task_list for row in agency_rows(t)]:
         conn.execute(task_agencies.insert(), rows)
 
 
 def _rewrite_task(conn: Connection, task: Task) -> None:
     """One stored task's row and agencies after a correction or a change of ``superseded_by``."""
-    row = _task_row(task)
+    row = task_row(task)
     conn.execute(tasks.update().where(tasks.c.task_id == task.task_id).values(**row))
     conn.execute(task_agencies.delete().where(task_agencies.c.task_id == task.task_id))
     if rows := agency_rows(task):

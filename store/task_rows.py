@@ -92,7 +92,14 @@ def task_row(t: Task) -> dict[str, object]:
         extra["deadline"] = deadline
     if raw := _raw_extra(t):
         extra["raw"] = raw
-    return {k: fields[k] for k in _COLUMNS} | {"ord": t.order, "leads": len(t.lead), "extra": pack_extra(extra) if extra else None}
+    return {k: fields[k] for k in _COLUMNS} | {
+        "ord": t.order,
+        "leads": len(t.lead),
+        "extra": pack_extra(extra) if extra else None,
+        # logical documents (migration 2): kept in columns, since a later version or a clerk changes them
+        "superseded_by": t.superseded_by,
+        "corrected": json.dumps(t.corrected) if t.corrected else None,
+    }
 
 
 def agency_rows(t: Task) -> list[dict[str, object]]:
@@ -130,6 +137,8 @@ def task_from_row(row: Mapping[str, Any], agencies: Iterable[Mapping[str, Any]])
     own = {k: row[k] for k in ("task_id", "doc_id", "source", "annex", "section", "stt", "text", "method",
                                "confidence")}  # fmt: skip
     own |= {k: extra.get(k, default) for k, default in _TASK_DEFAULTS.items()} | {"order": row["ord"]}
+    own |= {"superseded_by": row.get("superseded_by"),
+            "corrected": json.loads(row["corrected"]) if row.get("corrected") else []}  # fmt: skip
     raw_extra = extra.get("raw", {})
     base = {k: own[k] for k in _SHARED_WITH_RAW} | {
         "deadline_raw": deadline.raw,
