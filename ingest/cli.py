@@ -16,11 +16,12 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
@@ -187,13 +188,20 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-def _write_output(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def _output_file(path: Path) -> Iterator[BinaryIO]:
+    """``path`` opened for writing; written whole or not at all (a failed export leaves no half file)."""
+    part = path.with_name(path.name + ".part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        with part.open("wb") as fh:
+            yield fh
+        part.replace(path)
     except OSError as e:
         raise BadArgsError(label("err.cannot_write", _lang(), path=path, reason=e.strerror or e)) from e
-    _say(label("msg.wrote", _lang(), path=path))
+    finally:
+        with contextlib.suppress(OSError):  # nothing was made (its folder is not one), or it was renamed
+            part.unlink(missing_ok=True)
 
 
 # -- global options ----------------------------------------------------------------------------------
@@ -398,20 +406,22 @@ def tasks(
     role: Annotated[Role, typer.Option(help="With --agency: as lead, as co-operating, or any.")] = Role.any,
 ) -> None:
     """Tasks, filtered by document, agency and due date; tasks a later version replaced are left out."""
+    from dataclasses import replace
+
     from ingest.cli_tables import task_csv_rows, task_view, write_view
     from ingest.queries import task_filter
 
-    with open_registry(db) as reg:
+    with open_registry(db) as reg:  # counted in SQL; only the rows shown are read
         where = task_filter(reg, doc=doc, agency=agency, due_before=due_before, overdue=overdue, as_of=as_of,
                             all_versions=all_versions, role=role.value)  # fmt: skip
-        found, hidden = reg.tasks(where), reg.hidden_count(where)
-        docs = {d.doc_id: d for d in reg.documents()}
-    shown = found[:limit]
+        total, hidden = reg.count_tasks(where), reg.hidden_count(where)
+        shown = reg.tasks(replace(where, limit=limit))
+        docs = reg.documents_by_id(t.doc_id for t in shown)
     lang = _lang()
     write_view(task_view(shown, docs, lang), fmt.value, out, lang, wide=wide,
                csv_rows=lambda: task_csv_rows(shown, docs, lang))  # fmt: skip
-    count = label("msg.n_tasks", lang, n=len(found))
-    if len(shown) < len(found):
+    count = label("msg.n_tasks", lang, n=total)
+    if len(shown) < total:
         count += " " + label("msg.shown_limit", lang, n=len(shown))
     _say(count)
     _say_hidden(hidden if not all_versions else 0)
@@ -428,17 +438,22 @@ def export(
     all_versions: AllVersionsOption = False,
 ) -> None:
     """Export tasks as contract JSON, CSV (for Excel: BOM, labels in --lang) or XLSX."""
-    from ingest.queries import export_bytes, task_filter
+    from ingest.queries import task_filter, write_export
 
     if output is None and fmt is ExportFormat.xlsx:
         raise BadArgsError(label("err.needs_output", _lang(), fmt="xlsx"))
-    with open_registry(db) as reg:
-        data = export_bytes(reg, fmt.value, doc=doc, lang=_lang(), bom=not no_bom, raw=raw, all_versions=all_versions)
+    options: dict[str, Any] = {"doc": doc, "lang": _lang(), "bom": not no_bom, "raw": raw, "all_versions": all_versions}
+    with open_registry(db) as reg:  # written as it is read: memory stays flat whatever the registry holds
         hidden = 0 if all_versions else reg.hidden_count(task_filter(reg, doc=doc))
-    if output is None:
-        sys.stdout.write(data.decode("utf-8"))
-    else:
-        _write_output(output, data)
+        if output is None:
+            sys.stdout.flush()
+            write_export(reg, fmt.value, sys.stdout.buffer, **options)
+            sys.stdout.buffer.flush()
+        else:
+            with _output_file(output) as fh:
+                write_export(reg, fmt.value, fh, **options)
+    if output is not None:
+        _say(label("msg.wrote", _lang(), path=output))
     _say_hidden(hidden)
 
 
@@ -486,12 +501,19 @@ def status(
     soon_days: Annotated[int, typer.Option(min=0, help="'Due soon' window in days.")] = 14,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of tables.")] = False,
     wide: WideOption = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=0, help="Tasks listed per agency in the tables (default 5; 0: all). JSON lists all unless given."),
+    ] = None,
+    top: Annotated[int, typer.Option(min=0, help="Agencies given a table of their tasks, most overdue first (0: all).")] = 10,
 ) -> None:
     """Overdue and due-soon tasks per lead agency; tasks restated by a later document follow it."""
     from ingest.status import print_status
 
+    shown = (None if json_out else 5) if limit is None else (limit or None)
     with open_registry(db) as reg:
-        print_status(reg, as_of or date.today(), soon_days, console=out, as_json=json_out, lang=_lang(), wide=wide)
+        print_status(reg, as_of or date.today(), soon_days, console=out, as_json=json_out, lang=_lang(), wide=wide,
+                     limit=shown, top=top or None)  # fmt: skip
 
 
 @app.command()

@@ -28,8 +28,9 @@ from models.document import Document
 from models.errors import BadArgsError
 from models.labels import DEFAULT_LANG, label
 from models.settings import IngestSettings
-from store.export import Cell, Column, ColumnKind, Sheet, document_record, workbook_bytes
+from store.export import document_record
 from store.registry import Registry, TaskFilter
+from store.xlsx import Cell, Column, ColumnKind, Sheet, workbook_bytes
 
 
 def resolve_side(reg: Registry, ref: str, settings: IngestSettings | None = None) -> Side:
@@ -261,7 +262,7 @@ def xlsx_sheets(r: DiffResult, lang: str = DEFAULT_LANG) -> list[Sheet]:
 
 
 def to_xlsx(r: DiffResult, lang: str = DEFAULT_LANG) -> bytes:
-    """The diff as a workbook, written by the one XLSX writer (``store.export.workbook_bytes``)."""
+    """The diff as a workbook, written by the one XLSX writer (``store.xlsx.workbook_bytes``)."""
     return workbook_bytes(xlsx_sheets(r, lang), lang)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
-from ingest.resources import load_gazetteer
 from models.document import Document
 from models.errors import BadArgsError
 from models.labels import DEFAULT_LANG
@@ -46,8 +47,16 @@ def resolve_doc_ids(reg: Registry, doc: str | None) -> list[str] | None:
     return [resolve_document(reg, doc).doc_id]
 
 
-def resolve_agency(name: str) -> str:
-    """Any alias or abbreviation ("Sở KH&CN", "CA tỉnh") to the canonical name stored in the registry."""
+def resolve_agency(name: str, reg: Registry | None = None) -> str:
+    """Any alias or abbreviation ("Sở KH&CN", "CA tỉnh") to the canonical name stored in the registry.
+
+    A name the registry already holds (an index lookup) is taken as it is, without loading the gazetteer
+    (its import and load take a second or more).
+    """
+    if reg is not None and reg.has_agency(name):
+        return name
+    from ingest.resources import load_gazetteer
+
     ref = load_gazetteer().lookup(name)
     return ref.name if ref else name
 
@@ -62,16 +71,18 @@ def task_filter(
     as_of: date | None = None,
     all_versions: bool = False,
     role: str = "any",
+    limit: int | None = None,
 ) -> TaskFilter:
     """What a command's options select; superseded tasks are left out unless ``all_versions``; ``role``
     (lead, co, any) is the part ``agency`` plays (``status`` and the report count lead agencies)."""
     return TaskFilter(
         doc_ids=resolve_doc_ids(reg, doc),
         current=not all_versions,
-        agencies=[resolve_agency(agency)] if agency else None,
+        agencies=[resolve_agency(agency, reg)] if agency else None,
         roles=("lead", "co") if role == "any" else (role,),
         due_before=due_before,
         overdue_as_of=(as_of or date.today()) if overdue else None,
+        limit=limit,
     )
 
 
@@ -80,23 +91,39 @@ def select_tasks(reg: Registry, **options: Any) -> list[Task]:
     return reg.tasks(task_filter(reg, **options))
 
 
-def export_bytes(
+def documents_with_tasks(
+    reg: Registry, doc_ids: list[str] | None, *, all_versions: bool = False
+) -> Iterator[tuple[Document, Iterator[Task]]]:
+    """Each logical document (of ``doc_ids``, else all) with its tasks (in force unless ``all_versions``),
+    read one document at a time."""
+    for d in reg.iter_documents(doc_ids):
+        yield d, reg.iter_tasks(TaskFilter(doc_ids=[d.logical_id or d.doc_id], current=not all_versions))
+
+
+def write_export(
     reg: Registry,
     fmt: str,
+    out: BinaryIO,
     *,
     doc: str | None = None,
     lang: str = DEFAULT_LANG,
     bom: bool = True,
     raw: bool = False,
     all_versions: bool = False,
-) -> bytes:
-    """The export in ``fmt`` (json, csv, xlsx). JSON keeps the contract's keys and codes whatever ``lang``;
-    CSV and XLSX speak ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed.
-    Superseded tasks are left out (the registry's current rule) unless ``all_versions``."""
+) -> None:
+    """The export in ``fmt`` (json, csv, xlsx) written to ``out`` as the registry is read: memory stays
+    flat whatever its size. JSON keeps the contract's keys and codes whatever ``lang``; CSV and XLSX speak
+    ``lang``. CSV: ``bom`` for Excel, ``raw`` to leave formula-like cells unprefixed. Superseded tasks are
+    left out (the registry's current rule) unless ``all_versions``."""
+    if fmt not in ("json", "csv", "xlsx"):
+        raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx")
     doc_ids = resolve_doc_ids(reg, doc)
-    docs = [d for d in reg.documents() if doc_ids is None or d.doc_id in doc_ids]
-    found = reg.tasks(TaskFilter(doc_ids=[d.doc_id for d in docs], current=not all_versions))
-    try:
-        return export.render_export(fmt, docs, found, lang=lang, bom=bom, raw=raw)
-    except ValueError as e:
-        raise BadArgsError(f"unknown export format {fmt!r}: use json, csv or xlsx") from e
+    found = documents_with_tasks(reg, doc_ids, all_versions=all_versions)
+    export.write_export(fmt, out, found, lang=lang, bom=bom, raw=raw)
+
+
+def export_bytes(reg: Registry, fmt: str, **options: Any) -> bytes:
+    """``write_export`` into bytes (small registries, tests)."""
+    buf = io.BytesIO()
+    write_export(reg, fmt, buf, **options)
+    return buf.getvalue()

@@ -9,8 +9,7 @@ out of the status: a task moved from Quý I to Quý II is not overdue on 15 Apri
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -39,10 +38,24 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class AgencyStatus:
+    """One lead agency's tasks in force, counted; ``overdue``/``due_soon`` list the first of them (all
+    unless a limit was asked), the most late first."""
+
     agency: str
     total: int = 0
+    overdue_count: int = 0
+    due_soon_count: int = 0
     overdue: list[Task] = field(default_factory=list)
     due_soon: list[Task] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """Which tasks are in force: ``where`` (for every query), the superseded ones, the version links."""
+
+    where: TaskFilter
+    superseded: dict[str, str]  # task_id of a superseded task -> logical id of the later version in force
+    follow_ups: list[FollowUp]
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ class StatusReport:
     as_of: date
     soon_days: int
     agencies: list[AgencyStatus]
-    superseded: dict[str, str]  # task_id of an earlier task -> task_id of the later task in force
+    superseded: dict[str, str]
     follow_ups: list[FollowUp]
 
 
@@ -74,46 +87,44 @@ def classify(task: Task, as_of: date, soon_days: int) -> Status:
     return "due_soon" if due <= as_of + timedelta(days=soon_days) else "later"
 
 
-def current_tasks(reg: Registry) -> tuple[list[Task], dict[str, str], list[FollowUp]]:
-    """Tasks in force (the registry's one rule, ``current_tasks_clause``), the superseded map, the links."""
-    return reg.tasks(TaskFilter(current=True)), reg.superseded(), follow_ups(reg)
+def in_force(reg: Registry) -> InForce:
+    """The filter of the tasks in force: the registry's one rule (``store.registry.current_tasks_clause``,
+    kept at commit time by ``store.logical``), the superseded ones and the version links."""
+    return InForce(TaskFilter(current=True), reg.superseded(), follow_ups(reg))
 
 
-def agency_status(reg: Registry, as_of: date, soon_days: int = 14) -> StatusReport:
-    """Per lead agency: tasks in force, those overdue and those due within ``soon_days``.
-
-    A task with several lead agencies counts for each; a task with none is listed under
-    ``NO_LEAD`` so that it is not lost. Agencies are sorted by overdue count, then name.
-    """
-    tasks, superseded, links = current_tasks(reg)
-    return summarise(tasks, superseded, links, as_of, soon_days)
-
-
-def summarise(
-    tasks: list[Task], superseded: dict[str, str], links: list[FollowUp], as_of: date, soon_days: int
+def agency_status(
+    reg: Registry,
+    as_of: date,
+    soon_days: int = 14,
+    *,
+    limit: int | None = None,
+    top: int | None = None,
+    force: InForce | None = None,
 ) -> StatusReport:
-    """``agency_status`` on tasks already selected (the report selects them once for all its parts)."""
-    groups: dict[str, list[Task]] = defaultdict(list)
-    for t in tasks:
-        for name in dict.fromkeys(a.name for a in t.lead) or [NO_LEAD]:
-            groups[name].append(t)
+    """Per lead agency: tasks in force, those overdue and those due within ``soon_days``, counted in SQL.
+
+    A task with several lead agencies counts for each; a task with none is listed under ``NO_LEAD`` so
+    that it is not lost. Agencies are sorted by overdue count, then name. The overdue and due-soon tasks
+    are listed for the first ``top`` agencies (None: all), at most ``limit`` of each (None: all), the most
+    late first; the counts are always whole.
+    """
+    force = force or in_force(reg)
+    soon_until = as_of + timedelta(days=soon_days)
+    counts = reg.lead_status_counts(as_of, soon_until, force.where)
+    counts.sort(key=lambda c: (-c[2], -c[3], c[0] if c[0] is not None else NO_LEAD))
     rows = []
-    for name, ts in groups.items():
-        st = [classify(t, as_of, soon_days) for t in ts]
-        rows.append(
-            AgencyStatus(
-                agency=name,
-                total=len(ts),
-                overdue=sorted((t for t, s in zip(ts, st, strict=True) if s == "overdue"), key=_due),
-                due_soon=sorted((t for t, s in zip(ts, st, strict=True) if s == "due_soon"), key=_due),
-            )
-        )
-    rows.sort(key=lambda r: (-len(r.overdue), -len(r.due_soon), r.agency))
-    return StatusReport(as_of, soon_days, rows, superseded, links)
-
-
-def _due(t: Task) -> date:
-    return t.deadline.due or date.max
+    for i, (name, total, n_overdue, n_soon) in enumerate(counts):
+        listed = top is None or i < top
+        who = {"no_lead": True} if name is None else {"agencies": [name], "roles": ("lead",)}
+        late = replace(force.where, **who, overdue_as_of=as_of, by_due=True, limit=limit)  # type: ignore[arg-type]
+        soon = replace(force.where, **who, due_from=as_of, due_until=soon_until, by_due=True, limit=limit)  # type: ignore[arg-type]
+        rows.append(AgencyStatus(
+            agency=name if name is not None else NO_LEAD, total=total, overdue_count=n_overdue, due_soon_count=n_soon,
+            overdue=reg.tasks(late) if listed and n_overdue else [], due_soon=reg.tasks(soon) if listed and n_soon else [],
+        ))  # fmt: skip
+    rows.sort(key=lambda r: (-r.overdue_count, -r.due_soon_count, r.agency))
+    return StatusReport(as_of, soon_days, rows, force.superseded, force.follow_ups)
 
 
 def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, object]:
@@ -143,11 +154,13 @@ def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, 
             {
                 "agency": r.agency,
                 "total": r.total,
+                "overdue_count": r.overdue_count,
+                "due_soon_count": r.due_soon_count,
                 "overdue": [brief(t) for t in r.overdue],
                 "due_soon": [brief(t) for t in r.due_soon],
             }
             for r in report.agencies
-            if r.overdue or r.due_soon
+            if r.overdue_count or r.due_soon_count
         ],
     }
 
@@ -161,14 +174,19 @@ def print_status(
     as_json: bool = False,
     lang: str = DEFAULT_LANG,
     wide: bool = False,
+    limit: int | None = None,
+    top: int | None = None,
 ) -> None:
     """``theodoi status``: one table per agency with overdue or due-soon tasks, or the JSON record.
 
     Labels in ``lang``; cells wrap (``wide``: one line per row). Document text goes in as ``Text``, so a
-    task reading "[/]" or "[link=…]" is printed as it is, never taken for rich markup.
+    task reading "[/]" or "[link=…]" is printed as it is, never taken for rich markup. ``limit``: at most
+    that many overdue and due-soon tasks listed per agency (the counts stay whole); ``top``: tables of tasks
+    for that many agencies only, the most overdue first (the summary names them all). Rich renders a few
+    hundred rows a second, so a registry of a million tasks gets a screen, not a book.
     """
-    report = agency_status(reg, as_of, soon_days)
-    docs = {d.doc_id: d for d in reg.documents()}
+    report = agency_status(reg, as_of, soon_days, limit=limit, top=None if as_json else top)
+    docs = reg.documents_by_id(t.doc_id for r in report.agencies for t in (*r.overdue, *r.due_soon))
     if as_json:
         console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")
         return
@@ -194,12 +212,11 @@ def print_status(
     summary = table("col.lead_agency", "col.tasks", "col.overdue", "col.due_soon",
                     title=label("status.title", lang, as_of=date_text(as_of), days=soon_days))  # fmt: skip
     for r in report.agencies:
-        summary.add_row(Text(agency_name(r.agency)), str(r.total), str(len(r.overdue) or ""),
-                        str(len(r.due_soon) or ""))  # fmt: skip
+        summary.add_row(Text(agency_name(r.agency)), str(r.total), str(r.overdue_count or ""),
+                        str(r.due_soon_count or ""))  # fmt: skip
     console.print(summary)
-    for r in report.agencies:
-        if not (r.overdue or r.due_soon):
-            continue
+    detailed = [r for r in report.agencies if r.overdue_count or r.due_soon_count]
+    for r in detailed[:top]:
         tasks = table("col.doc", "col.stt", "col.task", "col.deadline", "col.due", "col.state",
                       title=agency_name(r.agency))  # fmt: skip
         for t in [*r.overdue, *r.due_soon]:
@@ -214,5 +231,9 @@ def print_status(
             tasks.add_row(Text((doc.meta.number or doc.file) if doc else t.doc_id[:8]), Text(t.stt or ""),
                           Text(t.text), Text(t.deadline.raw or ""), date_text(due), state)  # fmt: skip
         console.print(tasks)
+        if more := r.overdue_count + r.due_soon_count - len(r.overdue) - len(r.due_soon):
+            console.print(Text(label("status.more", lang, n=more), style="dim"))
+    if top is not None and len(detailed) > top:
+        console.print(Text(label("status.more_agencies", lang, n=len(detailed) - top), style="dim"))
     if report.superseded:
         console.print(Text(label("status.superseded", lang, n=len(report.superseded))))

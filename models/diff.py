@@ -43,7 +43,7 @@ from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
 from models.base import Frozen
-from models.task import AgencyRef, Deadline, Task
+from models.task import AgencyRef, Deadline, Task, task_fields
 from models.text import fold
 
 VERSION = "diff.v1"
@@ -347,20 +347,15 @@ def diff_tasks(
 
 def task_brief(t: Task) -> dict[str, object]:
     """A task in a diff record: its place, text, agencies and deadline (not the full contract record)."""
-    return {
-        "task_id": t.task_id,
-        "doc_id": t.doc_id,
-        "source": t.source,
-        "annex": t.annex,
-        "section": t.section,
-        "stt": t.stt,
-        "text": t.text,
+    f = task_fields(t)
+    keys = ("task_id", "doc_id", "source", "annex", "section", "stt", "text")
+    return {k: f[k] for k in keys} | {
         "lead": [a.name for a in t.lead],
         "co": [a.name for a in t.co],
-        "output": t.output,
-        "deadline": t.deadline.raw,
-        "due": t.deadline.due.isoformat() if t.deadline.due else None,
-        "pages": list(t.pages),
+        "output": f["output"],
+        "deadline": f["deadline_raw"],
+        "due": f["deadline_due"],
+        "pages": f["pages"],
     }
 
 

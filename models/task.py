@@ -102,3 +102,30 @@ class Task(Frozen):
     parser_versions: dict[str, str] = {}
     corrected: list[str] = []  # contract field names a person changed (``theodoi correct``)
     superseded_by: str | None = None  # the later task (or replacing document) in force; None when current
+
+
+def task_fields(t: Task) -> dict[str, object]:
+    """The task's own scalar fields, flat and JSON-ready: the one place a task becomes a dict.
+
+    The export contract record, its CSV row, the diff's brief and the registry's row each start from
+    these and add only what is theirs (the document, agencies as dicts or names, storage columns).
+    """
+    return {
+        "task_id": t.task_id,
+        "doc_id": t.doc_id,
+        "source": t.source,
+        "annex": t.annex,
+        "section": t.section,
+        "section_title": t.section_title,
+        "stt": t.stt,
+        "text": t.text,
+        "output": t.output,
+        "deadline_raw": t.deadline.raw,
+        "deadline_kind": t.deadline.kind,
+        "deadline_due": t.deadline.due.isoformat() if t.deadline.due else None,
+        "status": t.status,
+        "pages": list(t.pages),
+        "method": t.method,
+        "confidence": t.confidence,
+        "order": t.order,
+    }

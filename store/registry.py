@@ -12,9 +12,9 @@ whose tasks are stored; tasks are stored once per logical document. ``documents(
 audit trail) are applied over the parsed values whenever a document's tasks are (re)written.
 
 One document's tasks are written in one transaction, so a crash or a full disk never leaves a document
-half-registered. Documents are keyed by the sha256 of their bytes; tasks keep their full record as JSON
-(``record``) beside the columns that queries filter on. Schema changes are ordered migrations recorded in
-``schema_migrations`` (as sqlite-utils' migrations do), never "delete the file".
+half-registered. Files are keyed by the sha256 of their bytes and grouped into logical documents
+(``store.logical``); a task is its columns plus what has no column, packed once (``store.task_rows``).
+Schema changes are ordered migrations recorded in ``schema_migrations`` (as sqlite-utils' migrations do), never "delete the file".
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -41,6 +41,7 @@ from models.task import Task
 from store import corrections as corrections_mod
 from store import logical
 from store.export import document_record
+from store.task_rows import agency_rows, task_from_row, task_row
 
 log = logging.getLogger("theodoi.registry")
 _HEX = frozenset("0123456789abcdef")
@@ -93,7 +94,8 @@ tasks = sa.Table(
     sa.Column("deadline_due", sa.String(10)),
     sa.Column("method", sa.String(10), nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("record", sa.Text, nullable=False),  # Task as JSON
+    sa.Column("extra", sa.LargeBinary),  # what has no column, compressed JSON (store/task_rows.py); schema 3
+    sa.Column("leads", sa.SmallInteger, nullable=False, default=0),  # how many lead agencies; schema 3
     # migration 2: one set of tasks per logical document; NULL superseded_by = current
     sa.Column("logical_id", sa.String(64)),
     sa.Column("superseded_by", sa.String(64)),
@@ -102,20 +104,33 @@ tasks = sa.Table(
 sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
 sa.Index("ix_tasks_due", tasks.c.deadline_due)
 sa.Index("ix_tasks_logical", tasks.c.logical_id, tasks.c.ord)
-sa.Index("ix_tasks_superseded", tasks.c.superseded_by)
+# only the superseded tasks (a few): "current" (IS NULL) is most rows and must not steer the planner away
+# from the due-date and agency indexes; "what was hidden" (IS NOT NULL) reads this one
+sa.Index("ix_tasks_superseded", tasks.c.superseded_by, sqlite_where=tasks.c.superseded_by.is_not(None),
+         postgresql_where=tasks.c.superseded_by.is_not(None))
+# schema 3: a task's deadline found from its id without reading its row (the per-agency counts join on it)
+sa.Index("ix_tasks_id_due", tasks.c.task_id, tasks.c.deadline_due)
+# schema 3: the tasks without a lead agency, by deadline (a few, so a small partial index)
+sa.Index("ix_tasks_no_lead", tasks.c.deadline_due, sqlite_where=tasks.c.leads == 0, postgresql_where=tasks.c.leads == 0)
 
 task_agencies = sa.Table(
     "task_agencies",
     metadata,
-    sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.task_id", ondelete="CASCADE"), nullable=False),
-    sa.Column("doc_id", sa.String(64), nullable=False),
-    sa.Column("role", sa.String(4), nullable=False),  # lead | co
+    sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.task_id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(4), primary_key=True),  # lead | co
+    sa.Column("pos", sa.SmallInteger, primary_key=True),  # order among the task's lead (or co) agencies
     sa.Column("name", sa.Text, nullable=False),
-    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text),  # NULL: printed as the canonical name
     sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("score", sa.Float),  # NULL: 1.0
+    # The task's due date, written with it (tasks are only ever inserted and deleted whole, never updated):
+    # the one value kept twice, so that the per-agency counts of `status` read one index and no task row.
+    sa.Column("deadline_due", sa.String(10)),
+    sqlite_with_rowid=False,  # schema 3: the rows are the (task_id, role, pos) index itself
 )
-sa.Index("ix_task_agencies_name", task_agencies.c.name)
-sa.Index("ix_task_agencies_task", task_agencies.c.task_id)
+# schema 3: "tasks of agency X (as lead)", the per-agency counts and `theodoi agencies` read this index alone
+sa.Index("ix_task_agencies_name", task_agencies.c.role, task_agencies.c.name, task_agencies.c.kind,
+         task_agencies.c.deadline_due, task_agencies.c.task_id)  # fmt: skip
 
 doc_refs = sa.Table(
     "doc_refs",
@@ -188,6 +203,15 @@ def _create_v1(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _create_indexes(conn: Connection, table: sa.Table) -> None:
+    """The table's indexes whose columns it has: an index on a column another migration adds is made by
+    that migration (migrations 2 and 3 may run in either state of the other)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for index in table.indexes:
+        if all(c.name in have for c in index.columns):
+            index.create(conn, checkfirst=True)
+
+
 def _add_missing_columns(conn: Connection, table: sa.Table, names: Sequence[str]) -> None:
     """ALTER TABLE ADD COLUMN for each of ``names`` the table lacks (a registry made before the column);
     a registry created by this release already has them (``_create_v1`` creates today's tables)."""
@@ -208,8 +232,7 @@ def _create_v2(conn: Connection) -> None:
     _add_missing_columns(conn, tasks, ["logical_id", "superseded_by", "corrected"])
     for table in (documents, tasks, doc_refs, logical_documents, doc_versions, corrections):
         table.create(conn, checkfirst=True)
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
+        _create_indexes(conn, table)
     conn.execute(documents.update().where(documents.c.logical_id.is_(None)).values(logical_id=documents.c.doc_id))
     conn.execute(tasks.update().where(tasks.c.logical_id.is_(None)).values(logical_id=tasks.c.doc_id))
     for number in conn.scalars(sa.select(doc_refs.c.number).where(doc_refs.c.number.is_not(None)).distinct()).all():
@@ -225,10 +248,50 @@ def _create_v2(conn: Connection) -> None:
             _refresh_versions(conn, str(row["logical_id"]))
 
 
-# Ordered, append-only. A new schema change is a new (version, name, function) at the end. Versions need
-# not be consecutive: a registry records each version it applied, and any version not recorded is applied.
+def _compact_v3(conn: Connection) -> None:
+    """Each value stored once, and the indexes the archive-scale queries read (issue 15).
+
+    A registry made before: each task's whole record JSON is re-read into ``extra`` and the agency rows
+    (their order and score were only in that JSON), then dropped; ``task_agencies`` loses its copy of
+    ``doc_id``. A registry created by this version already has that shape: only indexes are ensured.
+    Does not assume the migrations before it are exactly 1 and 2.
+    """
+    from store.task_rows import agency_rows, task_row
+
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks")}
+    if "record" in columns:
+        blob = sa.LargeBinary().compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE tasks ADD COLUMN extra {blob}")
+        conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN leads SMALLINT NOT NULL DEFAULT 0")
+        old = sa.table("tasks", sa.column("task_id"), sa.column("record"))
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_name")
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_task")
+        conn.exec_driver_sql("ALTER TABLE task_agencies RENAME TO task_agencies_v1")
+        task_agencies.create(conn)
+        records = conn.execute(sa.select(old.c.task_id, old.c.record)).all()
+        for start in range(0, len(records), 2000):
+            found = [Task.model_validate_json(r.record) for r in records[start : start + 2000]]
+            conn.execute(
+                tasks.update().where(tasks.c.task_id == sa.bindparam("id")),
+                [{"id": t.task_id, **{k: v for k, v in task_row(t).items() if k in ("extra", "leads")}} for t in found],
+            )
+            if rows := [row for t in found for row in agency_rows(t)]:
+                conn.execute(task_agencies.insert(), rows)
+        conn.exec_driver_sql("DROP TABLE task_agencies_v1")
+        conn.exec_driver_sql("ALTER TABLE tasks DROP COLUMN record")
+    for table in (tasks, task_agencies):
+        _create_indexes(conn, table)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE")
+
+
+# Ordered, append-only. A new schema change is a new (version, name, function) at the end; versions need
+# not be consecutive: a registry records each version it applied, and any version not recorded is applied,
+# in this order. 3 runs before 2: both came in one release, and 2 reads stored tasks in the compact form
+# that 3 makes of an older registry's record JSON. The schema's version is the highest applied.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: documents, tasks, task_agencies, doc_refs, failures", _create_v1),
+    (3, "compact storage (each value once) and indexes for archive-scale queries", _compact_v3),
     (2, "logical documents, renditions, versions (tasks.superseded_by), corrections", _create_v2),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
@@ -254,11 +317,50 @@ class TaskFilter:
     """What ``Registry.tasks`` selects; agency names are canonical names (resolve aliases before)."""
 
     doc_ids: Sequence[str] | None = None  # any rendition's doc id or logical id selects the logical document
-    current: bool = False  # only current tasks (``current_tasks_clause``); False: every version
+    task_ids: Sequence[str] | None = None
     agencies: Sequence[str] | None = None
     roles: Sequence[str] = ("lead", "co")
     due_before: date | None = None
     overdue_as_of: date | None = None
+    due_from: date | None = None  # due on or after
+    due_until: date | None = None  # due on or before
+    no_lead: bool = False  # only tasks without a lead agency
+    current: bool = False  # only tasks in force: ``current_tasks_clause()``; False: every version
+    superseded: bool = False  # only the tasks a later version replaced (what ``current`` hides)
+    exclude: frozenset[str] = frozenset()  # task ids left out (superseded ones the diff found)
+    by_due: bool = False  # ordered by due date (undated last), else by document and position
+    limit: int | None = None
+
+
+def _task_where(query: sa.Select[Any], where: TaskFilter) -> sa.Select[Any]:
+    """``query`` on ``tasks`` narrowed by ``where`` (the limit and order are the caller's)."""
+    if where.doc_ids is not None:  # a rendition's doc id or a logical id: the logical document's tasks
+        ids = list(where.doc_ids)
+        logical_ids = sa.select(documents.c.logical_id).where(documents.c.doc_id.in_(ids))
+        query = query.where(sa.or_(tasks.c.logical_id.in_(logical_ids), tasks.c.logical_id.in_(ids)))
+    if where.task_ids is not None:
+        query = query.where(tasks.c.task_id.in_(list(where.task_ids)))
+    if where.agencies:
+        matching = sa.select(task_agencies.c.task_id).where(
+            task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
+        )
+        query = query.where(tasks.c.task_id.in_(matching))
+    if where.no_lead:
+        query = query.where(tasks.c.leads == 0)
+    for bound in (where.due_before, where.overdue_as_of):
+        if bound is not None:
+            query = query.where(tasks.c.deadline_due < bound.isoformat())
+    if where.due_from is not None:
+        query = query.where(tasks.c.deadline_due >= where.due_from.isoformat())
+    if where.due_until is not None:
+        query = query.where(tasks.c.deadline_due <= where.due_until.isoformat())
+    if where.current:
+        query = query.where(current_tasks_clause())
+    if where.superseded:
+        query = query.where(sa.not_(current_tasks_clause()))
+    if where.exclude:
+        query = query.where(tasks.c.task_id.not_in(sorted(where.exclude)))
+    return query
 
 
 def _reason(error: BaseException) -> str:
@@ -476,13 +578,15 @@ class Registry:
 
         return self._db(self._cannot_read(what), read)
 
-    def _views(self, logical_id: str | None, what: str) -> list[Document]:
+    def _views(self, logical_ids: str | Sequence[str] | None, what: str) -> list[Document]:
         """Logical documents (all, or the one with this id): the stored rendition's record with the merged
         metadata, ``logical_id`` and every rendition; in the order their stored renditions were ingested."""
         query = sa.select(documents.c.record, documents.c.logical_id, logical_documents.c.primary_doc_id).join(
             logical_documents, logical_documents.c.logical_id == documents.c.logical_id, isouter=True)  # fmt: skip
-        if logical_id is not None:
-            query = query.where(documents.c.logical_id == logical_id)
+        if isinstance(logical_ids, str):
+            query = query.where(documents.c.logical_id == logical_ids)
+        elif logical_ids is not None:
+            query = query.where(documents.c.logical_id.in_(list(logical_ids)))
 
         def read() -> list[tuple[str, str, str | None]]:
             with self.engine.connect() as conn:
@@ -561,44 +665,20 @@ class Registry:
 
         return self._db(self._cannot_read("the document numbers"), read)
 
-    def _task_query(self, where: TaskFilter, columns: Sequence[sa.ColumnElement[object]]) -> sa.Select[tuple[object]]:
-        query = sa.select(*columns).join(documents, documents.c.doc_id == tasks.c.doc_id)
-        if where.doc_ids is not None:
-            ids = list(where.doc_ids)
-            logical_ids = sa.select(documents.c.logical_id).where(documents.c.doc_id.in_(ids))
-            query = query.where(sa.or_(tasks.c.logical_id.in_(logical_ids), tasks.c.logical_id.in_(ids)))
-        if where.current:
-            query = query.where(current_tasks_clause())
-        if where.agencies:
-            matching = sa.select(task_agencies.c.task_id).where(
-                task_agencies.c.name.in_(list(where.agencies)), task_agencies.c.role.in_(list(where.roles))
-            )
-            query = query.where(tasks.c.task_id.in_(matching))
-        if where.due_before is not None:
-            query = query.where(tasks.c.deadline_due < where.due_before.isoformat())
-        if where.overdue_as_of is not None:
-            query = query.where(tasks.c.deadline_due < where.overdue_as_of.isoformat())
-        return query
-
     def tasks(self, where: TaskFilter | None = None) -> list[Task]:
-        query = self._task_query(where or TaskFilter(), [tasks.c.record])
-        query = query.order_by(documents.c.ingested_at, tasks.c.doc_id, tasks.c.ord)
-        return [Task.model_validate_json(r) for r in self._records(query, "the tasks")]  # type: ignore[arg-type]
+        return list(self.iter_tasks(where))
 
     def hidden_count(self, where: TaskFilter) -> int:
         """How many tasks ``where`` selects that a later version superseded (what ``current`` hides)."""
-        query = self._task_query(dataclasses.replace(where, current=False), [sa.func.count()])
-        query = query.where(sa.not_(current_tasks_clause()))
-
-        def read() -> int:
-            with self.engine.connect() as conn:
-                return int(conn.scalar(query) or 0)
-
-        return self._db(self._cannot_read("the superseded tasks"), read)
+        return self.count_tasks(dataclasses.replace(where, current=False, superseded=True))
 
     def task(self, task_id: str) -> Task | None:
-        found = self._records(sa.select(tasks.c.record).where(tasks.c.task_id == task_id), f"task {task_id}")
-        return Task.model_validate_json(found[0]) if found else None
+        def read() -> Task | None:
+            with self.engine.connect() as conn:
+                found = _load_tasks(conn, tasks.c.task_id == task_id)
+            return found[0] if found else None
+
+        return self._db(self._cannot_read(f"task {task_id}"), read)
 
     def version_links(self) -> list[tuple[str, str, str, str]]:
         """(earlier logical id, later logical id, reason, citation as printed) for every version link."""
@@ -631,10 +711,10 @@ class Registry:
 
         def write() -> list[tuple[str, object, object]]:
             with self.engine.begin() as conn:
-                record = conn.scalar(sa.select(tasks.c.record).where(tasks.c.task_id == task_id))
-                if record is None:
+                found = _load_tasks(conn, tasks.c.task_id == task_id)
+                if not found:
                     raise RegistryError(f"no task {task_id!r} in the registry at {self.shown_url}")
-                task = Task.model_validate_json(record)
+                task = found[0]
                 done = []
                 for field, value in changes.items():
                     old = corrections_mod.value_of(task, field)
@@ -666,17 +746,21 @@ class Registry:
         return self._db(self._cannot_read("the corrections"), read)
 
     def agency_counts(self, kind: str | None = None) -> list[tuple[str, str, int]]:
-        """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps."""
+        """(name, kind, number of task mentions), most mentioned first; ``kind="unknown"`` for the gaps.
+
+        Counted per role in the order of the agency index (no sort of the mentions), summed here."""
         query = sa.select(task_agencies.c.name, task_agencies.c.kind, sa.func.count()).group_by(
-            task_agencies.c.name, task_agencies.c.kind
+            task_agencies.c.role, task_agencies.c.name, task_agencies.c.kind
         )
         if kind:
             query = query.where(task_agencies.c.kind == kind)
 
         def read() -> list[tuple[str, str, int]]:
+            counts: dict[tuple[str, str], int] = {}
             with self.engine.connect() as conn:
-                rows = conn.execute(query.order_by(sa.func.count().desc(), task_agencies.c.name)).all()
-            return [(r[0], r[1], r[2]) for r in rows]
+                for name, k, n in conn.execute(query):
+                    counts[(name, k)] = counts.get((name, k), 0) + int(n)
+            return sorted(((name, k, n) for (name, k), n in counts.items()), key=lambda c: (-c[2], c[0]))
 
         return self._db(self._cannot_read("the agencies"), read)
 
@@ -684,6 +768,173 @@ class Registry:
         """doc_ids of documents that cite the document with this number."""
         query = sa.select(doc_refs.c.doc_id).where(doc_refs.c.number == number).distinct()
         return self._records(query, f"the documents citing {number}")
+
+
+    # -- archive-scale reads (issue 15): filtered and counted in SQL, streamed in chunks -------------------
+    def _stream(self, what: str, rows: Callable[[], Iterator[T]]) -> Iterator[T]:
+        """``rows()`` consumed lazily; a database error on the way becomes a ``RegistryError``."""
+        try:
+            yield from rows()
+        except SQLAlchemyError as e:
+            message = f"{self._cannot_read(what)} ({_reason(e)})"
+            self.errors.append(message)
+            raise RegistryError(message) from e
+
+    def iter_tasks(self, where: TaskFilter | None = None, *, chunk: int = 500) -> Iterator[Task]:
+        """The tasks ``where`` selects, read ``chunk`` at a time (memory stays flat whatever the count):
+        in document order (as registered, then position), or by due date with ``where.by_due``."""
+        where = where or TaskFilter()
+        query = _task_where(sa.select(*[c for c in tasks.c]), where)
+        if where.by_due:
+            query = query.order_by(tasks.c.deadline_due.is_(None), tasks.c.deadline_due, tasks.c.doc_id, tasks.c.ord)
+        else:
+            order = sa.select(documents.c.ingested_at).where(documents.c.doc_id == tasks.c.doc_id).scalar_subquery()
+            query = query.order_by(order, tasks.c.doc_id, tasks.c.ord)
+        if where.limit is not None:
+            query = query.limit(where.limit)
+
+        def rows() -> Iterator[Task]:
+            with self.engine.connect() as conn:
+                result = conn.execution_options(yield_per=chunk).execute(query)
+                for part in result.mappings().partitions():
+                    ids = [r["task_id"] for r in part]
+                    agencies: dict[str, list[sa.RowMapping]] = {i: [] for i in ids}
+                    for a in conn.execute(sa.select(task_agencies).where(task_agencies.c.task_id.in_(ids))).mappings():
+                        agencies[a["task_id"]].append(a)
+                    for r in part:
+                        yield task_from_row(r, agencies[r["task_id"]])
+
+        return self._stream("the tasks", rows)
+
+    def count_tasks(self, where: TaskFilter | None = None) -> int:
+        query = _task_where(sa.select(sa.func.count()).select_from(tasks), where or TaskFilter())
+
+        def read() -> int:
+            with self.engine.connect() as conn:
+                return int(conn.scalar(query) or 0)
+
+        return self._db(self._cannot_read("the number of tasks"), read)
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """{doc id: the logical document it renders (``_views``)} for these file or logical ids (unknown
+        ids left out); what an export or a report prints beside each task."""
+        wanted = sorted(set(doc_ids))
+
+        def read() -> dict[str, str]:
+            found = {}
+            with self.engine.connect() as conn:
+                for start in range(0, len(wanted), 500):
+                    part = wanted[start : start + 500]
+                    query = sa.select(documents.c.doc_id, documents.c.logical_id).where(
+                        sa.or_(documents.c.doc_id.in_(part), documents.c.logical_id.in_(part)))  # fmt: skip
+                    for doc_id, lid in conn.execute(query):
+                        found[doc_id] = lid
+                        found.setdefault(lid, lid)
+            return found
+
+        logical_of = self._db(self._cannot_read("documents"), read)
+        views = {v.logical_id: v for v in self._views(sorted(set(logical_of.values())), "documents")}
+        return {d: views[lid] for d, lid in logical_of.items() if d in wanted and lid in views}
+
+    def document_numbers(self) -> list[tuple[str, str | None]]:
+        """(doc_id, number as printed) of every document: what follow-up links are matched on."""
+        query = sa.select(documents.c.doc_id, documents.c.number)
+
+        def read() -> list[tuple[str, str | None]]:
+            with self.engine.connect() as conn:
+                return [(r[0], r[1]) for r in conn.execute(query)]
+
+        return self._db(self._cannot_read("the document numbers"), read)
+
+    def reference_numbers(self) -> list[tuple[str, str | None, str]]:
+        """(citing doc_id, cited number, the citation as printed) of every reference."""
+        query = sa.select(doc_refs.c.doc_id, doc_refs.c.number, doc_refs.c.raw)
+
+        def read() -> list[tuple[str, str | None, str]]:
+            with self.engine.connect() as conn:
+                return [(r[0], r[1], r[2]) for r in conn.execute(query)]
+
+        return self._db(self._cannot_read("the references"), read)
+
+    def lead_status_counts(
+        self, as_of: date, soon_until: date, where: TaskFilter | None = None
+    ) -> list[tuple[str | None, int, int, int]]:
+        """Per lead agency (None: tasks without one): (name, tasks, overdue, due by ``soon_until``), counted
+        in SQL from the agency index alone (role, name, kind, due, task). A task with two lead agencies
+        counts for each; a name repeated among its leads counts once (the repeat is stored as role "dup").
+        ``where``: only ``current`` and ``exclude`` apply."""
+        where = where or TaskFilter()
+        due = task_agencies.c.deadline_due
+        overdue = sa.func.sum(sa.case((due < as_of.isoformat(), 1), else_=0))
+        soon = sa.func.sum(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), 1), else_=0))
+        by_agency = (
+            sa.select(task_agencies.c.name, sa.func.count(), overdue, soon)
+            .where(task_agencies.c.role == "lead")
+            .group_by(task_agencies.c.name)
+        )
+        if not isinstance(current_tasks_clause(), sa.sql.elements.True_):
+            by_agency = by_agency.where(task_agencies.c.task_id.in_(sa.select(tasks.c.task_id).where(current_tasks_clause())))
+        if where.exclude:
+            by_agency = by_agency.where(task_agencies.c.task_id.not_in(sorted(where.exclude)))
+        due = tasks.c.deadline_due
+        no_lead = _task_where(
+            sa.select(sa.null(), sa.func.count(), sa.func.sum(sa.case((due < as_of.isoformat(), 1), else_=0)),
+                      sa.func.sum(sa.case((due.between(as_of.isoformat(), soon_until.isoformat()), 1), else_=0)))
+            .select_from(tasks),
+            dataclasses.replace(where, no_lead=True),
+        )  # fmt: skip
+
+        def read() -> list[tuple[str | None, int, int, int]]:
+            with self.engine.connect() as conn:
+                rows = [*conn.execute(by_agency), *conn.execute(no_lead)]
+            return [(r[0], int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows if r[1]]
+
+        return self._db(self._cannot_read("the status per agency"), read)
+
+    def due_month_counts(self, as_of: date, where: TaskFilter | None = None) -> list[tuple[str | None, int, int]]:
+        """(month "YYYY-MM" or None when undated, tasks, overdue on ``as_of``), in month order."""
+        month = sa.func.substr(tasks.c.deadline_due, 1, 7)
+        overdue = sa.func.sum(sa.case((tasks.c.deadline_due < as_of.isoformat(), 1), else_=0))
+        query = _task_where(sa.select(month, sa.func.count(), overdue).group_by(month).order_by(month),
+                            where or TaskFilter())  # fmt: skip
+
+        def read() -> list[tuple[str | None, int, int]]:
+            with self.engine.connect() as conn:
+                return [(r[0], int(r[1]), int(r[2] or 0)) for r in conn.execute(query)]
+
+        return self._db(self._cannot_read("the tasks per month"), read)
+
+
+    def iter_documents(self, doc_ids: Sequence[str] | None = None) -> Iterator[Document]:
+        """The logical documents (those ``doc_ids`` name, else all) in registration order, each once."""
+        if doc_ids is None:
+            return iter(self.documents())
+        chosen = {d.logical_id: d for d in self.documents_by_id(doc_ids).values()}
+        return iter(sorted(chosen.values(), key=lambda d: (d.ingested_at or "", d.file)))
+
+    def explain(self, where: TaskFilter) -> list[str]:
+        """The query plan of the tasks ``where`` selects, as the database prints it (SQLite's EXPLAIN QUERY
+        PLAN, PostgreSQL's EXPLAIN): the bench and tests check which indexes it reads."""
+        query = _task_where(sa.select(tasks.c.task_id, tasks.c.deadline_due), where)
+        if where.by_due:
+            query = query.order_by(tasks.c.deadline_due)
+        if where.limit is not None:
+            query = query.limit(where.limit)
+        sql = str(query.compile(self.engine, compile_kwargs={"literal_binds": True}))
+        sqlite = self.engine.dialect.name == "sqlite"
+
+        def read() -> list[str]:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql).all()
+            return [str(r[-1]) for r in rows]
+
+        return self._db(self._cannot_read("a query plan"), read)
+
+
+    def has_agency(self, name: str) -> bool:
+        """Whether some task names ``name`` (canonical) as lead or co-operating agency."""
+        query = sa.select(task_agencies.c.name).where(task_agencies.c.name == name).limit(1)
+        return bool(self._records(query, f"whether {name!r} is a registered agency"))
 
 
 def _hide_password(target: str | Path) -> str:
@@ -717,32 +968,16 @@ def _document_row(d: Document) -> dict[str, object]:
     }
 
 
-def _task_row(t: Task) -> dict[str, object]:
-    return {
-        "task_id": t.task_id,
-        "doc_id": t.doc_id,
-        "ord": t.order,
-        "source": t.source,
-        "annex": t.annex,
-        "section": t.section,
-        "stt": t.stt,
-        "text": t.text,
-        "deadline_kind": t.deadline.kind,
-        "deadline_due": t.deadline.due.isoformat() if t.deadline.due else None,
-        "method": t.method,
-        "confidence": t.confidence,
-        "record": t.model_dump_json(),
-        "superseded_by": t.superseded_by,
-        "corrected": json.dumps(t.corrected) if t.corrected else None,
-    }
-
-
-def _agency_rows(t: Task) -> list[dict[str, object]]:
-    return [
-        {"task_id": t.task_id, "doc_id": t.doc_id, "role": role, "name": a.name, "raw": a.raw, "kind": a.kind}
-        for role, refs in (("lead", t.lead), ("co", t.co))
-        for a in refs
-    ]
+def _load_tasks(conn: Connection, *where: sa.ColumnElement[bool]) -> list[Task]:
+    """The stored tasks ``where`` selects, in document order, rebuilt from their rows (``task_from_row``)."""
+    rows = conn.execute(sa.select(tasks).where(*where).order_by(tasks.c.ord)).mappings().all()
+    ids = [r["task_id"] for r in rows]
+    agencies: dict[str, list[sa.RowMapping]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        query = sa.select(task_agencies).where(task_agencies.c.task_id.in_(ids[start : start + 500]))
+        for a in conn.execute(query).mappings():
+            agencies[a["task_id"]].append(a)
+    return [task_from_row(r, agencies[r["task_id"]]) for r in rows]
 
 
 def dumps(value: object) -> str:
@@ -770,8 +1005,7 @@ def _delete_rendition(conn: Connection, doc_id: str) -> None:
 
 
 def _stored_tasks(conn: Connection, logical_id: str) -> list[Task]:
-    query = sa.select(tasks.c.record).where(tasks.c.logical_id == logical_id).order_by(tasks.c.ord)
-    return [Task.model_validate_json(r) for r in conn.scalars(query)]
+    return _load_tasks(conn, tasks.c.logical_id == logical_id)
 
 
 def _rendition_docs(conn: Connection, logical_id: str) -> list[Document]:
@@ -858,19 +1092,18 @@ def _attach(conn: Connection, document: Document, found: list[Task], matches: li
 def _insert_tasks(conn: Connection, task_list: list[Task], logical_id: str) -> None:
     if not task_list:
         return
-    conn.execute(tasks.insert(), [_task_row(t) | {"logical_id": logical_id} for t in task_list])
-    agency_rows = [row for t in task_list for row in _agency_rows(t)]
-    if agency_rows:
-        conn.execute(task_agencies.insert(), agency_rows)
+    conn.execute(tasks.insert(), [task_row(t) | {"logical_id": logical_id} for t in task_list])
+    if rows := [row for t in task_list for row in agency_rows(t)]:
+        conn.execute(task_agencies.insert(), rows)
 
 
 def _rewrite_task(conn: Connection, task: Task) -> None:
     """One stored task's row and agencies after a correction or a change of ``superseded_by``."""
-    row = _task_row(task)
+    row = task_row(task)
     conn.execute(tasks.update().where(tasks.c.task_id == task.task_id).values(**row))
     conn.execute(task_agencies.delete().where(task_agencies.c.task_id == task.task_id))
-    if agency_rows := _agency_rows(task):
-        conn.execute(task_agencies.insert(), agency_rows)
+    if rows := agency_rows(task):
+        conn.execute(task_agencies.insert(), rows)
 
 
 def _apply_corrections(conn: Connection, logical_id: str) -> None:

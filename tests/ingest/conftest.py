@@ -7,19 +7,17 @@ end of the session. Missing binaries fail the test with the command to run, neve
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests import pg_server
+from tests.pg_server import ServerMissing, free_port, throwaway_server
+
+__all__ = ["free_port"]  # the PostgreSQL tests import it from here
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -28,68 +26,31 @@ PLAN = SAMPLES / "kh15_plan.pdf"
 
 
 def pg_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if not found:
-        pytest.fail(
-            "PostgreSQL server binaries are missing (/usr/lib/postgresql/*/bin/pg_ctl):"
-            " run `make install` (it installs Debian's postgresql package), then re-run the tests"
-        )
-    return Path(found[-1]).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    try:
+        return pg_server.pg_bin()
+    except ServerMissing as e:
+        pytest.fail(str(e))
 
 
 def _as_server_user(cmd: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return cmd
     try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.fail("running as root and there is no `postgres` user to run the server: run `make install`")
-    return ["runuser", "-u", "postgres", "--", *cmd]
+        return pg_server.as_server_user(cmd)
+    except ServerMissing as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A URL to a fresh PostgreSQL database on this machine (one server for the session)."""
-    bindir = pg_bin()
-    base = Path(tempfile.mkdtemp(prefix="theodoi-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-        shutil.chown(sock, "postgres")
-    port = free_port()
-    run = {"check": True, "capture_output": True, "text": True, "timeout": 120}
     try:
-        subprocess.run(
-            _as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "theodoi", "--auth=trust",
-                             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-            **run,
-        )  # fmt: skip
-        subprocess.run(
-            _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w",
-                             "-t", "60", "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
-                             "start"]),
-            **run,
-        )  # fmt: skip
-    except subprocess.CalledProcessError as e:
-        log = (base / "server.log").read_text(errors="replace") if (base / "server.log").exists() else ""
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"could not start PostgreSQL: {e.stderr}\n{log}")
+        server = throwaway_server()
+        url = server.__enter__()
+    except ServerMissing as e:
+        pytest.fail(str(e))
     try:
-        yield f"postgresql://theodoi@127.0.0.1:{port}/postgres"
+        yield url
     finally:
-        with contextlib.suppress(subprocess.SubprocessError):
-            subprocess.run(
-                _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                capture_output=True, timeout=60,
-            )  # fmt: skip
-        shutil.rmtree(base, ignore_errors=True)
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture()

@@ -21,8 +21,9 @@ import pytest
 from openpyxl import load_workbook
 
 from ingest.cli import main
-from store.export import ALL_TASKS_HEADER, XLSX_HEADER, csv_header
+from store.export import csv_header
 from store.registry import Registry
+from store.xlsx import ALL_TASKS_HEADER, XLSX_HEADER
 from tests.fixtures.make_table_pdfs import H6, Grid, Para, build_pdf
 from tests.ingest.test_diff_cli import ground_truth
 

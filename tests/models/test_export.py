@@ -11,18 +11,15 @@ from openpyxl import load_workbook
 from models.document import Document, DocumentMeta
 from models.task import AgencyRef, Deadline, Milestone, RawTask, Task
 from store.export import (
-    ALL_TASKS_HEADER,
     CSV_COLUMNS,
-    XLSX_HEADER,
     csv_cell,
     csv_header,
     render_export,
-    sheet_name,
     task_record,
     to_csv,
     to_json,
-    to_xlsx,
 )
+from store.xlsx import ALL_TASKS_HEADER, XLSX_HEADER, sheet_name, to_xlsx
 
 CONTRACT_KEYS = {
     "task_id", "document", "source", "annex", "section", "section_title", "stt", "text", "lead", "co",
@@ -316,3 +313,11 @@ def test_xlsx_issue_month_when_the_day_is_not_printed() -> None:
     letter = _doc(1, "/UBND-KGVX", issue_month="2026-06")
     assert _workbook([letter], [_task(letter, 1)])["Tất cả nhiệm vụ"]["B2"].value == "06/2026"
     assert _workbook([letter], [_task(letter, 1)], "en")["All tasks"]["B2"].value == "2026-06"
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_streamed_json_is_the_text_json_dumps_gives(n: int) -> None:
+    """The export writes one record at a time; tools see the same text as the whole array dumped at once."""
+    doc = _doc(1, "15/KH-BCĐ")
+    records = [task_record(_task(doc, i, text=f"dòng\n{i} \"x\""), doc) for i in range(n)]
+    assert to_json(iter(records)) == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
