@@ -40,7 +40,6 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from models.base import Frozen
 from models.task import AgencyRef, Deadline, Task, task_fields
@@ -304,6 +303,9 @@ def pair_tasks(
                 same_key[i, j] = True
     acceptable = (content >= settings.match_threshold) | (same_key & (text >= settings.key_text_threshold))
     gain = np.where(acceptable, content + settings.key_bonus * same_key, -1.0)
+    # deferred: scipy costs 0.3 s, and every registry open imports this module (store.logical pairs tasks)
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(gain, maximize=True)
     pairs = [
         (int(i), int(j), "key" if same_key[i, j] else "content", float(content[i, j]))
