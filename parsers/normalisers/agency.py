@@ -117,6 +117,8 @@ _LIST_GLUE = frozenset({",", ";", ":", "và", "-", "/", ".", "+", "với", "các
 _QUALIFIERS = (" liên quan",)
 _ITEM_START = frozenset({",", ";", ":", "và"})
 _PIECE_BREAK = frozenset({";", "(", ")", "|"})
+# Levels of local government that "trong" qualifies a group with ("các trường trong huyện").
+_LOCAL_LEVELS = frozenset({"tỉnh", "huyện", "xã", "phường", "thị xã", "thành phố"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "-", "/", ".", "+", "*", "(", ")", '"', "'", "…", "“", "”"})
 _CODE_GLUE = frozenset({"-", "/"})
 # Where a leftover may split into two bodies, if the next piece starts one.
@@ -887,6 +889,13 @@ class Gazetteer:
                 table2 = st.units if kind == "U" else st.places
                 if s not in table2 or table2[s][0] < e:
                     table2[s] = (e, int(label[1:]))
+        # "trong tỉnh", "trong huyện" qualify a group ("Các cơ sở y tế trong tỉnh"): there "trong" is no
+        # break; before anything else it starts a phrase of the sentence
+        for i in [i for i in st.breaks if doc[i].lower_ == "trong"]:
+            level = (doc[i + 1 : i + 2].text.lower(), doc[i + 1 : i + 3].text.lower())
+            if (level[0] in _LOCAL_LEVELS or level[1] in _LOCAL_LEVELS) and st.breaks[i] == i + 1:
+                del st.breaks[i]
+                st.break_tokens.discard(i)
         # a verb misread ("đây mạnh", "tô chức"): a pair of words the vocabulary does not hold whose OCR
         # forms are those of one two-word break
         for i in range(len(doc) - 1):

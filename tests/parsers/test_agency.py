@@ -820,7 +820,7 @@ def test_every_dash_is_one_dash(gz_all: Gazetteer, cell: str) -> None:
             ["Vụ Tổ chức cán bộ", "Vụ Giáo dục Đại học"],
         ),
         # compounds: "cơ sở", "cán bộ", "tổng cục" hide no Sở, Bộ, Cục
-        ("Các cơ sở y tế trong tỉnh", ["?Các cơ sở y tế"]),
+        ("Các cơ sở y tế trong tỉnh", ["?Các cơ sở y tế trong tỉnh"]),
         ("cán bộ Tư pháp xã", []),
         ("Tổng cục Thuế", ["?Tổng cục Thuế"]),
     ],
@@ -1239,3 +1239,17 @@ def test_a_damaged_cell_is_read_against_the_names_its_document_prints_elsewhere(
     assert damaged_cell("ng To", known) == []
     twins = [AgencyRef(name="Tổ Kỹ thuật 1", raw="x"), AgencyRef(name="Tổ Kỹ thuật 2", raw="x")]
     assert damaged_cell("Tổ Kỹ thuật", twins) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # "trong" + a level of local government qualifies the group: the whole is one body
+        ("Các cơ sở y tế trong tỉnh", ["?Các cơ sở y tế trong tỉnh"]),
+        ("Các trường trong thành phố", ["?Các trường trong thành phố"]),
+        # before anything else "trong" starts a phrase of the sentence, which is no part of the name
+        ("Các cơ sở y tế trong năm 2019", ["?Các cơ sở y tế"]),
+    ],
+)  # fmt: skip
+def test_trong_a_local_level_qualifies_a_group(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
