@@ -42,8 +42,25 @@ def fold(text: str | None) -> str:
     return collapse_ws(unify_tone_marks(nfc(text)).lower())
 
 
+_DD = {"đ": "d", "Đ": "D"}
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _mark_free(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    base = _DD.get(base, base)
+    return base if len(base) == 1 else char
+
+
+def strip_marks(text: str) -> str:
+    """Every tone and vowel mark gone and đ/Đ -> d/D, case and length kept ("Trực tiêp" -> "Truc tiep").
+
+    The one way marks are stripped: OCR slips marks far more than letters, so matching on this form finds
+    what it damaged, and one character per character keeps offsets into the text as printed.
+    """
+    return "".join(_mark_free(c) for c in text)
+
+
 def strip_diacritics(text: str) -> str:
     """ASCII-ish skeleton ("Đắk Lắk" -> "dak lak") for fuzzy look-ups of OCR-damaged text."""
-    decomposed = unicodedata.normalize("NFD", fold(text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.replace("đ", "d")
+    return strip_marks(fold(text))

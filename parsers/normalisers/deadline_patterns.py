@@ -12,16 +12,14 @@ model. Precompiled regexes are faster (microseconds per cell) and carry no model
 """
 
 import re
-import unicodedata
+
+from models.text import strip_marks
 
 # --- the matching key ----------------------------------------------------------------------------------
 
 
 def _skeleton_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    if base == "đ":
-        return "d"
-    return base if len(base) == 1 else char
+    return strip_marks(char).lower()
 
 
 # Latin letters with diacritics (Latin-1, Latin Extended-A/B, Latin Extended Additional = Vietnamese) map

@@ -16,7 +16,6 @@ import hashlib
 import logging
 import os
 import re
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -27,6 +26,7 @@ from external.poppler import render_pdf_page
 from models.errors import InputFileError
 from models.page import PageText, ParsedFile, TableGrid
 from models.settings import OcrSettings
+from models.text import strip_marks
 from parsers.readers import image_prep, image_tables
 from parsers.readers.image_tables import Word
 from parsers.readers.ocr_cleanup import clean_ocr_text, fix_roman_cell
@@ -89,8 +89,7 @@ def syllable_like(word: str) -> bool:
     What a page read upside down or sideways lacks: tesseract still returns words, but they are strings
     such as "ʎ!u", "uọ1", "ÁI'll" that no syllable has the shape of.
     """
-    core = word.strip(_EDGE_PUNCT).lower().replace("đ", "d")
-    base = "".join(c for c in unicodedata.normalize("NFD", core) if not unicodedata.combining(c))
+    base = strip_marks(word.strip(_EDGE_PUNCT).lower())
     return bool(base) and base.isascii() and bool(_SYLLABLE.match(base))
 
 

@@ -12,6 +12,7 @@ import itertools
 import re
 import unicodedata
 
+from models.text import strip_marks
 from parsers.normalisers.text import nfc
 
 # Roman quarter numerals read as digits, l, | or H: "Quý 11", "Quý Il", "Quý lV", "Quý H".
@@ -139,10 +140,7 @@ def _has_tone(char: str) -> bool:
     return any(c in _TONES for c in unicodedata.normalize("NFD", char))
 
 
-def _bare(word: str) -> str:
-    """Letters only: every mark and hat gone, đ -> d."""
-    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+_bare = strip_marks  # letters only: every mark and hat gone, đ -> d
 
 
 def _known_pairs() -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
