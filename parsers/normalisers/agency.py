@@ -1345,6 +1345,9 @@ class Gazetteer:
                     self._titled_start(doc, st, nxt, end)
                     or nxt in st.shorts
                     or _acronym_at(doc, nxt, end, key)
+                    # a known body misread by OCR before a comma and a capital: the list goes on after it
+                    # ("Viện kiểm vat nhân dân tối cao, Tòa …" is the Viện, then another body)
+                    or (doc[i].text == "," and key.capitalised(doc[nxt]) and self._fuzzy(doc, key, segs[-1]))
                 ):
                     segs.append([])
                     hows.append("soft")

@@ -1253,3 +1253,19 @@ def test_a_damaged_cell_is_read_against_the_names_its_document_prints_elsewhere(
 )  # fmt: skip
 def test_trong_a_local_level_qualifies_a_group(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
     assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a misread known body, a comma, a capital: the list goes on after the known body
+        ("Viện kiểm vat nhân dân tối cao, Phòng Cảnh sát hình sự",
+         ["Viện Kiểm sát nhân dân tối cao", "?Phòng Cảnh sát hình sự"]),
+        # a misread known body before a damaged piece that is no body keeps only the known body
+        ("Viện kiểm vat nhân dân tối cao, Tòa du nhân dân tối cao", ["Viện Kiểm sát nhân dân tối cao"]),
+    ],
+)  # fmt: skip
+def test_a_misread_known_body_ends_at_a_comma_before_a_capital(
+    gz_all: Gazetteer, cell: str, expected: list[str]
+) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
