@@ -403,7 +403,7 @@ def tasks(
     fmt: FormatOption = ViewFormat.table,
     wide: WideOption = False,
     all_versions: AllVersionsOption = False,
-    role: Annotated[Role, typer.Option(help="With --agency: as lead, as co-operating, or any.")] = Role.any,
+    role: Annotated[Role, typer.Option(help="With --agency: as lead (as status and the report count), as co-operating, or any.")] = Role.lead,
 ) -> None:
     """Tasks, filtered by document, agency and due date; tasks a later version replaced are left out."""
     from dataclasses import replace

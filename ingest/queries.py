@@ -70,11 +70,12 @@ def task_filter(
     overdue: bool = False,
     as_of: date | None = None,
     all_versions: bool = False,
-    role: str = "any",
+    role: str = "lead",
     limit: int | None = None,
 ) -> TaskFilter:
     """What a command's options select; superseded tasks are left out unless ``all_versions``; ``role``
-    (lead, co, any) is the part ``agency`` plays (``status`` and the report count lead agencies)."""
+    (lead, co, any) is the part ``agency`` plays: lead by default, so that ``tasks --agency X --overdue``
+    gives the number ``status`` and the report give for X (issue 13: one number in every view)."""
     return TaskFilter(
         doc_ids=resolve_doc_ids(reg, doc),
         current=not all_versions,
