@@ -35,7 +35,6 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
@@ -81,10 +80,6 @@ def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     """
     if isinstance(error, TheodoiError):
         return error
-    if isinstance(error, BrokenProcessPool):
-        return WorkerCrash(
-            f"{file_name}: the worker process parsing it died twice (out of memory or a crash)"
-        )
     detail = "".join(traceback.format_exception(error)).strip()
     return ParserBug(
         f"{file_name}: internal parser error {error.__class__.__name__}: {error}; please send the file and"
@@ -422,10 +417,7 @@ class ProcessExecutor:
             for slot in busy:
                 if slot.conn not in ready and slot.proc.sentinel not in ready:
                     continue
-                kind, value = self._receive(slot)
-                while kind in ("total", "page"):
-                    self._progress(kind, value)
-                    kind, value = self._receive(slot)
+                kind, value = self._outcome(slot)
                 job = slot.job
                 assert job is not None
                 if kind == "done":
@@ -445,10 +437,7 @@ class ProcessExecutor:
                         queue.appendleft((job, slot.attempt + 1))
             now = time.monotonic()
             for slot in [s for s in self._slots if s.job is not None and s.deadline <= now]:
-                kind, value = self._receive(slot)
-                while kind in ("total", "page"):
-                    self._progress(kind, value)
-                    kind, value = self._receive(slot)
+                kind, value = self._outcome(slot)
                 job = slot.job
                 assert job is not None
                 if kind == "done":  # finished just in time
@@ -459,6 +448,14 @@ class ProcessExecutor:
                 log.info("%s: took longer than %g s; its worker process was killed", job.file_name,
                             self.timeout_s)  # fmt: skip
                 yield job, _timeout(job.file_name, self.timeout_s)
+
+    def _outcome(self, slot: _Slot) -> tuple[str, Any]:
+        """The slot's next message that is not progress ("done" or "dead"); progress is passed on."""
+        kind, value = self._receive(slot)
+        while kind in ("total", "page"):
+            self._progress(kind, value)
+            kind, value = self._receive(slot)
+        return kind, value
 
     def running(self) -> list[tuple[int, str, float]]:
         """(worker pid, file name, seconds so far) of each file being parsed now."""
@@ -546,9 +543,6 @@ class _FutureExecutor:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         return done
 
-    def _restart(self) -> None:
-        raise NotImplementedError
-
     def parse_many(
         self, jobs: Iterable[Job], stop: threading.Event | None = None
     ) -> Iterator[tuple[Job, Outcome]]:
@@ -565,9 +559,8 @@ class _FutureExecutor:
                 running[self._submit(job)] = (job, attempt)
             if not running:
                 return
-            broken = False
             for fut in self._wait(set(running)):
-                job, attempt = running.pop(fut)
+                job, _ = running.pop(fut)
                 if fut in self._late:
                     yield job, _timeout(job.file_name, self._late.pop(fut))
                     continue
@@ -575,20 +568,8 @@ class _FutureExecutor:
                     yield job, fut.result()
                 except MissingDependencyError:
                     raise
-                except BrokenProcessPool:
-                    broken = True
-                    if attempt >= 2:
-                        yield job, _crash(job.file_name)
-                    else:
-                        queue.append((job, attempt + 1))
-                except Exception as e:  # quarantined per file, see _as_outcome
+                except Exception as e:  # quarantined per file, see _failed
                     yield job, self._failed(job, e)
-            if broken:
-                for job, attempt in running.values():
-                    queue.append((job, attempt))
-                running.clear()
-                log.warning("a worker process died; restarting and retrying its documents once")
-                self._restart()
 
 
 class DaskExecutor(_FutureExecutor):
@@ -689,9 +670,6 @@ class DaskExecutor(_FutureExecutor):
                 " scheduler gave up after its allowed failures"
             )
         return super()._failed(job, error)
-
-    def _restart(self) -> None:
-        return None  # a Dask worker that dies is replaced by the nanny; its tasks are rescheduled
 
     def close(self) -> None:
         self._client.close()

@@ -599,8 +599,7 @@ class Registry:
             primary_of[lid] = primary
         views = []
         for lid, docs in groups.items():
-            docs.sort(key=lambda d: (d.doc_id != primary_of[lid], [-x for x in logical.rank(d.method, d.task_count)],
-                                     d.ingested_at or ""))  # fmt: skip
+            docs = _in_rendition_order(docs, primary_of[lid])
             renditions = [
                 Rendition(doc_id=d.doc_id, file=d.file, method=d.method, pages=d.pages, task_count=d.task_count,
                           received=d.ingested_at, primary=d.doc_id == primary_of[lid])
@@ -1014,6 +1013,11 @@ def _rendition_docs(conn: Connection, logical_id: str) -> list[Document]:
                           .where(logical_documents.c.logical_id == logical_id))  # fmt: skip
     query = sa.select(documents.c.record).where(documents.c.logical_id == logical_id)
     docs = [Document.model_validate_json(r) for r in conn.scalars(query)]
+    return _in_rendition_order(docs, primary)
+
+
+def _in_rendition_order(docs: list[Document], primary: str | None) -> list[Document]:
+    """The stored rendition first, then best rank (``logical.rank``), then first received."""
     return sorted(docs, key=lambda d: (d.doc_id != primary, [-x for x in logical.rank(d.method, d.task_count)],
                                        d.ingested_at or ""))  # fmt: skip
 
