@@ -370,9 +370,10 @@ def watch(
 
         parse_server.start()  # the parse workers' imports run while this process does its own
     from ingest.watch import run_watch
+    from models.settings import WatchSettings
 
-    raise typer.Exit(run_watch(inbox, db, poll=poll, once=once, settle_s=settle, interval_s=interval,
-                               workers=workers, settle_timeout_s=settle_timeout,
+    timings = WatchSettings(settle_s=settle, interval_s=interval, settle_timeout_s=settle_timeout)
+    raise typer.Exit(run_watch(inbox, db, poll=poll, once=once, timings=timings, workers=workers,
                                file_timeout_s=file_timeout, worker_memory_mb=worker_memory,
                                log_level=_log_level()))  # fmt: skip
 

@@ -542,11 +542,8 @@ def run_watch(
     *,
     poll: bool = False,
     once: bool = False,
-    settle_s: float = DEFAULTS.settle_s,
-    interval_s: float = DEFAULTS.interval_s,
-    retry_s: float = DEFAULTS.retry_s,
+    timings: WatchSettings = DEFAULTS,
     workers: int = 0,
-    settle_timeout_s: float = DEFAULTS.settle_timeout_s,
     file_timeout_s: float | None = None,
     worker_memory_mb: int | None = None,
     log_level: int = logging.INFO,
@@ -564,10 +561,12 @@ def run_watch(
     executor = make_executor(worker_settings(file_timeout_s, worker_memory_mb), workers=workers)
     try:
         with Registry(db) as reg:
-            box = Inbox(inbox, reg, executor, settle_s=settle_s, retry_s=retry_s, settle_timeout_s=settle_timeout_s)
+            box = Inbox(inbox, reg, executor, settle_s=timings.settle_s, retry_s=timings.retry_s,
+                        max_retry_s=timings.max_retry_s, settle_timeout_s=timings.settle_timeout_s)  # fmt: skip
             log.info("watching %s (%s), registry %s; settle %.1f s, settle timeout %.0f s", inbox,
-                     "polling" if poll else "inotify", reg.shown_url, settle_s, settle_timeout_s)  # fmt: skip
-            summary = watch(box, once=once, poll=poll, interval_s=interval_s, stop=stop)
+                     "polling" if poll else "inotify", reg.shown_url, timings.settle_s, timings.settle_timeout_s)  # fmt: skip
+            summary = watch(box, once=once, poll=poll, interval_s=timings.interval_s,
+                            idle_rescan_s=timings.idle_rescan_s, once_wait_s=timings.once_wait_s, stop=stop)  # fmt: skip
     finally:
         executor.close()
         lock.release()

@@ -43,11 +43,9 @@ class Deadline(Frozen):
     milestones: list[Milestone] = []
 
 
-class RawTask(Frozen):
-    """A task as found in the document: cell or sentence text as printed, before normalisation.
-
-    Carries its provenance so that any value in the registry can be traced to a page and a cell.
-    """
+class Placed(Frozen):
+    """Where a task stands in its document and what it says: shared by the raw and the normalised task,
+    so that provenance (source, annex, section, STT) has one declaration."""
 
     source: Source
     annex: str | None = None
@@ -55,6 +53,14 @@ class RawTask(Frozen):
     section_title: str | None = None
     stt: str | None = None
     text: str
+
+
+class RawTask(Placed):
+    """A task as found in the document: cell or sentence text as printed, before normalisation.
+
+    Carries its provenance so that any value in the registry can be traced to a page and a cell.
+    """
+
     lead_raw: str | None = None
     co_raw: str | None = None
     output_raw: str | None = None
@@ -78,17 +84,11 @@ def task_id_for(key: str, source: str, annex: str | None, section: str | None, s
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-class Task(Frozen):
+class Task(Placed):
     """A normalised task, ready for the registry."""
 
     task_id: str
     doc_id: str
-    source: Source
-    annex: str | None = None
-    section: str | None = None
-    section_title: str | None = None
-    stt: str | None = None
-    text: str
     lead: list[AgencyRef] = []
     co: list[AgencyRef] = []
     output: str | None = None
