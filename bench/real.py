@@ -57,6 +57,8 @@ from parsers.readers import ocr  # noqa: E402
 EXPECTED_DIR = ROOT / "samples" / "expected" / "real"
 CACHE_DIR = ROOT / "out" / "real-cache"
 MIN_PAIR = 70.0
+# How far into the expected text (characters) a partial match may start: OCR noise or a marker it kept.
+START_SLACK = 12
 _DASHES = re.compile(r"\s*[-–—‐‑−]\s*")
 
 
@@ -76,8 +78,12 @@ def text_similarity(expected: str, found: str) -> float:
     if not e or not f:
         return 0.0
     prefix = fuzz.ratio(e, f[: len(e)])
-    partial = fuzz.partial_ratio(e, f[: len(e) + 120]) if len(f) >= 20 else 0.0
-    return max(prefix, partial)
+    if len(f) < 20:
+        return prefix
+    # the expected text is the task's beginning: a found text that only matches further into it (a
+    # short row title echoed inside a longer sentence) is another task
+    partial = fuzz.partial_ratio_alignment(e, f[: len(e) + 120])
+    return max(prefix, partial.score if partial.src_start <= START_SLACK else 0.0)
 
 
 def agency_key(name: str, gazetteer: Gazetteer) -> str:

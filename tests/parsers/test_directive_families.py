@@ -335,3 +335,37 @@ def test_a_named_body_given_the_lead_inside_an_item_overrides_the_heading() -> N
         "- Đề xuất giao cơ quan chủ trì quản lý từng tuyến đường.",
         *END]))  # fmt: skip
     assert leads(tasks) == ["Các sở, ban, ngành, UBND các xã, phường", "Sở Tư pháp", "Sở Xây dựng"]
+
+
+def test_bullets_after_a_paragraph_ending_in_a_colon_belong_to_that_paragraphs_actor() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "3. Đối với UBND cấp xã, các trường mầm non",
+        "Đề nghị UBND cấp xã rà soát phòng học của các trường trên địa bàn.",
+        "Riêng UBND xã Tân Phú bố trí kinh phí sửa chữa và chỉ đạo Trường Mầm non Hoa Sen:",
+        "- Báo cáo số phòng học xuống cấp.",
+        "- Lập dự toán sửa chữa.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == [
+        "UBND cấp xã", "UBND xã Tân Phú", "UBND xã Tân Phú", "UBND xã Tân Phú"
+    ]  # fmt: skip
+
+
+def test_rules_and_criteria_under_sub_headings_are_not_tasks_but_duties_are() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER,
+        "I. Mục đích",
+        "Rèn luyện kỹ năng nghề nghiệp; cách chấm như sau:",
+        "II. Quy định đối với các bên",
+        "1. Đối với học viên",
+        "\uf0d8 Quy định chung",
+        "\uf0b7 Học viên phải nộp nhật ký hằng tuần.",
+        "\uf0d8 Yêu cầu về sản phẩm",
+        "\uf0b7 Bản thu hoạch có xác nhận của cơ sở.",
+        "2. Đối với giáo viên",
+        "- Duyệt nhật ký của học viên.",
+        "- Chấm bản thu hoạch.",
+        "III. Tiêu chuẩn chấm điểm",
+        "Cách tính điểm như sau:",
+        "- Giáo viên cho điểm quá trình.",
+        *END]))  # fmt: skip
+    assert [t.text for t in tasks] == ["Duyệt nhật ký của học viên.", "Chấm bản thu hoạch."]
+    assert leads(tasks) == ["giáo viên", "giáo viên"]
