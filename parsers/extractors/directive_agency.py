@@ -35,7 +35,7 @@ _AGENCY_START = (
     r"đơn vị|địa phương|giám đốc|chủ tịch|thủ trưởng|trưởng|phó trưởng|tổ trưởng|tổ công tác|trung tâm|đài|"
     r"hội(?!\s+nghị|\s+thảo)|đoàn|thanh tra|cục|chi cục|kho bạc|bảo hiểm|liên đoàn|mặt trận|hội đồng|"
     r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"
-    r"xã(?!\s+hội)|phường|huyện|phòng(?!,?\s+(?:chống|ngừa|tránh))|khoa(?!\s+học)|vụ(?!\s+việc)|"
+    r"bhxh|ubmttq|mttq|kbnn|xã(?!\s+hội)|phường|huyện|phòng(?!,?\s+(?:chống|ngừa|tránh))|khoa(?!\s+học)|vụ(?!\s+việc)|"
     r"bệnh viện|tòa án|tỉnh ủy|tỉnh uỷ|huyện ủy|huyện uỷ|tỉnh đoàn|đồng chí|"
     r"sinh viên|giảng viên|giáo viên|bộ phận|lực lượng|chủ đầu tư|nhà trường|tiểu ban|"
     r"lãnh đạo(?=\s+(?:các\s+)?(?:sở|ban|bộ|cơ quan|đơn vị|ubnd|ủy ban|uỷ ban|phòng|địa phương|ngành))))\b"

@@ -27,8 +27,10 @@ _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     ("num", re.compile(r"^(?P<label>\d{1,2})\s?-\s+(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
     ("paren", re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")),
+    # "+" is the level below "-" ("- Gửi … các tài liệu sau:" / "+ Biên bản họp …"): labelled "+" to nest
+    ("dash", re.compile(r"^(?P<label>\+)\s*(?P<body>[^\s\d-].*)$")),
     # "¬" and "_" are dashes as OCR reads them
-    ("dash", re.compile(r"^[-–—•+_¬]\s*(?P<body>[^\s\d-].*)$")),
+    ("dash", re.compile(r"^[-–—•_¬]\s*(?P<body>[^\s\d-].*)$")),
     # a symbol-font bullet as a Word-made PDF prints it: "\uf0d8" (an arrow), "\uf0b7" (a dot), "\uf0a7" (a
     # square) are nested levels, so the glyph is the label and each glyph its own level
     ("glyph", re.compile(r"^(?P<label>[\uf020-\uf0ff])\s*(?P<body>\S.*)$")),

@@ -294,14 +294,14 @@ _CLOSING_SKELETON = re.compile(r"^(?:\w{1,2}\s)?\W{0,2}n\w{1,3}\s?nhan\s*:")
 def _kind_key(p: Paragraph) -> str:
     if p.kind == "num" and p.label:
         return f"num{p.label.count('.') + 1}"
-    if p.kind == "glyph":
-        return f"glyph{p.label}"  # each bullet glyph is one level of the list
+    if p.kind in ("glyph", "dash") and p.label:
+        return f"{p.kind}{p.label}"  # each bullet glyph is one level of the list, "+" the one below "-"
     return p.kind
 
 
 def _bullet(kind: str) -> bool:
     """A dash or a symbol-font bullet: an unnumbered list item."""
-    return kind == "dash" or kind.startswith("glyph")
+    return kind.startswith(("dash", "glyph"))
 
 
 def _field(p: Paragraph) -> tuple[str, str] | None:
@@ -554,7 +554,11 @@ def _leaves(node: _Node) -> list[_Node]:
     for child in node.children:
         if child.skip:
             continue
-        if child.children and not all(_ALLOCATION.match(c.body) for c in child.children):
+        if _contents(child):
+            # "- Gửi … các tài liệu sau:" / "+ Biên bản họp …" / "+ Dự toán …": the item lists its contents
+            child.extras.extend(c.para for c in child.children if c.para)
+            out.append(child)
+        elif child.children and not all(_ALLOCATION.match(c.body) for c in child.children):
             leaves = _leaves(child)
             if child.kind == "roman" and any(leaf.fields.get("lead") for leaf in leaves):
                 leaves = [leaf for leaf in leaves if leaf.fields.get("lead")]
@@ -562,6 +566,17 @@ def _leaves(node: _Node) -> list[_Node]:
         elif child.kind not in ("roman", "root"):
             out.append(child)
     return out
+
+
+def _contents(node: _Node) -> bool:
+    """A bullet whose sub-bullets ("+") list what it comprises: the item acts ("- Xây dựng kế hoạch …
+    gồm:"), it names no body to head them ("- Sở Y tế:" + "+ …" are that body's tasks)."""
+    return (
+        _bullet(node.kind)
+        and bool(node.children)
+        and all(c.kind == "dash+" for c in node.children)
+        and not ag.looks_like_agency(node.body)
+    )
 
 
 def _root(node: _Node) -> _Node:
@@ -670,11 +685,15 @@ def _split_lead_field(value: str) -> tuple[str, str | None]:
 _ALLOCATION = re.compile(r"^[^:]{3,80}:\s*(?:mỗi\s+\S+(?:\s+\S+)?\s+(?:cử\s+)?)?[\d§][\d.,]*(?:\s|[.;,]|$)")
 
 
+# "- Lưu ý: số lượng … không quá 20%", "Ghi chú: …": a note on the item before it, not a task.
+_NOTE = re.compile(r"^(?:Lưu ý|Chú ý|Ghi chú)\s*:")
+
+
 def _task(
     node: _Node, method: Method, order: int, proposing: bool = False, issuer: str | None = None
 ) -> RawTask | None:
     body = node.body
-    if _ALLOCATION.match(body):
+    if _ALLOCATION.match(body) or _NOTE.match(body):
         return None
     extras = " ".join(p.text for p in node.extras)
     text = clean_cell(f"{body} {extras}")

@@ -369,3 +369,23 @@ def test_rules_and_criteria_under_sub_headings_are_not_tasks_but_duties_are() ->
         *END]))  # fmt: skip
     assert [t.text for t in tasks] == ["Duyệt nhật ký của học viên.", "Chấm bản thu hoạch."]
     assert leads(tasks) == ["giáo viên", "giáo viên"]
+
+
+def test_plus_items_under_an_action_are_its_contents_and_a_note_is_no_task() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Trung tâm Kiểm soát bệnh tật tỉnh:",
+        "- Gửi hồ sơ đề nghị về Sở Tài chính, gồm:",
+        "+ Bảng dự toán có chữ ký của thủ trưởng.",
+        "+ Biên bản thẩm định giá.",
+        "- Lưu ý: giá đề nghị không vượt giá trúng thầu năm trước.",
+        "2. Mời KBNN tỉnh cử cán bộ tham gia tổ thẩm định.",
+        "3. Bệnh viện tỉnh:",
+        "- Khoa Dược:",
+        "+ Rà soát danh mục thuốc.",
+        "+ Đề xuất số lượng.",
+        *END]))  # fmt: skip
+    assert [t.text[:22] for t in tasks] == [
+        "Gửi hồ sơ đề nghị về S", "Mời KBNN tỉnh cử cán b", "Rà soát danh mục thuốc", "Đề xuất số lượng."
+    ]  # fmt: skip
+    assert "Biên bản thẩm định giá" in tasks[0].text
+    assert leads(tasks)[:2] == ["Trung tâm Kiểm soát bệnh tật tỉnh", "KBNN tỉnh"]
