@@ -442,6 +442,17 @@ class _Vocabulary:
         splits = best.get(len(word), [])
         return splits[0] if len(splits) == 1 and len(splits[0]) > 1 else None
 
+    def knows(self, word: str, before: str, after: str) -> bool:
+        """Whether a word occurs in a name, as printed ("tẾ" is "tế", glued "trungtâmy" is three words) or
+        misread with a word beside it ("y tê" is "y tế"; a lone word's OCR form says too little: "phân"
+        would be "phận")."""
+        folded = fold(word)
+        if all(w in self.words for w in fold(self._word(word)).split()):  # "trungtâmy": "trung tâm y"
+            return True
+        return any(
+            self.misread_pair(a, b) is not None for a, b in ((fold(before), folded), (folded, fold(after))) if a and b
+        )
+
     def misread_pair(self, a: str, b: str) -> tuple[str, str] | None:
         """The one known pair two folded words unknown as a pair are an OCR misreading of, or None."""
         if (a, b) in self.pairs or not (a.isalpha() and b.isalpha()):
@@ -1467,10 +1478,18 @@ class Gazetteer:
         seg = _trim(doc, seg, lead_noise, set() if linked else st.noise)
         if not seg:
             return None
-        s, e = seg[0], seg[-1] + 1
+        s, e = seg[0], self._group_end(doc, key, seg[0], seg[-1] + 1)
+        seg = [i for i in seg if i < e]
         fuzzy = self._fuzzy(doc, key, seg)
         if fuzzy is not None:
             return fuzzy
+        cut = e
+        while e - 1 > s and (
+            _cut_word(key.printed(doc, e - 1, e)) or doc[e - 1].text in _LIST_GLUE | _EDGE_PUNCT
+        ):
+            e -= 1  # "Tổ ch": a name never ends inside a word; the piece of the word is dropped
+        if e < cut and e - s == 1 and s in st.heads:
+            return None  # what is left is a head without its name ("Tổ"): no body can be read
         text = doc[s:e].text
         # a short form alone ("Tư pháp") is a body whose head the cell does not say; printed in lower case
         # it is a verb or noun of a sentence ("… tổng hợp và xây dựng báo cáo")
@@ -1494,6 +1513,27 @@ class Gazetteer:
                 item.name = "Các " + key.printed(doc, s, e)
             return item
         return None
+
+    def _group_end(self, doc: Doc, key: _Key, s: int, e: int) -> int:
+        """Where a generic group ("các …") starting at ``s`` ends, at most ``e``: its lower-case words are
+        words of bodies' names (the gazetteer's vocabulary, OCR forms included: "các cơ sở y tẾ trong tỉnh",
+        "các bệnh viện và trung tâm y tế có giường bệnh"), so the first word that is none ends it — a verb
+        of the sentence ("các lực lượng chức năng phân luồng …") or a word cut at a line end ("các cơ
+        quan, b"). From a capitalised word on, a proper name goes on ("các trường Trung học phổ thông tại Phụ
+        lục I"): it is not judged."""
+        if doc[s].text not in _PLURAL:
+            return e
+        for j in range(s + 2, e):
+            word = doc[j].text
+            if key.capitalised(doc[j]):
+                return e  # a proper name starts: its own lower-case words follow ("Trung học phổ thông")
+            after = doc[j + 1].text if j + 1 < len(doc) else ""
+            if not word.isalpha() or self._vocab.knows(word, doc[j - 1].text, after):
+                continue
+            while j > s + 2 and (_junk(doc[j - 1].text) or doc[j - 1].text in _LIST_GLUE):
+                j -= 1
+            return j
+        return e
 
     def _fuzzy(self, doc: Doc, key: _Key, piece: list[int]) -> _Found | None:
         """A leftover piece read as one gazetteer alias despite OCR slips, or None.
@@ -1624,6 +1664,11 @@ def _trim(doc: Doc, piece: list[int], noise: set[int], tail_noise: set[int] | No
     while hi > lo and (_junk(doc[piece[hi - 1]].text) or piece[hi - 1] in tail):
         hi -= 1
     return piece[lo:hi]
+
+
+def _cut_word(token: str) -> bool:
+    """A lower-case piece of a word cut at a line end ("ch", "b"): every Vietnamese syllable has a vowel."""
+    return token.isalpha() and token.islower() and not _VOWEL_GROUP.search(_skeleton(token))
 
 
 def _junk(token: str) -> bool:
