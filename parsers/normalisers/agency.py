@@ -59,7 +59,6 @@ The ``Gazetteer`` is built once (matchers included) by the ingest layer and then
 """
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,7 +78,7 @@ from parsers.normalisers.agency_data import (
     Place,
     parse_yaml_texts,
 )
-from parsers.normalisers.text import clean_cell, fold, nfc, unify_tone_marks
+from parsers.normalisers.text import clean_cell, fold, nfc, strip_marks, unify_tone_marks
 
 VERSION = "agency.v3"
 
@@ -296,8 +295,7 @@ def _build_key(text: str, cell: bool = False) -> _Key:
 
 def _skeleton(token: str) -> str:
     """ "công" -> "cong", "đắk" -> "dak": the form OCR slips in tone and vowel marks leave unchanged."""
-    bare = "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
-    return bare.replace("đ", "d") or token
+    return strip_marks(token)
 
 
 def _mark_slips(a: str, b: str) -> int:
@@ -670,8 +668,10 @@ class Gazetteer:
         seen: set[str] = set()
         for f in found:
             ref = self._found_ref(f, key.text[f.raw_start : f.raw_end])
-            mine = own.get(fold(ref.name)) or next(
-                (v for v in own.values() if fold(v) == fold(ref.name)), None
+            mine = (
+                own.get(fold(ref.name))
+                or next((v for v in own.values() if fold(v) == fold(ref.name)), None)
+                or self._own_unit_of_person(ref, own)
             )
             if ref.kind == "unknown" and mine:
                 ref = self._own_ref(mine, ref.raw)
@@ -748,6 +748,21 @@ class Gazetteer:
         else:
             return {}
         return {fold(h): f"{h} {unit}" for h in OWN_UNIT_HEADS}
+
+    def _own_unit_of_person(self, ref: AgencyRef, own: dict[str, str]) -> str | None:
+        """ "Văn phòng Nguyễn Văn A" in a ministry's tracking export ("Đơn vị/Cá nhân"): the issuer's own
+        unit and one of its people, as "Phó Chánh Văn phòng Nguyễn Đình Mạnh" is. A bare own-unit head
+        takes no name of its own but a place's ("Thanh tra Hà Nội"), so a person's full name after it
+        (``_person``) is who, not which."""
+        if ref.kind != "unknown":
+            return None
+        name = fold(ref.name)
+        head = next((h for h in own if name.startswith(h + " ")), None)
+        if head is None:
+            return None
+        rest = ref.name[len(head) + 1 :]
+        places = {fold(v) for p in self.places for v in (p.name, *p.aliases)}
+        return own[head] if _person(rest) and fold(rest) not in places else None
 
     def _central(self, issuer: str | None) -> bool:
         """Whether the issuer is a central body (a ministry, the Government, the Prime Minister)."""
@@ -1637,6 +1652,25 @@ def _person_name(doc: Doc, st: _Structure, start: int, end: int) -> bool:
     return 2 <= len(words) <= 4 and all(i in st.capitalised and i not in st.heads for i in words)
 
 
+# The commonest Vietnamese family names, without marks: a printed person's full name starts with one.
+_FAMILY_NAMES = frozenset({
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo",
+    "duong", "ly", "dinh", "truong", "doan", "lam", "mai", "trinh", "cao", "ha", "luu", "luong", "ta", "chu",
+    "kieu", "thai", "lai", "quach", "ton",
+})  # fmt: skip
+
+
+def _person(text: str) -> bool:
+    """A person's full name as printed: 3-4 capitalised one-syllable words, a family name first ("Nguyễn
+    Đức Duy", also without marks: "Nguyen Duc Duy")."""
+    words = text.split()
+    return (
+        3 <= len(words) <= 4
+        and all(w[:1].isupper() and w.isalpha() and _syllables(w) == 1 for w in words)
+        and strip_marks(words[0]).lower() in _FAMILY_NAMES
+    )
+
+
 def _code_like(doc: Doc, start: int, end: int) -> bool:
     """True for a one-token alias glued into a document number: "CP" in "71/NQ-CP", "TTg" in "464/TTg-CĐS"."""
     if end - start != 1:
@@ -1717,8 +1751,7 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = 
 
 def _letters(text: str) -> str:
     """Letters only, without marks, spaces or case: what OCR damage leaves comparable ("UBNDtinh")."""
-    bare = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
-    return "".join(c for c in bare if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in strip_marks(fold(text)) if c.isalnum())
 
 
 def damaged_cell(cell: str | None, known: Sequence[AgencyRef]) -> list[AgencyRef]:

@@ -1174,6 +1174,10 @@ def test_list_items_end_at_the_sentence(gz_all: Gazetteer, cell: str, expected: 
         ("Văn phòng", "UBND tỉnh Lâm Đồng", ["?Văn phòng"]),
         ("Văn phòng", None, ["?Văn phòng"]),
         ("Phó Chánh Văn phòng Nguyễn Đình Mạnh", None, []),
+        # the unit and one of its people ("Đơn vị/Cá nhân"), marks printed or not; a place is no person
+        ("Thanh tra Trần Thị Hoa", "Bộ Y tế", ["Thanh tra Bộ"]),
+        ("Vụ GDTH; Văn phòng Le Van Binh", "Bộ GDĐT", ["Vụ Giáo dục Tiểu học", "Văn phòng Bộ"]),
+        ("Thanh tra Hồ Chí Minh", "Bộ Y tế", ["?Thanh tra Hồ Chí Minh"]),
         # a central body's department without a province is every province's
         ("Sở GDĐT", "Bộ Giáo dục và Đào tạo", ["Các Sở Giáo dục và Đào tạo"]),
         ("Sở GDĐT", "UBND tỉnh Đồng Tháp", [GDDT]),
