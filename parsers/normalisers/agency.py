@@ -884,6 +884,8 @@ class Gazetteer:
             index = self._alias_owner.get(self._token_key(name)) if name != printed else None
             if index is not None:  # "Các cơ sở y tẾ": once read, a known name
                 return self._ref(index, raw, REPAIRED_SCORE)
+            if f.kind == "group":
+                return AgencyRef(name=_capitalise(name), raw=raw, kind="group", score=0.0)
             return _unknown(raw, name)
         e = self.entries[f.entry]
         return AgencyRef(
@@ -1526,6 +1528,8 @@ class Gazetteer:
                 # a title over a generic noun means every such body: "Thủ trưởng đơn vị thuộc …" ->
                 # "Các đơn vị thuộc …", "Các đồng chí bí thư huyện uỷ, thành uỷ" -> "Các huyện uỷ, thành uỷ"
                 item.name = "Các " + key.printed(doc, s, e)
+            if doc[s].text in _PLURAL and st.groups.get(s + 1) == e:
+                item.kind = "group"  # "Các cơ quan", "các doanh nghiệp": a group word alone names no body
             return item
         return None
 

@@ -1123,6 +1123,9 @@ def test_ocr_slips_in_unknown_names(gz_all: Gazetteer, cell: str, expected: list
         ("các đội chức năng tuần tra ven biển", ["?Các đội chức năng"]),
         # … and so does a word cut at a line end
         ("Các đơn vị, tổ ch", ["Các đơn vị"]),
+        # a plural and a group word alone name a group, no body to look up: "group", not "unknown"
+        ("Các cơ quan, b", ["Các cơ quan"]),
+        ("các doanh nghiệp đăng ký", ["Các doanh nghiệp"]),
         # known words, OCR slips among them, and a proper name keep it whole
         ("các cơ sở y tê có giường bệnh", ["?Các cơ sở y tế có giường bệnh"]),
         ("Các trường Tiểu học tại Phụ lục II", ["?Các trường Tiểu học tại Phụ lục II"]),
