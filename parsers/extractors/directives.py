@@ -685,6 +685,13 @@ def _split_lead_field(value: str) -> tuple[str, str | None]:
 _ALLOCATION = re.compile(r"^[^:]{3,80}:\s*(?:mỗi\s+\S+(?:\s+\S+)?\s+(?:cử\s+)?)?[\d§][\d.,]*(?:\s|[.;,]|$)")
 
 
+# "Đề nghị các Sở … nghiêm túc triển khai thực hiện nội dung trên …", "… theo đúng tiến độ và nội dung của kế
+# hoạch": a paragraph of its own asking for the document itself to be carried out closes it; it adds no task.
+_RESTATES = re.compile(
+    r"(?:thực hiện|triển khai)\s+(?:\S+\s+){0,6}?(?:(?:các\s+)?nội dung\s+(?:nêu\s+)?trên"
+    r"|nội dung của (?:k[ếê] hoạch|công văn|thông báo|chỉ thị)(?!\s+(?:số|\d)))",
+    re.IGNORECASE,
+)
 # "- Lưu ý: số lượng … không quá 20%", "Ghi chú: …": a note on the item before it, not a task.
 _NOTE = re.compile(r"^(?:Lưu ý|Chú ý|Ghi chú)\s*:")
 
@@ -693,7 +700,7 @@ def _task(
     node: _Node, method: Method, order: int, proposing: bool = False, issuer: str | None = None
 ) -> RawTask | None:
     body = node.body
-    if _ALLOCATION.match(body) or _NOTE.match(body):
+    if _ALLOCATION.match(body) or _NOTE.match(body) or (node.standalone and _RESTATES.search(body)):
         return None
     extras = " ".join(p.text for p in node.extras)
     text = clean_cell(f"{body} {extras}")

@@ -389,3 +389,14 @@ def test_plus_items_under_an_action_are_its_contents_and_a_note_is_no_task() -> 
     ]  # fmt: skip
     assert "Biên bản thẩm định giá" in tasks[0].text
     assert leads(tasks)[:2] == ["Trung tâm Kiểm soát bệnh tật tỉnh", "KBNN tỉnh"]
+
+
+def test_a_closing_request_to_carry_out_the_above_is_no_task() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Sở Tài chính thẩm định dự toán trước ngày 15/3/2026.",
+        "2. Sở Nội vụ rà soát biên chế trước ngày 20/3/2026.",
+        "Đề nghị các sở, ngành nghiêm túc triển khai thực hiện các nội dung nêu trên đảm bảo tiến độ.",
+        "Yêu cầu các đơn vị triển khai theo đúng tiến độ và nội dung của kế hoạch.",
+        "Giao Sở Tư pháp thực hiện theo nội dung của kế hoạch số 12/KH-UBND trước ngày 30/3/2026.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp"]
