@@ -55,10 +55,10 @@ def test_pooled_figures_do_not_fall_below_what_was_reached() -> None:
     co = sum(s.hits["co"] for s in scores)
     deadline = sum(s.hits["deadline"] for s in scores)
     invented = [name for s in scores for name in s.invented]
-    # measured 2026-12-01: recall 97.9%, precision 95.0%, lead 96.7%, co 93.7%, deadline 95.9%, no
+    # measured 2026-12-01: recall 97.9%, precision 95.3%, lead 96.7%, co 93.7%, deadline 95.9%, no
     # invented agency (bench/real.py)
     assert matched / expected >= 0.975
-    assert matched / found >= 0.945
+    assert matched / found >= 0.948
     assert lead / matched >= 0.962
     assert co / matched >= 0.93
     assert deadline / matched >= 0.954
