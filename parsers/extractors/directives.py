@@ -384,7 +384,6 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
                 stack = stack[: keys.index(key)]
             parent = stack[-1] if stack else section
             node = _Node(para=p, kind=key, parent=parent)
-            node.skip = _rule_heading(p.body)
             _take_lead_in(node, parent.children)
             parent.children.append(node)
             stack.append(node)
@@ -450,12 +449,14 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
 
 
 def _rule_heading(body: str) -> bool:
-    """A short title, not a sentence, that opens rules or requirements ("Quy định chung")."""
+    """A short title over items, not a sentence, that opens rules or requirements ("Quy định chung"); "Yêu
+    cầu các sở, ngành …" asks a body and "- Quy định rõ …" without items below is a task."""
     title = body.rstrip(" :")
     return (
         len(title.split()) <= _TITLE_MAX_WORDS
         and not title.endswith((".", ";"))
         and fold(title).startswith(_RULE_HEADINGS)
+        and ag.ask_lead(title) is None
     )
 
 
@@ -552,7 +553,7 @@ def _leaves(node: _Node) -> list[_Node]:
     """
     out: list[_Node] = []
     for child in node.children:
-        if child.skip:
+        if child.skip or (child.kind != "roman" and child.children and _rule_heading(child.body)):
             continue
         if _contents(child):
             # "- Gửi … các tài liệu sau:" / "+ Biên bản họp …" / "+ Dự toán …": the item lists its contents

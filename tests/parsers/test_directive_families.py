@@ -400,3 +400,13 @@ def test_a_closing_request_to_carry_out_the_above_is_no_task() -> None:
         "Giao Sở Tư pháp thực hiện theo nội dung của kế hoạch số 12/KH-UBND trước ngày 30/3/2026.",
         *END]))  # fmt: skip
     assert leads(tasks) == ["Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp"]
+
+
+def test_a_numbered_request_is_no_rule_heading() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Yêu cầu các sở, ngành rà soát hồ sơ tồn đọng",
+        "2. Quy định rõ trách nhiệm người đứng đầu các đơn vị",
+        "3. Yêu cầu về hồ sơ",
+        "- Sở Nội vụ lập danh mục hồ sơ.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["các sở, ngành"]  # 2 names no actor; 3 heads requirements
