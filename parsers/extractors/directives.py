@@ -571,12 +571,14 @@ def _leaves(node: _Node) -> list[_Node]:
 
 def _contents(node: _Node) -> bool:
     """A bullet whose sub-bullets ("+") list what it comprises: the item acts ("- Xây dựng kế hoạch …
-    gồm:"), it names no body to head them ("- Sở Y tế:" + "+ …" are that body's tasks)."""
+    gồm:"); one that only names a body or gives it the list ("- Sở Y tế:", "- Giao Sở X:") heads that
+    body's tasks."""
+    body = node.body
     return (
         _bullet(node.kind)
         and bool(node.children)
         and all(c.kind == "dash+" for c in node.children)
-        and not ag.looks_like_agency(node.body)
+        and not (ag.heading_lead(body) or ag.giao_lead(body) or ag.ask_lead(body))
     )
 
 

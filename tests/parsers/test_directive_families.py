@@ -410,3 +410,15 @@ def test_a_numbered_request_is_no_rule_heading() -> None:
         "- Sở Nội vụ lập danh mục hồ sơ.",
         *END]))  # fmt: skip
     assert leads(tasks) == ["các sở, ngành"]  # 2 names no actor; 3 heads requirements
+
+
+def test_plus_items_under_a_body_or_a_giao_line_are_its_tasks() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Về phòng chống dịch",
+        "- Giao Trung tâm Kiểm soát bệnh tật tỉnh:",
+        "+ Giám sát ổ dịch.",
+        "+ Cấp phát hóa chất.",
+        "- Sở Tài chính chủ trì bố trí kinh phí, gồm:",
+        "+ Kinh phí mua hóa chất.",
+        *END]))  # fmt: skip
+    assert [t.text[:18] for t in tasks] == ["Giám sát ổ dịch.", "Cấp phát hóa chất.", "Sở Tài chính chủ t"]
