@@ -4,8 +4,9 @@ The expected files (``samples/expected/real/``) were written by reading each doc
 theodoi's output; ``bench/real.py`` prints the per-document table. These tests hold the pooled figures
 reached so far as floors, so a change that loses real-document accuracy fails here, and check the
 structural promises that do not depend on a figure: documents that assign nothing give no task, every
-expected file names a document that exists. Of the issue's targets (recall ≥ 97%, lead and deadline ≥ 95%,
-no invented agency) recall and deadline are reached; the README reports the gap on the others.
+expected file names a document that exists. The issue's targets (recall ≥ 97%, lead and deadline ≥ 95%,
+no invented agency) are reached; the floors sit a little under the figures measured, so that a change
+that loses accuracy fails here while OCR noise does not.
 """
 
 from __future__ import annotations
@@ -51,15 +52,18 @@ def test_pooled_figures_do_not_fall_below_what_was_reached() -> None:
     found = sum(s.found for s in scores)
     matched = sum(s.matched for s in scores)
     lead = sum(s.hits["lead"] for s in scores)
+    co = sum(s.hits["co"] for s in scores)
     deadline = sum(s.hits["deadline"] for s in scores)
-    invented = sum(len(s.invented) for s in scores)
-    # measured 2026-12-01: recall 97.1%, precision 93.9%, lead 95.5%, deadline 95.3%, 10 invented
-    # agencies (bench/real.py)
-    assert matched / expected >= 0.965
-    assert matched / found >= 0.93
-    assert lead / matched >= 0.945
-    assert deadline / matched >= 0.948
-    assert invented <= 10
+    invented = [name for s in scores for name in s.invented]
+    # measured 2026-12-01: recall 97.9%, precision 95.3%, lead 96.7%, co 93.7%, deadline 95.9%, no
+    # invented agency (bench/real.py)
+    assert matched / expected >= 0.975
+    assert matched / found >= 0.948
+    assert lead / matched >= 0.962
+    assert co / matched >= 0.93
+    assert deadline / matched >= 0.954
+    assert invented == []
+
 
 @pytest.mark.parametrize(
     "prefix",

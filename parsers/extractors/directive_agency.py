@@ -8,7 +8,8 @@ while the verbs that end the span are lower case, so the verb list is matched ca
 """
 
 import re
-import unicodedata
+
+from parsers.normalisers.text import strip_marks
 
 # Lower-case verbs/links that end an agency span. Longer alternatives first.
 _IN = r"trong(?!\s+(?:tỉnh|huyện|thị xã|thành phố|xã|phường|ngành)\b)"
@@ -35,7 +36,7 @@ _AGENCY_START = (
     r"đơn vị|địa phương|giám đốc|chủ tịch|thủ trưởng|trưởng|phó trưởng|tổ trưởng|tổ công tác|trung tâm|đài|"
     r"hội(?!\s+nghị|\s+thảo)|đoàn|thanh tra|cục|chi cục|kho bạc|bảo hiểm|liên đoàn|mặt trận|hội đồng|"
     r"người đứng đầu|doanh nghiệp|bộ chỉ huy|viện|trường(?!\s+hợp)|ngân hàng|công ty|tổng công ty|"
-    r"xã(?!\s+hội)|phường|huyện|phòng(?!,?\s+(?:chống|ngừa|tránh))|khoa(?!\s+học)|vụ(?!\s+việc)|"
+    r"bhxh|ubmttq|mttq|kbnn|xã(?!\s+hội)|phường|huyện|phòng(?!,?\s+(?:chống|ngừa|tránh))|khoa(?!\s+học)|vụ(?!\s+việc)|"
     r"bệnh viện|tòa án|tỉnh ủy|tỉnh uỷ|huyện ủy|huyện uỷ|tỉnh đoàn|đồng chí|"
     r"sinh viên|giảng viên|giáo viên|bộ phận|lực lượng|chủ đầu tư|nhà trường|tiểu ban|"
     r"lãnh đạo(?=\s+(?:các\s+)?(?:sở|ban|bộ|cơ quan|đơn vị|ubnd|ủy ban|uỷ ban|phòng|địa phương|ngành))))\b"
@@ -152,20 +153,9 @@ def ask_lead(text: str) -> str | None:
     return _tidy(m.group("agency")) if m else None
 
 
-def _bare(text: str) -> str:
-    """The text without its tone and vowel marks, case and length kept ("trực tiêp" -> "truc tiep"), so
-    that a pattern matched on it gives offsets into the text as printed."""
-    out = []
-    for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-        base = {"đ": "d", "Đ": "D"}.get(base, base)
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out)
-
-
 # OCR slips a mark as often as not ("thành phô trực tiêp chỉ đạo"): the subject pattern is also tried on
 # the bare text, where a misread mark cannot hide the verb.
-_SUBJECT_BARE = re.compile(_bare(_SUBJECT.pattern))
+_SUBJECT_BARE = re.compile(strip_marks(_SUBJECT.pattern))
 
 
 # "X chỉ đạo lực lượng … và đề nghị Y:": the subject acts and asks a second body in the same lead-in;
@@ -177,7 +167,7 @@ _FIRST_CLAUSE = re.compile(r"^[^:.;]*")
 def subject_lead(text: str) -> str | None:
     """The agency a directive starts with: "Sở Nội vụ chủ trì, phối hợp …" -> "Sở Nội vụ"; with the body
     it also asks when the clause goes on "… và đề nghị Y": "X chỉ đạo … và đề nghị Y:" -> "X; Y"."""
-    bare = _SUBJECT_BARE.match(_bare(text)) if _AGENCY_START_RE.match(text) else None  # "bảo" is no "báo"
+    bare = _SUBJECT_BARE.match(strip_marks(text)) if _AGENCY_START_RE.match(text) else None  # "bảo" is no "báo"
     ends = [m.end("agency") for m in (_SUBJECT.match(text), bare) if m]
     if not ends:
         return None

@@ -14,7 +14,7 @@ from typing import Literal
 from models.page import Block, ParsedFile
 from parsers.normalisers.text import clean_cell
 
-MarkerKind = Literal["roman", "num", "letter", "paren", "dash", "none"]
+MarkerKind = Literal["roman", "num", "letter", "paren", "dash", "glyph", "none"]
 
 _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     ("roman", re.compile(r"^(?P<label>[IVX]{1,5})\s*[.:]\s*(?P<body>\S.*)$")),
@@ -27,8 +27,13 @@ _MARKERS: list[tuple[MarkerKind, re.Pattern[str]]] = [
     ("num", re.compile(r"^(?P<label>\d{1,2})\s?-\s+(?P<body>[A-ZĐÀ-Ỹ].*)$")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?P<body>\S.*)$")),
     ("paren", re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")),
+    # "+" is the level below "-" ("- Gửi … các tài liệu sau:" / "+ Biên bản họp …"): labelled "+" to nest
+    ("dash", re.compile(r"^(?P<label>\+)\s*(?P<body>[^\s\d-].*)$")),
     # "¬" and "_" are dashes as OCR reads them
-    ("dash", re.compile(r"^[-–—•+_¬]\s*(?P<body>[^\s\d-].*)$")),
+    ("dash", re.compile(r"^[-–—•_¬]\s*(?P<body>[^\s\d-].*)$")),
+    # a symbol-font bullet as a Word-made PDF prints it: "\uf0d8" (an arrow), "\uf0b7" (a dot), "\uf0a7" (a
+    # square) are nested levels, so the glyph is the label and each glyph its own level
+    ("glyph", re.compile(r"^(?P<label>[\uf020-\uf0ff])\s*(?P<body>\S.*)$")),
     # a letter marker OCR garbled ("Œ) Bộ Chỉ huy …", "(Ù) Sở …", "Ẵe) Sở …"): a short non-word label, ")"
     # and a capitalised body; its letter is taken from the sequence (``_GARBLED``)
     ("letter", re.compile(r"^(?P<label>\(?[^\s\d(]{1,2}[^\s\d]?)\)\s*(?P<body>[A-ZĐÀ-Ỹ]\S*\s.*)$")),

@@ -58,7 +58,12 @@ _SKIP_SECTIONS = (
     "thành phần",  # who attends (a plan's or a notice's participants), not who does what
     "thời gian",  # "II. THỜI GIAN, ĐỊA ĐIỂM"
     "địa điểm",
+    "tiêu chuẩn",  # "III. Tiêu chuẩn đánh giá": how marks are given, not who does what
 )
+# Headings inside a part that open rules or requirements rather than duties: "Quy định chung", "Yêu cầu về
+# sản phẩm" (a sub-heading of "1. Đối với sinh viên"); a duty list under "2. Đối với giảng viên" stays.
+_RULE_HEADINGS = ("quy định", "yêu cầu", "tiêu chuẩn", "mục đích", "mục tiêu")
+_TITLE_MAX_WORDS = 12
 # "- Cơ quan chủ trì: …", "- Đơn vị chủ trì thực hiện: …", "- Thời gian hoàn thành: …", "- Sản phẩm: …"
 _FIELD = re.compile(
     r"^(?P<name>(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)[^:]{0,40}"
@@ -264,7 +269,10 @@ def body_range(paras: list[Paragraph]) -> tuple[int, int]:
     Starts after the opening "… như sau:" (or at the first numbered heading when there is none), ends at
     the closing ("Nơi nhận", "Nhận được Công văn này", "Trên đây là …").
     """
-    start = next((p.index + 1 for p in paras if _OPENING.search(p.text)), None)
+    first_part = next((p.index for p in paras if p.kind == "roman"), len(paras))
+    # an opening comes before the body's parts: "Cách chấm điểm như sau:" inside "III. Tiêu chuẩn …"
+    # introduces a list of its own part
+    start = next((p.index + 1 for p in paras[:first_part] if _OPENING.search(p.text)), None)
     if start is None:
         start = next((p.index for p in paras if p.kind in ("roman", "num")), None)
     if start is None:  # a short text with neither: it starts at its first "Giao …"/"Yêu cầu …" sentence
@@ -286,12 +294,19 @@ _CLOSING_SKELETON = re.compile(r"^(?:\w{1,2}\s)?\W{0,2}n\w{1,3}\s?nhan\s*:")
 def _kind_key(p: Paragraph) -> str:
     if p.kind == "num" and p.label:
         return f"num{p.label.count('.') + 1}"
+    if p.kind in ("glyph", "dash") and p.label:
+        return f"{p.kind}{p.label}"  # each bullet glyph is one level of the list, "+" the one below "-"
     return p.kind
+
+
+def _bullet(kind: str) -> bool:
+    """A dash or a symbol-font bullet: an unnumbered list item."""
+    return kind.startswith(("dash", "glyph"))
 
 
 def _field(p: Paragraph) -> tuple[str, str] | None:
     """A labelled field line ("- Đơn vị chủ trì thực hiện: Sở Tư pháp.", also printed without the dash)."""
-    if p.kind not in ("dash", "none"):
+    if not (_bullet(p.kind) or p.kind == "none"):
         return None
     m = _FIELD.match(p.body)
     if not m:
@@ -369,6 +384,7 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
                 stack = stack[: keys.index(key)]
             parent = stack[-1] if stack else section
             node = _Node(para=p, kind=key, parent=parent)
+            _take_lead_in(node, parent.children)
             parent.children.append(node)
             stack.append(node)
             continue
@@ -432,6 +448,35 @@ def _outline(paras: list[Paragraph], standalone_ok: bool) -> _Node:
     return root
 
 
+def _rule_heading(body: str) -> bool:
+    """A short title over items, not a sentence, that opens rules or requirements ("Quy định chung"); "Yêu
+    cầu các sở, ngành …" asks a body and "- Quy định rõ …" without items below is a task."""
+    title = body.rstrip(" :")
+    return (
+        len(title.split()) <= _TITLE_MAX_WORDS
+        and not title.endswith((".", ";"))
+        and fold(title).startswith(_RULE_HEADINGS)
+        and ag.ask_lead(title) is None
+    )
+
+
+def _take_lead_in(node: _Node, siblings: list[_Node]) -> None:
+    """Marked items right after an unmarked paragraph of a heading that ends with a colon are that
+    paragraph's list: "4. Đối với UBND cấp xã, các trường" / "Đề nghị UBND cấp xã …" / "Riêng UBND phường
+    X cử … và chỉ đạo …:" / "- Cử …" / "- Chỉ đạo …": the bullets are the phường's, not the heading's.
+    The paragraph stays a task of its own (it may act before its colon); its actor is the items' own."""
+    i = len(siblings)
+    while i and siblings[i - 1].kind == node.kind:
+        i -= 1  # the items of this list printed so far
+    lead_in = siblings[i - 1] if i else None
+    if lead_in is None or lead_in.kind != "under_heading" or not lead_in.body.rstrip().endswith(":"):
+        return
+    declared = _declared_actor(lead_in.para) if lead_in.para else None
+    if declared is not None:
+        node.decl_lead, node.decl_co = declared
+        node.decl_verb = _assigns_by_verb(lead_in.body)
+
+
 def _under_task_list(node: _Node) -> bool:
     chain = [node, *_ancestors(node)]
     root = _root(node)
@@ -447,7 +492,7 @@ def _sibling_subject(node: _Node) -> str | None:
     if node.parent is None:
         return None
     siblings = node.parent.children
-    if node.kind in ("dash", "letter"):
+    if _bullet(node.kind) or node.kind == "letter":
         for sibling in reversed(siblings[: siblings.index(node)]):
             if sibling.kind != node.kind:
                 break
@@ -508,9 +553,13 @@ def _leaves(node: _Node) -> list[_Node]:
     """
     out: list[_Node] = []
     for child in node.children:
-        if child.skip:
+        if child.skip or (child.kind != "roman" and child.children and _rule_heading(child.body)):
             continue
-        if child.children and not all(_ALLOCATION.match(c.body) for c in child.children):
+        if _contents(child):
+            # "- Gửi … các tài liệu sau:" / "+ Biên bản họp …" / "+ Dự toán …": the item lists its contents
+            child.extras.extend(c.para for c in child.children if c.para)
+            out.append(child)
+        elif child.children and not all(_ALLOCATION.match(c.body) for c in child.children):
             leaves = _leaves(child)
             if child.kind == "roman" and any(leaf.fields.get("lead") for leaf in leaves):
                 leaves = [leaf for leaf in leaves if leaf.fields.get("lead")]
@@ -518,6 +567,19 @@ def _leaves(node: _Node) -> list[_Node]:
         elif child.kind not in ("roman", "root"):
             out.append(child)
     return out
+
+
+def _contents(node: _Node) -> bool:
+    """A bullet whose sub-bullets ("+") list what it comprises: the item acts ("- Xây dựng kế hoạch …
+    gồm:"); one that only names a body or gives it the list ("- Sở Y tế:", "- Giao Sở X:") heads that
+    body's tasks."""
+    body = node.body
+    return (
+        _bullet(node.kind)
+        and bool(node.children)
+        and all(c.kind == "dash+" for c in node.children)
+        and not (ag.heading_lead(body) or ag.giao_lead(body) or ag.ask_lead(body))
+    )
 
 
 def _root(node: _Node) -> _Node:
@@ -598,8 +660,8 @@ def _section(node: _Node) -> tuple[str | None, str | None]:
 
 def _stt(node: _Node) -> str | None:
     """ "2.4" for the 4th dash of item 2, "4.1" for item 4 that has no dashes, "a", "(1)" as printed."""
-    if node.kind == "dash" and node.parent is not None:
-        dashes = [c for c in node.parent.children if c.kind == "dash"]
+    if _bullet(node.kind) and node.parent is not None:
+        dashes = [c for c in node.parent.children if c.kind == node.kind]
         index = str(dashes.index(node) + 1)
         nums = [a for a in _ancestors(node) if a.kind.startswith("num") or a.kind == "roman"]
         return f"{nums[0].label}.{index}" if nums else index
@@ -626,11 +688,22 @@ def _split_lead_field(value: str) -> tuple[str, str | None]:
 _ALLOCATION = re.compile(r"^[^:]{3,80}:\s*(?:mỗi\s+\S+(?:\s+\S+)?\s+(?:cử\s+)?)?[\d§][\d.,]*(?:\s|[.;,]|$)")
 
 
+# "Đề nghị các Sở … nghiêm túc triển khai thực hiện nội dung trên …", "… theo đúng tiến độ và nội dung của kế
+# hoạch": a paragraph of its own asking for the document itself to be carried out closes it; it adds no task.
+_RESTATES = re.compile(
+    r"(?:thực hiện|triển khai)\s+(?:\S+\s+){0,6}?(?:(?:các\s+)?nội dung\s+(?:nêu\s+)?trên"
+    r"|nội dung của (?:k[ếê] hoạch|công văn|thông báo|chỉ thị)(?!\s+(?:số|\d)))",
+    re.IGNORECASE,
+)
+# "- Lưu ý: số lượng … không quá 20%", "Ghi chú: …": a note on the item before it, not a task.
+_NOTE = re.compile(r"^(?:Lưu ý|Chú ý|Ghi chú)\s*:")
+
+
 def _task(
     node: _Node, method: Method, order: int, proposing: bool = False, issuer: str | None = None
 ) -> RawTask | None:
     body = node.body
-    if _ALLOCATION.match(body):
+    if _ALLOCATION.match(body) or _NOTE.match(body) or (node.standalone and _RESTATES.search(body)):
         return None
     extras = " ".join(p.text for p in node.extras)
     text = clean_cell(f"{body} {extras}")
@@ -649,7 +722,7 @@ def _task(
         lead = ag.giao_lead(body) or ag.ask_lead(body)
         by_verb = lead is not None
         subject = ag.subject_lead(body) or ag.subject_lead(_without_adverbial(body))
-        if lead is None and node.kind != "dash":
+        if lead is None and not _bullet(node.kind):
             m = _AGENCY_COLON.match(body)
             # "Sở KH&ĐT, Sở Tài chính: Trên cơ sở …" names the actor before the colon; "Các Bộ: Công
             # Thương, Tài chính nghiên cứu …" factors the head over a list that runs past the colon.

@@ -52,51 +52,24 @@ FIELD_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("comment", ("gop y", "y kien", "tiep thu", "giai trinh", "kien nghi", "phan hoi")),
     ("status", ("trang thai", "tinh trang", "muc do hoan thanh")),
     ("progress", ("tinh hinh", "ket qua thuc hien den", "cap nhat tien do")),
-    (
-        "other",
-        (
-            "nguon",
-            "can cu",
-            "lanh dao",
-            "nguoi chi dao",
-            "truong chi dao",
-            "kinh phi",
-            "du toan",
-            "dia diem",
-            "so ky hieu",
-            "trich yeu",
-            "linh vuc",
-            "thanh phan",
-        ),
-    ),
+    ("other", (
+        "nguon", "can cu", "lanh dao", "nguoi chi dao", "truong chi dao", "kinh phi", "du toan", "dia diem",
+        "so ky hieu", "trich yeu", "linh vuc", "thanh phan",
+    )),
     ("deadline", ("thoi gian", "thoi han", "tien do", "han hoan thanh", "moc thoi gian", "thoi diem")),
     ("leadco", ("chu tri phoi hop", "chu tri va phoi hop")),
     ("lead", ("chu tri", "dau moi", "thuc hien chinh")),
     ("co", ("phoi hop", "tham gia", "ho tro")),
-    (
-        "lead",
-        (
-            "trach nhiem",
-            "phu trach",
-            "phan cong",
-            "don vi thuc hien",
-            "co quan thuc hien",
-            "nguoi thuc hien",
-            "bo phan thuc hien",
-            "to chuc thuc hien",
-            "can bo thuc hien",
-            "thuc hien",
-        ),
-    ),
+    ("lead", (
+        "trach nhiem", "phu trach", "phan cong", "don vi thuc hien", "co quan thuc hien", "nguoi thuc hien",
+        "bo phan thuc hien", "to chuc thuc hien", "can bo thuc hien", "thuc hien",
+    )),
     ("output", ("ket qua", "san pham", "dau ra", "hinh thuc van ban")),
-    (
-        "text",
-        ("nhiem vu", "noi dung", "cong viec", "giai phap", "hoat dong", "ten de an", "de an"),
-    ),
-    ("deadline", ("hoan thanh", "ket thuc")),  # "Thời gian" over "Bắt đầu" | "Hoàn thành"
+    ("text", ("nhiem vu", "noi dung", "cong viec", "giai phap", "hoat dong", "ten de an", "de an")),
+    ("deadline", ("hoan thanh", "ket thuc")),
     ("other", ("bat dau", "khoi dau")),
     ("stt", ("so thu tu", "so tt", "stt", "tt")),
-)
+)  # fmt: skip
 _STT_COMPACT = {"stt", "tt", "sott", "sothutu", "st"}
 # A lone "thực hiện" column names the lead unless it also says "phối hợp" ("Cơ quan thực hiện/phối hợp").
 _ACTOR_WORDS = ("thuc hien", "chu tri", "trach nhiem")

@@ -59,7 +59,6 @@ The ``Gazetteer`` is built once (matchers included) by the ingest layer and then
 """
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,7 +78,7 @@ from parsers.normalisers.agency_data import (
     Place,
     parse_yaml_texts,
 )
-from parsers.normalisers.text import clean_cell, fold, nfc, unify_tone_marks
+from parsers.normalisers.text import clean_cell, fold, nfc, strip_marks, unify_tone_marks
 
 VERSION = "agency.v3"
 
@@ -296,8 +295,7 @@ def _build_key(text: str, cell: bool = False) -> _Key:
 
 def _skeleton(token: str) -> str:
     """ "công" -> "cong", "đắk" -> "dak": the form OCR slips in tone and vowel marks leave unchanged."""
-    bare = "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
-    return bare.replace("đ", "d") or token
+    return strip_marks(token)
 
 
 def _mark_slips(a: str, b: str) -> int:
@@ -441,6 +439,17 @@ class _Vocabulary:
                 best[end] = [w for w in ways if len(w) == fewest][:2]
         splits = best.get(len(word), [])
         return splits[0] if len(splits) == 1 and len(splits[0]) > 1 else None
+
+    def knows(self, word: str, before: str, after: str) -> bool:
+        """Whether a word occurs in a name, as printed ("tẾ" is "tế", glued "trungtâmy" is three words) or
+        misread with a word beside it ("y tê" is "y tế"; a lone word's OCR form says too little: "phân"
+        would be "phận")."""
+        folded = fold(word)
+        if all(w in self.words for w in fold(self._word(word)).split()):  # "trungtâmy": "trung tâm y"
+            return True
+        return any(
+            self.misread_pair(a, b) is not None for a, b in ((fold(before), folded), (folded, fold(after))) if a and b
+        )
 
     def misread_pair(self, a: str, b: str) -> tuple[str, str] | None:
         """The one known pair two folded words unknown as a pair are an OCR misreading of, or None."""
@@ -659,8 +668,10 @@ class Gazetteer:
         seen: set[str] = set()
         for f in found:
             ref = self._found_ref(f, key.text[f.raw_start : f.raw_end])
-            mine = own.get(fold(ref.name)) or next(
-                (v for v in own.values() if fold(v) == fold(ref.name)), None
+            mine = (
+                own.get(fold(ref.name))
+                or next((v for v in own.values() if fold(v) == fold(ref.name)), None)
+                or self._own_unit_of_person(ref, own)
             )
             if ref.kind == "unknown" and mine:
                 ref = self._own_ref(mine, ref.raw)
@@ -737,6 +748,21 @@ class Gazetteer:
         else:
             return {}
         return {fold(h): f"{h} {unit}" for h in OWN_UNIT_HEADS}
+
+    def _own_unit_of_person(self, ref: AgencyRef, own: dict[str, str]) -> str | None:
+        """ "Văn phòng Nguyễn Văn A" in a ministry's tracking export ("Đơn vị/Cá nhân"): the issuer's own
+        unit and one of its people, as "Phó Chánh Văn phòng Nguyễn Đình Mạnh" is. A bare own-unit head
+        takes no name of its own but a place's ("Thanh tra Hà Nội"), so a person's full name after it
+        (``_person``) is who, not which."""
+        if ref.kind != "unknown":
+            return None
+        name = fold(ref.name)
+        head = next((h for h in own if name.startswith(h + " ")), None)
+        if head is None:
+            return None
+        rest = ref.name[len(head) + 1 :]
+        places = {fold(v) for p in self.places for v in (p.name, *p.aliases)}
+        return own[head] if _person(rest) and fold(rest) not in places else None
 
     def _central(self, issuer: str | None) -> bool:
         """Whether the issuer is a central body (a ministry, the Government, the Prime Minister)."""
@@ -858,6 +884,8 @@ class Gazetteer:
             index = self._alias_owner.get(self._token_key(name)) if name != printed else None
             if index is not None:  # "Các cơ sở y tẾ": once read, a known name
                 return self._ref(index, raw, REPAIRED_SCORE)
+            if f.kind == "group":
+                return AgencyRef(name=_capitalise(name), raw=raw, kind="group", score=0.0)
             return _unknown(raw, name)
         e = self.entries[f.entry]
         return AgencyRef(
@@ -1467,10 +1495,18 @@ class Gazetteer:
         seg = _trim(doc, seg, lead_noise, set() if linked else st.noise)
         if not seg:
             return None
-        s, e = seg[0], seg[-1] + 1
+        s, e = seg[0], self._group_end(doc, key, seg[0], seg[-1] + 1)
+        seg = [i for i in seg if i < e]
         fuzzy = self._fuzzy(doc, key, seg)
         if fuzzy is not None:
             return fuzzy
+        cut = e
+        while e - 1 > s and (
+            _cut_word(key.printed(doc, e - 1, e)) or doc[e - 1].text in _LIST_GLUE | _EDGE_PUNCT
+        ):
+            e -= 1  # "Tổ ch": a name never ends inside a word; the piece of the word is dropped
+        if e < cut and e - s == 1 and s in st.heads:
+            return None  # what is left is a head without its name ("Tổ"): no body can be read
         text = doc[s:e].text
         # a short form alone ("Tư pháp") is a body whose head the cell does not say; printed in lower case
         # it is a verb or noun of a sentence ("… tổng hợp và xây dựng báo cáo")
@@ -1492,8 +1528,31 @@ class Gazetteer:
                 # a title over a generic noun means every such body: "Thủ trưởng đơn vị thuộc …" ->
                 # "Các đơn vị thuộc …", "Các đồng chí bí thư huyện uỷ, thành uỷ" -> "Các huyện uỷ, thành uỷ"
                 item.name = "Các " + key.printed(doc, s, e)
+            if doc[s].text in _PLURAL and st.groups.get(s + 1) == e:
+                item.kind = "group"  # "Các cơ quan", "các doanh nghiệp": a group word alone names no body
             return item
         return None
+
+    def _group_end(self, doc: Doc, key: _Key, s: int, e: int) -> int:
+        """Where a generic group ("các …") starting at ``s`` ends, at most ``e``: its lower-case words are
+        words of bodies' names (the gazetteer's vocabulary, OCR forms included: "các cơ sở y tẾ trong tỉnh",
+        "các bệnh viện và trung tâm y tế có giường bệnh"), so the first word that is none ends it — a verb
+        of the sentence ("các lực lượng chức năng phân luồng …") or a word cut at a line end ("các cơ
+        quan, b"). From a capitalised word on, a proper name goes on ("các trường Trung học phổ thông tại Phụ
+        lục I"): it is not judged."""
+        if doc[s].text not in _PLURAL:
+            return e
+        for j in range(s + 2, e):
+            word = doc[j].text
+            if key.capitalised(doc[j]):
+                return e  # a proper name starts: its own lower-case words follow ("Trung học phổ thông")
+            after = doc[j + 1].text if j + 1 < len(doc) else ""
+            if not word.isalpha() or self._vocab.knows(word, doc[j - 1].text, after):
+                continue
+            while j > s + 2 and (_junk(doc[j - 1].text) or doc[j - 1].text in _LIST_GLUE):
+                j -= 1
+            return j
+        return e
 
     def _fuzzy(self, doc: Doc, key: _Key, piece: list[int]) -> _Found | None:
         """A leftover piece read as one gazetteer alias despite OCR slips, or None.
@@ -1597,6 +1656,25 @@ def _person_name(doc: Doc, st: _Structure, start: int, end: int) -> bool:
     return 2 <= len(words) <= 4 and all(i in st.capitalised and i not in st.heads for i in words)
 
 
+# The commonest Vietnamese family names, without marks: a printed person's full name starts with one.
+_FAMILY_NAMES = frozenset({
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo",
+    "duong", "ly", "dinh", "truong", "doan", "lam", "mai", "trinh", "cao", "ha", "luu", "luong", "ta", "chu",
+    "kieu", "thai", "lai", "quach", "ton",
+})  # fmt: skip
+
+
+def _person(text: str) -> bool:
+    """A person's full name as printed: 3-4 capitalised one-syllable words, a family name first ("Nguyễn
+    Đức Duy", also without marks: "Nguyen Duc Duy")."""
+    words = text.split()
+    return (
+        3 <= len(words) <= 4
+        and all(w[:1].isupper() and w.isalpha() and _syllables(w) == 1 for w in words)
+        and strip_marks(words[0]).lower() in _FAMILY_NAMES
+    )
+
+
 def _code_like(doc: Doc, start: int, end: int) -> bool:
     """True for a one-token alias glued into a document number: "CP" in "71/NQ-CP", "TTg" in "464/TTg-CĐS"."""
     if end - start != 1:
@@ -1624,6 +1702,11 @@ def _trim(doc: Doc, piece: list[int], noise: set[int], tail_noise: set[int] | No
     while hi > lo and (_junk(doc[piece[hi - 1]].text) or piece[hi - 1] in tail):
         hi -= 1
     return piece[lo:hi]
+
+
+def _cut_word(token: str) -> bool:
+    """A lower-case piece of a word cut at a line end ("ch", "b"): every Vietnamese syllable has a vowel."""
+    return token.isalpha() and token.islower() and not _VOWEL_GROUP.search(_skeleton(token))
 
 
 def _junk(token: str) -> bool:
@@ -1672,8 +1755,7 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = 
 
 def _letters(text: str) -> str:
     """Letters only, without marks, spaces or case: what OCR damage leaves comparable ("UBNDtinh")."""
-    bare = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
-    return "".join(c for c in bare if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in strip_marks(fold(text)) if c.isalnum())
 
 
 def damaged_cell(cell: str | None, known: Sequence[AgencyRef]) -> list[AgencyRef]:

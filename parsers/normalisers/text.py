@@ -6,9 +6,9 @@ they are re-exported here for the parsers.
 
 import re
 
-from models.text import collapse_ws, fold, nfc, strip_diacritics, unify_tone_marks
+from models.text import collapse_ws, fold, nfc, strip_diacritics, strip_marks, unify_tone_marks
 
-__all__ = ["clean_cell", "collapse_ws", "fold", "nfc", "strip_diacritics", "unify_tone_marks"]
+__all__ = ["clean_cell", "collapse_ws", "fold", "nfc", "strip_diacritics", "strip_marks", "unify_tone_marks"]
 
 # A line ending in a hyphen after a letter, followed by a letter: a lower-case letter means a word cut by
 # hyphenation (hyphen dropped); an upper-case one means a code broken after its hyphen ("NĐ-\nCP", hyphen kept).

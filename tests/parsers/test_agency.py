@@ -1118,6 +1118,26 @@ def test_ocr_slips_in_unknown_names(gz_all: Gazetteer, cell: str, expected: list
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
+        # a generic group's lower-case words are words of bodies' names: a verb no list holds ends it …
+        ("các lực lượng chức năng điều tiết giao thông", ["?Các lực lượng chức năng"]),
+        ("các đội chức năng tuần tra ven biển", ["?Các đội chức năng"]),
+        # … and so does a word cut at a line end
+        ("Các đơn vị, tổ ch", ["Các đơn vị"]),
+        # a plural and a group word alone name a group, no body to look up: "group", not "unknown"
+        ("Các cơ quan, b", ["Các cơ quan"]),
+        ("các doanh nghiệp đăng ký", ["Các doanh nghiệp"]),
+        # known words, OCR slips among them, and a proper name keep it whole
+        ("các cơ sở y tê có giường bệnh", ["?Các cơ sở y tế có giường bệnh"]),
+        ("Các trường Tiểu học tại Phụ lục II", ["?Các trường Tiểu học tại Phụ lục II"]),
+    ],
+)
+def test_a_generic_group_ends_at_a_word_no_name_holds(gz_all: Gazetteer, cell: str, expected: list[str]) -> None:
+    assert _names(split_agencies(cell, gz_all)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
         # a verb ends a list item, misread or not; so do fillers up to the item's end and a qualifier
         ("các Sở, ban, ngành, địa phương đẩy mạnh tuyên truyền", [SBN, DP]),
         ("các Sở, ban, ngành, địa phương đây mạnh tuyên truyền", [SBN, DP]),
@@ -1157,6 +1177,10 @@ def test_list_items_end_at_the_sentence(gz_all: Gazetteer, cell: str, expected: 
         ("Văn phòng", "UBND tỉnh Lâm Đồng", ["?Văn phòng"]),
         ("Văn phòng", None, ["?Văn phòng"]),
         ("Phó Chánh Văn phòng Nguyễn Đình Mạnh", None, []),
+        # the unit and one of its people ("Đơn vị/Cá nhân"), marks printed or not; a place is no person
+        ("Thanh tra Trần Thị Hoa", "Bộ Y tế", ["Thanh tra Bộ"]),
+        ("Vụ GDTH; Văn phòng Le Van Binh", "Bộ GDĐT", ["Vụ Giáo dục Tiểu học", "Văn phòng Bộ"]),
+        ("Thanh tra Hồ Chí Minh", "Bộ Y tế", ["?Thanh tra Hồ Chí Minh"]),
         # a central body's department without a province is every province's
         ("Sở GDĐT", "Bộ Giáo dục và Đào tạo", ["Các Sở Giáo dục và Đào tạo"]),
         ("Sở GDĐT", "UBND tỉnh Đồng Tháp", [GDDT]),

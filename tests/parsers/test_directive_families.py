@@ -335,3 +335,90 @@ def test_a_named_body_given_the_lead_inside_an_item_overrides_the_heading() -> N
         "- Đề xuất giao cơ quan chủ trì quản lý từng tuyến đường.",
         *END]))  # fmt: skip
     assert leads(tasks) == ["Các sở, ban, ngành, UBND các xã, phường", "Sở Tư pháp", "Sở Xây dựng"]
+
+
+def test_bullets_after_a_paragraph_ending_in_a_colon_belong_to_that_paragraphs_actor() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "3. Đối với UBND cấp xã, các trường mầm non",
+        "Đề nghị UBND cấp xã rà soát phòng học của các trường trên địa bàn.",
+        "Riêng UBND xã Tân Phú bố trí kinh phí sửa chữa và chỉ đạo Trường Mầm non Hoa Sen:",
+        "- Báo cáo số phòng học xuống cấp.",
+        "- Lập dự toán sửa chữa.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == [
+        "UBND cấp xã", "UBND xã Tân Phú", "UBND xã Tân Phú", "UBND xã Tân Phú"
+    ]  # fmt: skip
+
+
+def test_rules_and_criteria_under_sub_headings_are_not_tasks_but_duties_are() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER,
+        "I. Mục đích",
+        "Rèn luyện kỹ năng nghề nghiệp; cách chấm như sau:",
+        "II. Quy định đối với các bên",
+        "1. Đối với học viên",
+        "\uf0d8 Quy định chung",
+        "\uf0b7 Học viên phải nộp nhật ký hằng tuần.",
+        "\uf0d8 Yêu cầu về sản phẩm",
+        "\uf0b7 Bản thu hoạch có xác nhận của cơ sở.",
+        "2. Đối với giáo viên",
+        "- Duyệt nhật ký của học viên.",
+        "- Chấm bản thu hoạch.",
+        "III. Tiêu chuẩn chấm điểm",
+        "Cách tính điểm như sau:",
+        "- Giáo viên cho điểm quá trình.",
+        *END]))  # fmt: skip
+    assert [t.text for t in tasks] == ["Duyệt nhật ký của học viên.", "Chấm bản thu hoạch."]
+    assert leads(tasks) == ["giáo viên", "giáo viên"]
+
+
+def test_plus_items_under_an_action_are_its_contents_and_a_note_is_no_task() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Trung tâm Kiểm soát bệnh tật tỉnh:",
+        "- Gửi hồ sơ đề nghị về Sở Tài chính, gồm:",
+        "+ Bảng dự toán có chữ ký của thủ trưởng.",
+        "+ Biên bản thẩm định giá.",
+        "- Lưu ý: giá đề nghị không vượt giá trúng thầu năm trước.",
+        "2. Mời KBNN tỉnh cử cán bộ tham gia tổ thẩm định.",
+        "3. Bệnh viện tỉnh:",
+        "- Khoa Dược:",
+        "+ Rà soát danh mục thuốc.",
+        "+ Đề xuất số lượng.",
+        *END]))  # fmt: skip
+    assert [t.text[:22] for t in tasks] == [
+        "Gửi hồ sơ đề nghị về S", "Mời KBNN tỉnh cử cán b", "Rà soát danh mục thuốc", "Đề xuất số lượng."
+    ]  # fmt: skip
+    assert "Biên bản thẩm định giá" in tasks[0].text
+    assert leads(tasks)[:2] == ["Trung tâm Kiểm soát bệnh tật tỉnh", "KBNN tỉnh"]
+
+
+def test_a_closing_request_to_carry_out_the_above_is_no_task() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Sở Tài chính thẩm định dự toán trước ngày 15/3/2026.",
+        "2. Sở Nội vụ rà soát biên chế trước ngày 20/3/2026.",
+        "Đề nghị các sở, ngành nghiêm túc triển khai thực hiện các nội dung nêu trên đảm bảo tiến độ.",
+        "Yêu cầu các đơn vị triển khai theo đúng tiến độ và nội dung của kế hoạch.",
+        "Giao Sở Tư pháp thực hiện theo nội dung của kế hoạch số 12/KH-UBND trước ngày 30/3/2026.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp"]
+
+
+def test_a_numbered_request_is_no_rule_heading() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Yêu cầu các sở, ngành rà soát hồ sơ tồn đọng",
+        "2. Quy định rõ trách nhiệm người đứng đầu các đơn vị",
+        "3. Yêu cầu về hồ sơ",
+        "- Sở Nội vụ lập danh mục hồ sơ.",
+        *END]))  # fmt: skip
+    assert leads(tasks) == ["các sở, ngành"]  # 2 names no actor; 3 heads requirements
+
+
+def test_plus_items_under_a_body_or_a_giao_line_are_its_tasks() -> None:
+    tasks = extract_prose_tasks(docx([*HEADER, "Kết luận như sau:",
+        "1. Về phòng chống dịch",
+        "- Giao Trung tâm Kiểm soát bệnh tật tỉnh:",
+        "+ Giám sát ổ dịch.",
+        "+ Cấp phát hóa chất.",
+        "- Sở Tài chính chủ trì bố trí kinh phí, gồm:",
+        "+ Kinh phí mua hóa chất.",
+        *END]))  # fmt: skip
+    assert [t.text[:18] for t in tasks] == ["Giám sát ổ dịch.", "Cấp phát hóa chất.", "Sở Tài chính chủ t"]
