@@ -13,10 +13,11 @@ sends pdfminer round a loop for ever) or eats all memory is *killed*, not waited
 ``IngestSettings.file_timeout_s`` (``--file-timeout``) the child is killed with its process group
 (tesseract, LibreOffice), the file is reported "took longer than N s", and a fresh child takes the next
 file. A child that dies (out of memory, a crash in a C library) is replaced and its file retried once;
-the other files in flight are not touched. Children are forked from a ``forkserver`` that has imported
-the parsers once (a new child costs milliseconds, not the 2 s of a fresh interpreter), and they die with
-the process that started them (``PR_SET_PDEATHSIG`` plus a watch on its pid). ``file_timeout_s=0``
-turns the limit off and, with ``--workers 0``, parses in this process as before.
+the other files in flight are not touched. Children are forked from a forkserver that has imported
+the parsers once (``ingest.parse_server``; a new child costs milliseconds, not the second or two of a fresh
+interpreter), and they die with the process that started them (``PR_SET_PDEATHSIG`` plus a watch on
+its pid). ``file_timeout_s=0`` turns the limit off and, with ``--workers 0``, parses in this process as
+before.
 """
 
 from __future__ import annotations
