@@ -336,7 +336,7 @@ def ingest(
     if executor is Executor.local and (file_timeout or workers):
         from ingest import parse_server
 
-        parse_server.start()  # the parse workers' imports run while this process does its own
+        parse_server.start(fork=True)  # the parse workers' imports run while this process does its own
     from ingest.cli_ingest import run_ingest
 
     raise typer.Exit(run_ingest(inputs, db, force=force, recursive=recursive, report=report, console=err,
@@ -368,7 +368,7 @@ def watch(
     if file_timeout or workers:
         from ingest import parse_server
 
-        parse_server.start()  # the parse workers' imports run while this process does its own
+        parse_server.start(fork=True)  # the parse workers' imports run while this process does its own
     from ingest.watch import run_watch
     from models.settings import WatchSettings
 

@@ -13,10 +13,11 @@ sends pdfminer round a loop for ever) or eats all memory is *killed*, not waited
 ``IngestSettings.file_timeout_s`` (``--file-timeout``) the child is killed with its process group
 (tesseract, LibreOffice), the file is reported "took longer than N s", and a fresh child takes the next
 file. A child that dies (out of memory, a crash in a C library) is replaced and its file retried once;
-the other files in flight are not touched. Children are forked from a ``forkserver`` that has imported
-the parsers once (a new child costs milliseconds, not the 2 s of a fresh interpreter), and they die with
-the process that started them (``PR_SET_PDEATHSIG`` plus a watch on its pid). ``file_timeout_s=0``
-turns the limit off and, with ``--workers 0``, parses in this process as before.
+the other files in flight are not touched. Children are forked from a forkserver that has imported
+the parsers once (``ingest.parse_server``; a new child costs milliseconds, not the second or two of a fresh
+interpreter), and they die with the process that started them (``PR_SET_PDEATHSIG`` plus a watch on
+its pid). ``file_timeout_s=0`` turns the limit off and, with ``--workers 0``, parses in this process as
+before.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
@@ -70,6 +70,7 @@ class OutOfMemory(InputFileError):
 
 
 Outcome = ParsedDocument | TheodoiError
+DaskFuture = Any  # a ``distributed.Future``; distributed is imported only when Dask is asked for
 
 def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
     """The error a worker raised, as a theodoi error the batch can report for that one file.
@@ -90,7 +91,7 @@ def _as_outcome(file_name: str, error: BaseException) -> TheodoiError:
 def _take(todo: Iterator[Job], queue: deque[tuple[Job, int]], room: int) -> bool:
     """Queue up to ``room`` more jobs (first attempts) from ``todo``; True once ``todo`` has run dry.
 
-    Both executors keep at most ``limit`` documents queued or in flight, so a long batch never holds
+    Every executor keeps at most ``2 × workers`` documents queued or in flight, so a long batch never holds
     every file's bytes at once.
     """
     for _ in range(room):
@@ -524,55 +525,7 @@ class InlineExecutor(ProcessExecutor):
             yield job, outcome
 
 
-class _FutureExecutor:
-    """Bounded submission and completion-order results over futures (Dask)."""
-
-    workers: int
-
-    def __init__(self, settings: IngestSettings) -> None:
-        self.settings = settings
-        self._late: dict[Future[ParsedDocument], float] = {}  # stopped for running past the time limit
-
-    def _failed(self, job: Job, error: Exception) -> Outcome:
-        return _as_outcome(job.file_name, error)
-
-    def _submit(self, job: Job) -> Future[ParsedDocument]:
-        raise NotImplementedError
-
-    def _wait(self, pending: set[Future[ParsedDocument]]) -> set[Future[ParsedDocument]]:
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        return done
-
-    def parse_many(
-        self, jobs: Iterable[Job], stop: threading.Event | None = None
-    ) -> Iterator[tuple[Job, Outcome]]:
-        queue: deque[tuple[Job, int]] = deque()
-        todo = iter(jobs)
-        running: dict[Future[ParsedDocument], tuple[Job, int]] = {}
-        limit = max(2, 2 * self.workers)
-        exhausted = False
-        while True:
-            if not exhausted:
-                exhausted = _take(todo, queue, limit - len(queue) - len(running))
-            while queue and len(running) < limit:
-                job, attempt = queue.popleft()
-                running[self._submit(job)] = (job, attempt)
-            if not running:
-                return
-            for fut in self._wait(set(running)):
-                job, _ = running.pop(fut)
-                if fut in self._late:
-                    yield job, _timeout(job.file_name, self._late.pop(fut))
-                    continue
-                try:
-                    yield job, fut.result()
-                except MissingDependencyError:
-                    raise
-                except Exception as e:  # quarantined per file, see _failed
-                    yield job, self._failed(job, e)
-
-
-class DaskExecutor(_FutureExecutor):
+class DaskExecutor:
     """Documents sent to a Dask cluster: the one at ``scheduler`` (tcp://HOST:PORT), or a LocalCluster.
 
     The workers need theodoi installed (same version) and nothing else: the bytes are sent with the task.
@@ -594,7 +547,8 @@ class DaskExecutor(_FutureExecutor):
         processes: bool = True,
         connect_timeout_s: float = 20,
     ) -> None:
-        super().__init__(settings)
+        self.settings = settings
+        self._late: dict[DaskFuture, float] = {}  # stopped for running past the time limit
         from distributed import Client, LocalCluster  # deferred: importing distributed takes ~1 s
 
         self._cluster = None
@@ -622,10 +576,31 @@ class DaskExecutor(_FutureExecutor):
         # recovered"), cancelling every document still to parse (found by tests/faults/test_dask_cluster.py).
         self._started: dict[str, float] = {}  # task key -> when a worker was first seen running it
 
-    def _submit(self, job: Job) -> Future[ParsedDocument]:
-        return self._client.submit(parse, job, pure=False, key=None)  # type: ignore[no-any-return]
+    def parse_many(
+        self, jobs: Iterable[Job], stop: threading.Event | None = None
+    ) -> Iterator[tuple[Job, Outcome]]:
+        """Yield each job with its outcome as it completes, at most ``2 × workers`` documents submitted."""
+        todo = iter(jobs)
+        running: dict[DaskFuture, Job] = {}
+        limit = max(2, 2 * self.workers)
+        while True:
+            while len(running) < limit and (job := next(todo, None)) is not None:
+                running[self._client.submit(parse, job, pure=False, key=None)] = job
+            if not running:
+                return
+            for fut in self._wait(set(running)):
+                job = running.pop(fut)
+                if fut in self._late:
+                    yield job, _timeout(job.file_name, self._late.pop(fut))
+                    continue
+                try:
+                    yield job, fut.result()
+                except MissingDependencyError:
+                    raise
+                except Exception as e:  # quarantined per file, see _failed
+                    yield job, self._failed(job, e)
 
-    def _wait(self, pending: set[Future[ParsedDocument]]) -> set[Future[ParsedDocument]]:
+    def _wait(self, pending: set[DaskFuture]) -> set[DaskFuture]:
         from distributed import wait as dask_wait
 
         limit = self.settings.file_timeout_s
@@ -641,7 +616,7 @@ class DaskExecutor(_FutureExecutor):
                     self._started.pop(fut.key, None)
                 return set(done) | late
 
-    def _stop_late(self, pending: set[Future[ParsedDocument]], limit: float) -> set[Future[ParsedDocument]]:
+    def _stop_late(self, pending: set[DaskFuture], limit: float) -> set[DaskFuture]:
         """Futures running longer than ``limit`` on a worker: cancelled, and their workers restarted."""
         now = time.monotonic()
         running = {key: addr for addr, keys in self._client.processing().items() for key in keys}
@@ -669,7 +644,7 @@ class DaskExecutor(_FutureExecutor):
                 f"{job.file_name}: every Dask worker that parsed it died (out of memory or a crash); the"
                 " scheduler gave up after its allowed failures"
             )
-        return super()._failed(job, error)
+        return _as_outcome(job.file_name, error)
 
     def close(self) -> None:
         self._client.close()

@@ -45,3 +45,18 @@ def test_reading_a_pdf_does_not_import_python_docx() -> None:
     )
     loaded = _modules_after(code)
     assert "pdfplumber" in loaded and "docx" not in loaded
+
+
+def test_a_one_file_ingest_parses_in_the_parse_server_and_loads_no_parser_in_the_command(tmp_path: Path) -> None:
+    """The command's own process opens the registry and writes; the parsers (spaCy, pdfplumber, OpenCV)
+    are loaded once, in the parse server its workers are forked from, never a second time here."""
+    db, report = tmp_path / "r.sqlite", tmp_path / "r.json"
+    code = (
+        "from ingest.cli import main\n"
+        f"assert main(['ingest', 'samples/cv_kgvx_letter.pdf', '--db', {str(db)!r}, '--report', {str(report)!r},"
+        " '-q']) == 0"
+    )
+    loaded = _modules_after(code)
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["ingested"] == 1
+    assert "sqlalchemy" in loaded
+    assert not loaded & {"spacy", "pdfplumber", "pdfminer", "cv2", "pypdfium2", "docx", "yaml"}

@@ -179,6 +179,10 @@ def _merge(earlier: GazetteerEntry, later: GazetteerEntry) -> GazetteerEntry:
     )
 
 
+# libyaml's safe loader where PyYAML has it: the same data, the gazetteer's YAML read in half the time
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
     """Validate and merge gazetteer YAML texts in order (later files override entries of the same name).
 
@@ -250,7 +254,7 @@ def parse_yaml_texts(texts: Sequence[str]) -> GazetteerData:
 
 def _parse_one(text: str, number: int) -> _FileModel:
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (libyaml's where installed)
     except yaml.YAMLError as e:
         raise GazetteerError(f"gazetteer file {number} is not valid YAML: {e}") from e
     if not isinstance(raw, dict):

@@ -12,6 +12,7 @@ outside tables and ``TableGrid(method="ocr")`` tables, coordinates in PDF points
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -133,6 +134,7 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
     turn, skew = orientation.turn, orientation.skew
     scale = 72.0 / dpi
     h, w = prepared.shape
+    on_page = functools.partial(PageText, page=page, width=w * scale, height=h * scale, method="ocr")
     warnings: list[str] = []
     if turn:
         warnings.append(f"rotated_{turn}")
@@ -147,11 +149,7 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
     try:
         words = tesseract_words(ocr_input, dpi, settings.lang, settings.page_timeout_s)
     except tesseract.TimeoutExpired:
-        return PageText(
-            page=page,
-            width=w * scale,
-            height=h * scale,
-            method="ocr",
+        return on_page(
             ocr_failed=True,
             warnings=[*warnings, f"ocr_timeout: page {page} took over {settings.page_timeout_s:.0f} s"],
         )
@@ -183,11 +181,7 @@ def ocr_page_image(gray: np.ndarray, page: int, dpi: float, settings: OcrSetting
     if not words:
         warnings.append("ocr_no_text")
     confidence = round(float(np.mean([wd.conf for wd in words])), 4) if words else None
-    return PageText(
-        page=page,
-        width=w * scale,
-        height=h * scale,
-        method="ocr",
+    return on_page(
         blocks=blocks,
         tables=tables,
         confidence=confidence,

@@ -9,6 +9,7 @@ neither imports the other's module for it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,18 +68,22 @@ def is_syllable(token: str) -> bool:
     return tones <= 1 and bool(_SYLLABLE.match(base))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _token_counts(tok: str) -> tuple[int, int, int]:
+    """(word, valid, marked) of one token, each 0 or 1; cached: a page repeats a few hundred syllables, and
+    every text-layer page is measured twice (the legacy-encoding test, then the OCR test)."""
+    if tok.isdigit() or _ABBREV.match(tok) or not any(ch.isalpha() for ch in tok):
+        return 0, 0, 0
+    base, tones = _base_and_tone(tok)
+    return 1, int(is_syllable(tok)), int(bool(tones or any(ch in _VN_LETTERS for ch in base)))
+
+
 def measure(text: str) -> TextQuality:
     """Syllable statistics of a text (NFC first)."""
     words = valid = marked = 0
     for tok in _TOKEN.findall(nfc(text)):
-        if tok.isdigit() or _ABBREV.match(tok) or not any(ch.isalpha() for ch in tok):
-            continue
-        words += 1
-        if is_syllable(tok):
-            valid += 1
-        base, tones = _base_and_tone(tok)
-        if tones or any(ch in _VN_LETTERS for ch in base):
-            marked += 1
+        w, v, m = _token_counts(tok)
+        words, valid, marked = words + w, valid + v, marked + m
     return TextQuality(words=words, valid=valid, marked=marked, letters=sum(ch.isalpha() for ch in text))
 
 
