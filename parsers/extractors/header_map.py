@@ -34,6 +34,7 @@ Example:
     HeaderMap(columns={0: 'stt', 1: 'text', 2: 'lead', 3: 'co', 4: 'deadline'}, combined=frozenset())
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -128,8 +129,13 @@ def _fuzzy_phrase(k: str, phrase: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_cell(cell: str | None) -> str | None:
-    """The meaning class a header cell names, or None when it names none (or is empty, or is data)."""
+    """The meaning class a header cell names, or None when it names none (or is empty, or is data).
+
+    Cached: every row of a grid is classified to tell a repeated header from data (``tables._is_noise``),
+    and the same agency and deadline cells recur row after row; the fuzzy pass is the cost.
+    """
     k = key(cell)
     if not k or len(k) > 80:  # a header cell is short; a long cell is data
         return None
