@@ -28,6 +28,29 @@ class PdfSettings(_Resolvable):
     min_text_chars: int = Field(20, ge=0)
 
 
+class OrientationSettings(_Resolvable):
+    """When a scanned page is turned (``parsers.readers.image_prep.orient_page``).
+
+    Measured on the 22 sample pages and the 73 real scanned pages (``tests/test_orientation.py``): geometry
+    alone turns a page only when its evidence is clear; in between, only a reading check that finds the
+    turned page clearly more readable turns it, never a default. Raise the "clear" bounds, never lower them
+    without re-running that test: a wrong turn loses a whole page.
+    """
+
+    sideways_doubt: float = Field(0.8, gt=0)  # vertical_ratio at or above: maybe sideways
+    sideways_clear: float = Field(
+        2.5, gt=0
+    )  # ... at or above (with min_lines_clear lines once turned): sideways
+    upside_down_doubt: float = Field(1.0, gt=0)  # below/above-the-line ink ratio above: maybe upside down
+    upside_down_clear: float = Field(1.8, gt=0)  # ... at or above (with min_lines_clear lines): upside down
+    min_lines: int = Field(4, ge=1)  # fewer text lines than this: no evidence, the page stays as it is
+    min_lines_clear: int = Field(8, ge=1)
+    min_read_words: int = Field(5, ge=1)  # a reading check with fewer words either way decides nothing
+    read_min_score: float = Field(0.2, ge=0, le=1)  # a turned reading must be at least this readable...
+    read_factor: float = Field(1.5, ge=1)  # ...and beat the page as it is by this factor...
+    read_margin: float = Field(0.1, ge=0)  # ...and this margin
+
+
 class OcrSettings(_Resolvable):
     lang: str = "vie"
     dpi: int = Field(300, ge=72, le=600)
@@ -38,6 +61,7 @@ class OcrSettings(_Resolvable):
     # (every frame is decoded before OCR: 1,000 megapixels is about 1 GB), from its headers
     max_image_pages: int = Field(500, gt=0)
     max_total_pixels: int = Field(1_000_000_000, gt=0)
+    orientation: OrientationSettings = OrientationSettings()
 
 
 class DocxSettings(_Resolvable):

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from models.errors import InputFileError
+from models.settings import OrientationSettings
 
 A4_LONG_SIDE_IN = 11.69
 MAX_SKEW_DEG = 5.0
@@ -241,16 +242,7 @@ def line_marks(ink: np.ndarray) -> LineMarks:
 
 
 WORK_PX = 1400  # long side of the working image used to decide orientation and skew
-
-# Orientation thresholds (measured on the 22 sample pages and the 73 real scanned pages; see
-# tests/test_orientation.py). Geometry alone turns a page only when its evidence is clear; in between, a
-# page is turned only if reading it turned is clearly better (``Reader``), never by default.
-SIDEWAYS_DOUBT = 0.8  # vertical_ratio at or above: maybe sideways
-SIDEWAYS_CLEAR = 2.5  # ... at or above (with MIN_LINES_CLEAR lines once turned): sideways
-UPSIDE_DOWN_DOUBT = 1.0  # LineMarks.ratio above: maybe upside down
-UPSIDE_DOWN_CLEAR = 1.8  # ... at or above (with MIN_LINES_CLEAR lines): upside down
-MIN_LINES = 4  # fewer text lines than this: no evidence, the page stays as it is
-MIN_LINES_CLEAR = 8
+DEFAULT_RULES = OrientationSettings()  # the thresholds of a turn (models/settings.py)
 
 
 @dataclass(frozen=True)
@@ -264,9 +256,6 @@ class Readability:
 
 # Reads an image and says how readable it is (``parsers.readers.ocr`` supplies one backed by tesseract).
 Reader = Callable[[np.ndarray], Readability]
-MIN_READ_WORDS = 5  # a check that reads fewer words than this either way decides nothing
-READ_MIN_SCORE = 0.2  # a turned reading must be at least this readable...
-READ_FACTOR, READ_MARGIN = 1.5, 0.1  # ...and beat the page as it is by this factor and margin
 
 
 @dataclass(frozen=True)
@@ -290,7 +279,9 @@ def text_band(gray: np.ndarray) -> np.ndarray:
     return gray[int(y * f) : int((y + h) * f)]
 
 
-def _check(gray: np.ndarray, proposed: list[int], reader: Reader) -> tuple[int | None, str]:
+def _check(
+    gray: np.ndarray, proposed: list[int], reader: Reader, rules: OrientationSettings
+) -> tuple[int | None, str]:
     """Read the text band as the page is and turned by each ``proposed`` quarter turn.
 
     Returns the turn whose reading is clearly better than the page as it is (else 0), or None when no
@@ -306,14 +297,18 @@ def _check(gray: np.ndarray, proposed: list[int], reader: Reader) -> tuple[int |
         if turned.score > best_read.score:
             best, best_read = q, turned
     note = ", ".join(notes)
-    if max(keep.words, best_read.words) < MIN_READ_WORDS:
+    if max(keep.words, best_read.words) < rules.min_read_words:
         return None, note
-    if best and best_read.score >= max(READ_MIN_SCORE, READ_FACTOR * keep.score, keep.score + READ_MARGIN):
+    if best and best_read.score >= max(
+        rules.read_min_score, rules.read_factor * keep.score, keep.score + rules.read_margin
+    ):
         return best, note
     return 0, note
 
 
-def orient_page(gray: np.ndarray, reader: Reader | None = None) -> tuple[np.ndarray, Orientation]:
+def orient_page(
+    gray: np.ndarray, reader: Reader | None = None, rules: OrientationSettings = DEFAULT_RULES
+) -> tuple[np.ndarray, Orientation]:
     """Upright and deskewed page, and the decision taken with its evidence.
 
     An upright page is never turned on doubtful evidence: geometry (``vertical_ratio``, ``line_marks``) on
@@ -321,7 +316,7 @@ def orient_page(gray: np.ndarray, reader: Reader | None = None) -> tuple[np.ndar
     only when ``reader`` confirms it (the band of text read turned is clearly more readable than as it
     is). With a ``reader``, every proposed turn is checked, clear or not: a wrong turn loses a page.
     Sideways is decided first (so the skew search sees horizontal lines), then deskew, then upside down
-    (the above/below-the-line measure needs straight lines).
+    (the above/below-the-line measure needs straight lines). ``rules``: the thresholds (settings).
     """
     ink = binarise(_small(gray, WORK_PX))
     notes: list[str] = []
@@ -329,17 +324,17 @@ def orient_page(gray: np.ndarray, reader: Reader | None = None) -> tuple[np.ndar
     turn = 0
     vr = vertical_ratio(ink)
     notes.append(f"vertical {vr:.2f}")
-    if vr >= SIDEWAYS_DOUBT:
+    if vr >= rules.sideways_doubt:
         side_ink = rotate_quadrant(ink, 90)
         side_angle = estimate_skew(side_ink)
         straight = side_ink if abs(side_angle) < 0.1 else rotate_small(side_ink, side_angle, ink=True)
         marks = line_marks(straight)
-        proposed = 270 if marks.voters >= MIN_LINES and marks.ratio > UPSIDE_DOWN_DOUBT else 90
+        proposed = 270 if marks.voters >= rules.min_lines and marks.ratio > rules.upside_down_doubt else 90
         notes.append(f"turned 90: lines {marks.voters}, below/above {marks.ratio:.2f}")
-        sideways = proposed if vr >= SIDEWAYS_CLEAR and marks.voters >= MIN_LINES_CLEAR else 0
+        sideways = proposed if vr >= rules.sideways_clear and marks.voters >= rules.min_lines_clear else 0
         if reader is not None:
             checked = True
-            verdict, note = _check(gray, [90, 270], reader)
+            verdict, note = _check(gray, [90, 270], reader, rules)
             notes.append(note)
             sideways = sideways if verdict is None else verdict
         if sideways:
@@ -354,11 +349,11 @@ def orient_page(gray: np.ndarray, reader: Reader | None = None) -> tuple[np.ndar
         ink = binarise(_small(gray, WORK_PX))
     marks = line_marks(ink)
     notes.append(f"lines {marks.voters}, below/above {marks.ratio:.2f}")
-    if marks.voters >= MIN_LINES and marks.ratio > UPSIDE_DOWN_DOUBT:
-        flip = 180 if marks.voters >= MIN_LINES_CLEAR and marks.ratio >= UPSIDE_DOWN_CLEAR else 0
+    if marks.voters >= rules.min_lines and marks.ratio > rules.upside_down_doubt:
+        flip = 180 if marks.voters >= rules.min_lines_clear and marks.ratio >= rules.upside_down_clear else 0
         if reader is not None:
             checked = True
-            verdict, note = _check(gray, [180], reader)
+            verdict, note = _check(gray, [180], reader, rules)
             notes.append(note)
             flip = flip if verdict is None else verdict
         if flip:

@@ -117,7 +117,7 @@ def page_orientation(
     """Turn and deskew one page image (``image_prep.orient_page`` with the tesseract reading check on
     doubt), logging the decision and its evidence: INFO when the page was turned or a check was read,
     else DEBUG."""
-    prepared, orientation = image_prep.orient_page(gray, band_reader(dpi, settings))
+    prepared, orientation = image_prep.orient_page(gray, band_reader(dpi, settings), settings.orientation)
     level = logging.INFO if orientation.turn or orientation.checked else logging.DEBUG
     log.log(level, "page %d: orientation %d° (skew %+.2f°): %s", page, orientation.turn, orientation.skew,
             orientation.evidence)  # fmt: skip
