@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench/real.py: {real} is absent (the real documents live in ../shared/real)", file=sys.stderr)
         return 2
     settings = IngestSettings()
-    gazetteer = load_gazetteer(settings.gazetteer_paths)
+    gazetteer = load_gazetteer(settings.gazetteer_paths, settings.agency)
     scores: list[DocScore] = []
     for exp_path in sorted(EXPECTED_DIR.glob("*.json")):
         expected = json.loads(exp_path.read_text(encoding="utf-8"))

@@ -137,7 +137,7 @@ def extract_document(
     Raises:
         NoTasksFound: neither a task table nor a directive was found.
     """
-    gazetteer = gazetteer or load_gazetteer(settings.gazetteer_paths)
+    gazetteer = gazetteer or load_gazetteer(settings.gazetteer_paths, settings.agency)
     meta = metadata.extract_metadata(parsed)
     raws = tables.extract_table_tasks(parsed, settings.tables)
     if settings.directives.enabled:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from models.settings import AgencySettings
 from parsers.normalisers.agency import DEFAULT_FILES, Gazetteer
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
@@ -21,9 +22,11 @@ def gazetteer_files(extra: Sequence[Path] = ()) -> list[Path]:
 
 
 @lru_cache(maxsize=8)
-def _load(paths: tuple[Path, ...]) -> Gazetteer:
-    return Gazetteer.from_yaml_texts([p.read_text(encoding="utf-8") for p in paths])
+def _load(paths: tuple[Path, ...], rules: AgencySettings) -> Gazetteer:
+    return Gazetteer.from_yaml_texts([p.read_text(encoding="utf-8") for p in paths], rules)
 
 
-def load_gazetteer(extra: Sequence[Path] = ()) -> Gazetteer:
-    return _load(tuple(gazetteer_files(extra)))
+def load_gazetteer(extra: Sequence[Path] = (), rules: AgencySettings | None = None) -> Gazetteer:
+    """The gazetteer of the shipped files and ``extra``, matching with ``rules`` (default thresholds if
+    None); built once per process for each combination."""
+    return _load(tuple(gazetteer_files(extra)), rules or AgencySettings())

@@ -82,6 +82,30 @@ class TableSettings(_Resolvable):
     intersection_tolerance: float = Field(3, ge=0)
 
 
+class AgencySettings(_Resolvable):
+    """How close a printed name must be to a known body to be read as it (``parsers.normalisers.agency``).
+
+    Measured on the samples and ``../shared/real`` (``bench/accuracy.py``, ``bench/real.py``): lower bounds
+    read more OCR damage and invent more bodies; every value here is a trade between the two.
+    """
+
+    # a cell's match on stripped marks counts when the folded texts are at least this close (0..1): cells
+    # hold nothing but bodies, so they can be lenient (prose is cut into body spans first)
+    cell_skeleton_min: float = Field(0.8, ge=0, le=1)
+    cell_max_mark_slips: int = Field(2, ge=0)  # ... or when at most this many characters differ in marks only
+    # rapidfuzz ratio (0..100) a leftover piece of a cell needs to be read as an alias
+    fuzzy_min: float = Field(86.0, ge=0, le=100)
+    fuzzy_min_chars: int = Field(6, ge=1)  # shorter pieces are never fuzzy-matched ("Y tê" is too short)
+    # aliases at least this alike as folded strings are compared on their OCR forms too, this many at most
+    fuzzy_floor: float = Field(70.0, ge=0, le=100)
+    fuzzy_limit: int = Field(8, ge=1)
+    place_max_tokens: int = Field(6, ge=1)  # a place name after "xã", "phường" … has at most this many words
+    # a lead cell that reads as no body is read as a body its document names elsewhere when their letters
+    # are this alike (rapidfuzz ratio) and the cell keeps this many letters
+    damaged_min: float = Field(85.0, ge=0, le=100)
+    damaged_min_chars: int = Field(6, ge=1)
+
+
 class DirectiveSettings(_Resolvable):
     enabled: bool = True
 
@@ -104,6 +128,7 @@ class IngestSettings(_Resolvable):
     tables: TableSettings = TableSettings()
     docx: DocxSettings = DocxSettings()
     directives: DirectiveSettings = DirectiveSettings()
+    agency: AgencySettings = AgencySettings()
     gazetteer_paths: list[Path] = []  # extra gazetteer files (another province) on top of the default
     ocr_mode: Literal["auto", "never", "force"] = "auto"
     # a parse that takes longer is killed and its file reported "took longer than N s" (--file-timeout);

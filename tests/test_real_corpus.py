@@ -29,7 +29,7 @@ EXPECTED = sorted(EXPECTED_DIR.glob("*.json"))
 @cache
 def _scores() -> tuple[DocScore, ...]:
     settings = IngestSettings()
-    gazetteer = load_gazetteer(settings.gazetteer_paths)
+    gazetteer = load_gazetteer(settings.gazetteer_paths, settings.agency)
     out = []
     for path in EXPECTED:
         expected = json.loads(path.read_text(encoding="utf-8"))

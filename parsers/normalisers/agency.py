@@ -70,6 +70,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from models.settings import AgencySettings
 from models.task import AgencyRef
 from parsers.normalisers.agency_data import (
     GazetteerData,
@@ -86,20 +87,6 @@ VERSION = "agency.v3"
 # central bodies and the word lists, every province's standard bodies and places, then the home province.
 DEFAULT_FILES = ("central.yaml", "vietnam.yaml", "daklak.yaml")
 
-# A match on stripped diacritics counts when the folded texts are at least this close (0..1). Cells hold
-# nothing but bodies, so they can be lenient (prose goes through ``parsers.extractors.directive_agency``
-# first, which cuts out the spans that name bodies).
-CELL_SKELETON_MIN = 0.8
-# ... or, in a cell, when at most this many characters differ in their marks only ("Sờ Nội vu").
-CELL_MAX_MARK_SLIPS = 2
-# rapidfuzz ratio (0..100) a leftover piece of a cell needs to be read as a gazetteer alias.
-FUZZY_MIN = 86.0
-# Leftover pieces shorter than this (characters) are never fuzzy-matched: "Y tê" is too short to trust.
-FUZZY_MIN_CHARS = 6
-# Aliases at least this alike as folded strings (0..100) are then compared on their OCR forms too ("sở v tế"
-# is 86% "sở y tế" as a string, 100% as OCR forms); this many of them at most.
-FUZZY_FLOOR = 70.0
-FUZZY_LIMIT = 8
 # Heads that, alone, name the issuer's own unit when the issuer is a ministry or a department.
 OWN_UNIT_HEADS = ("Văn phòng", "Thanh tra")
 # The issuer of a document that prints none but whose cells name a ministry's own departments ("Vụ …"
@@ -109,8 +96,6 @@ IMPLIED_MINISTRY = "(Bộ)"
 CUT_SCORE = 0.8
 # Score of a known name read from an unknown one once its OCR slips are repaired ("Các cơ sở y tẾ").
 REPAIRED_SCORE = 0.9
-# A capitalised place name after "xã", "phường", "huyện" … has at most this many words ("Xuân Hương - Đà Lạt").
-PLACE_MAX_TOKENS = 6
 
 _LIST_GLUE = frozenset({",", ";", ":", "và", "-", "/", ".", "+", "với", "các", "cùng"})
 _QUALIFIERS = (" liên quan",)
@@ -231,10 +216,7 @@ class _Structure:
     break_tokens: set[int] = field(default_factory=set)  # tokens of the sentence's verbs ("tổng hợp")
 
 
-# A lead cell that reads as no body is taken for a body its document names elsewhere when their letters
-# (no marks, no spaces) are this alike (rapidfuzz ratio) and the cell keeps this many letters.
-DAMAGED_MIN = 85.0
-DAMAGED_MIN_CHARS = 6
+DEFAULT_RULES = AgencySettings()  # the matching thresholds (models/settings.py)
 # Generic groups that, printed right before named bodies, stand for them ("Các đơn vị: Sở X, Sở Y").
 _APPOSED_GROUPS = frozenset({"các đơn vị", "các cơ quan", "các cơ quan, đơn vị"})
 # Ranks of unit heads, lowest first: a chain "Phòng …, Cục …, Bộ …" rises through them.
@@ -486,7 +468,8 @@ class Gazetteer:
         ['Sở Giáo dục và Đào tạo', 'Sở Y tế']
     """
 
-    def __init__(self, data: GazetteerData) -> None:
+    def __init__(self, data: GazetteerData, rules: AgencySettings = DEFAULT_RULES) -> None:
+        self.rules = rules
         self.entries: tuple[GazetteerEntry, ...] = tuple(data.entries)
         self.sources: tuple[str, ...] = tuple(data.sources)
         self.places: tuple[Place, ...] = tuple(data.places)
@@ -598,14 +581,14 @@ class Gazetteer:
         )
 
     @classmethod
-    def from_yaml_texts(cls, texts: Sequence[str]) -> "Gazetteer":
+    def from_yaml_texts(cls, texts: Sequence[str], rules: AgencySettings = DEFAULT_RULES) -> "Gazetteer":
         """Build from YAML texts in load order (central, national, province, extra provinces; later ones
         override).
 
         Raises:
             GazetteerError: a text is malformed (see ``parsers.normalisers.agency_data.parse_yaml_texts``).
         """
-        return cls(parse_yaml_texts(texts))
+        return cls(parse_yaml_texts(texts), rules)
 
     # -- public look-ups -------------------------------------------------------------------------------
 
@@ -978,7 +961,7 @@ class Gazetteer:
                 text = doc[s:e].text
                 score = max(fuzz.ratio(text, k) for k in keys_of[index]) / 100
                 slips = min(_mark_slips(text, k) for k in keys_of[index])
-                if score >= CELL_SKELETON_MIN or slips <= CELL_MAX_MARK_SLIPS:
+                if score >= self.rules.cell_skeleton_min or slips <= self.rules.cell_max_mark_slips:
                     keep(_Cand(s, e, index, role, self.entries[index].head, min(score, 0.99)))
         for label, s, e in self._marker(doc):
             keep(_Cand(s, e, -1, "marker", strings[label][1:], 1.0))
@@ -1099,7 +1082,7 @@ class Gazetteer:
         if listed:
             return None
         j = i
-        while j < limit and j - i < PLACE_MAX_TOKENS:
+        while j < limit and j - i < self.rules.place_max_tokens:
             tok = doc[j]
             if tok.text == "-" and j > i and j + 1 < limit and key.capitalised(doc[j + 1]):
                 j += 1
@@ -1563,10 +1546,11 @@ class Gazetteer:
         """
         start, end = piece[0], piece[-1] + 1
         text = " ".join(t.text for t in doc[start:end])  # spaced as the alias keys are ("hóa , thể")
-        if len(text) < FUZZY_MIN_CHARS:
+        if len(text) < self.rules.fuzzy_min_chars:
             return None
+        rules = self.rules
         hits = process.extract(
-            text, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR, limit=FUZZY_LIMIT
+            text, self._alias_keys, scorer=fuzz.ratio, score_cutoff=rules.fuzzy_floor, limit=rules.fuzzy_limit
         )
         ocr = _ocr_text(text)
         scored: dict[int, float] = {}
@@ -1574,7 +1558,7 @@ class Gazetteer:
             if not _same_words(text, alias):
                 continue
             score = max(folded, fuzz.ratio(ocr, _ocr_text(alias)))
-            if score >= FUZZY_MIN:
+            if score >= self.rules.fuzzy_min:
                 entry = self._alias_owner[alias]
                 scored[entry] = max(scored.get(entry, 0.0), score)
         if scored:
@@ -1758,18 +1742,20 @@ def _letters(text: str) -> str:
     return "".join(c for c in strip_marks(fold(text)) if c.isalnum())
 
 
-def damaged_cell(cell: str | None, known: Sequence[AgencyRef]) -> list[AgencyRef]:
+def damaged_cell(
+    cell: str | None, known: Sequence[AgencyRef], rules: AgencySettings = DEFAULT_RULES
+) -> list[AgencyRef]:
     """A lead cell that reads as no body, repaired against the bodies the same document names elsewhere:
     OCR damage in one table cell ("Thng Đảo tạo", "UBNDtinh") leaves a string close to a name its other
     cells print ("Phòng Đào tạo", "UBND tỉnh"). Compared letters only; one clear best above
-    ``DAMAGED_MIN`` or nothing (a cell read as noise stays without a lead, never guessed)."""
+    ``rules.damaged_min`` or nothing (a cell read as noise stays without a lead, never guessed)."""
     letters = _letters(cell or "")
-    if len(letters) < DAMAGED_MIN_CHARS:
+    if len(letters) < rules.damaged_min_chars:
         return []
     scored: dict[str, tuple[float, AgencyRef]] = {}
     for ref in known:
         score = fuzz.ratio(letters, _letters(ref.name))
-        if score >= DAMAGED_MIN and score > scored.get(ref.name, (0.0, ref))[0]:
+        if score >= rules.damaged_min and score > scored.get(ref.name, (0.0, ref))[0]:
             scored[ref.name] = (score, ref)
     if len(scored) != 1:
         return []

@@ -54,7 +54,7 @@ def normalise_tasks(
                 section_title=raw.section_title,
                 stt=raw.stt,
                 text=clean_cell(raw.text),
-                lead=leads[id(raw)] or agency.damaged_cell(raw.lead_raw, known),
+                lead=leads[id(raw)] or agency.damaged_cell(raw.lead_raw, known, gazetteer.rules),
                 co=agency.split_agencies(raw.co_raw, gazetteer, issuer),
                 output=clean_cell(raw.output_raw) or None,
                 deadline=deadline.parse_deadline(raw.deadline_raw, doc_date),
