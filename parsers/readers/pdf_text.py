@@ -36,13 +36,6 @@ from parsers.normalisers.text import clean_cell, collapse_ws, nfc
 
 VERSION = "pdf_text.v2"
 
-# pdfplumber's defaults for grouping chars into words/lines (points).
-_X_TOL = 3.0
-_Y_TOL = 3.0
-# A horizontal gap wider than this many font sizes splits one printed line into two blocks (the
-# two-column header: "UBND TỈNH ĐẮK LẮK ... CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" is 1.9 em apart in the KH 15
-# sample, while justified body text stays under 0.6 em).
-_COLUMN_GAP_EM = 1.2
 _HEADER_WINDOW = 1024  # the PDF spec lets "%PDF-" start anywhere in the first 1024 bytes
 
 
@@ -215,21 +208,17 @@ def _read_page(page: Any, tset: dict[str, Any], settings: PdfSettings) -> PageTe
     grids = []
     for loc in locators:
         grid = loc.grid(page.page_number)
-        if _is_ruled_text(grid):
+        if _is_ruled_text(grid, settings.ruled_text_share):
             outside.extend(ch for cell_chars in loc.chars.values() for ch in cell_chars)
         else:
             grids.append(grid)
-    blocks = _lines_to_blocks(outside, page.page_number, [g.bbox for g in grids])
+    blocks = _lines_to_blocks(outside, page.page_number, [g.bbox for g in grids], settings)
     return PageText(**base, blocks=blocks, tables=grids)
 
 
-# A "table" whose rows hold text in one cell only is running text inside ruling lines (a framed
-# paragraph, underlined lines, a text box drawn by Word), not a grid: its words are read as text lines.
-_RULED_TEXT_SHARE = 0.75
-
-
-def _is_ruled_text(grid: TableGrid) -> bool:
-    """True when the grid is prose inside rules: a one-column frame, or most of 3+ rows with one filled cell.
+def _is_ruled_text(grid: TableGrid, share: float) -> bool:
+    """True when the grid is prose inside rules (a framed paragraph, underlined lines, a text box drawn by
+    Word): a one-column frame, or ``share`` of 3+ rows with one filled cell; its words are read as text.
 
     Real task tables fill several cells per row (STT, task, agency, deadline), so the share of rows with
     at most one filled cell stays low even with group rows; a framed paragraph fills one. A row or two
@@ -242,7 +231,7 @@ def _is_ruled_text(grid: TableGrid) -> bool:
     if all(len(row) == 1 for row in grid.rows):  # a framed paragraph: a one-column "grid"
         return True
     single = sum(1 for n in filled_rows if n == 1)
-    return len(filled_rows) >= 3 and single / len(filled_rows) >= _RULED_TEXT_SHARE
+    return len(filled_rows) >= 3 and single / len(filled_rows) >= share
 
 
 class _CellLocator:
@@ -305,23 +294,23 @@ class _CellLocator:
 
 
 def _lines_to_blocks(
-    chars: list[dict[str, Any]], page_number: int, table_boxes: Sequence[BBox]
+    chars: list[dict[str, Any]], page_number: int, table_boxes: Sequence[BBox], settings: PdfSettings
 ) -> list[Block]:
     """Group the chars outside tables into printed lines, split at wide gaps, in reading order."""
     upright = [c for c in chars if c.get("upright", True)]
     if not upright:
         return []
-    words = WordExtractor(x_tolerance=_X_TOL, y_tolerance=_Y_TOL).extract_words(upright, return_chars=True)
+    words = WordExtractor(x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance).extract_words(upright, return_chars=True)
     if not words:
         return []
-    lines = cluster_objects(words, "top", _Y_TOL)
+    lines = cluster_objects(words, "top", settings.y_tolerance)
     segments: list[list[dict[str, Any]]] = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
         current = [line[0]]
         for prev, word in itertools.pairwise(line):
             size = max(_size(prev), _size(word))
-            if word["x0"] - prev["x1"] > _COLUMN_GAP_EM * size:
+            if word["x0"] - prev["x1"] > settings.column_gap_em * size:
                 segments.append(current)
                 current = []
             current.append(word)
