@@ -303,3 +303,45 @@ def test_watcher_word_pdf_and_scans_of_the_plan_give_its_tasks_once(tmp_path: Pa
         tasks = reg.tasks()
         assert len(tasks) == PLAN_TASKS == len({t.task_id for t in tasks})
         assert {t.method for t in tasks} == {"docx"}
+
+
+def test_migration_4_keeps_every_task_and_view(renditions_db: Path, tmp_path: Path) -> None:
+    """A registry as migration 2 left it (each task row carrying its logical id, ``ix_tasks_logical``)
+    is migrated in place: same tasks in every version, same logical documents, same links and superseded
+    tasks, the document filter by any rendition's or the logical id; the column and its index are gone."""
+    import sqlalchemy as sa
+
+    db = tmp_path / "old.sqlite"
+    shutil.copy(renditions_db, db)
+
+    def seen(reg: Registry) -> tuple[object, ...]:
+        docs = reg.documents()
+        per_doc = {
+            ref: [t.task_id for t in reg.tasks(TaskFilter(doc_ids=[ref], current=True))]
+            for d in docs for ref in (d.logical_id, *(r.doc_id for r in d.renditions))
+        }  # fmt: skip
+        return (reg.tasks(), [d.model_dump() for d in docs], reg.superseded(), reg.version_links(), per_doc)
+
+    with Registry(db) as reg:
+        before = seen(reg)
+        plan = next(d for d in reg.documents() if d.meta.number == "15/KH-BCĐ")
+        assert plan.logical_id != plan.doc_id  # the stored rendition (Word) is not the first file (PDF)
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:  # back to the shape the schema before migration 4 wrote
+        conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN logical_id VARCHAR(64)")
+        conn.exec_driver_sql("UPDATE tasks SET logical_id = (SELECT l.logical_id FROM logical_documents l"
+                             " WHERE l.primary_doc_id = tasks.doc_id)")  # fmt: skip
+        conn.exec_driver_sql("CREATE INDEX ix_tasks_logical ON tasks (logical_id, ord)")
+        conn.exec_driver_sql("DROP INDEX ix_logical_primary")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 4")
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM tasks WHERE logical_id IS NULL").scalar() == 0
+    engine.dispose()
+    with Registry(db) as reg:
+        assert reg.schema_version() == 4
+        inspector = sa.inspect(reg.engine)
+        assert "logical_id" not in {c["name"] for c in inspector.get_columns("tasks")}
+        assert "ix_tasks_logical" not in {i["name"] for i in inspector.get_indexes("tasks")}
+        assert "ix_logical_primary" in {i["name"] for i in inspector.get_indexes("logical_documents")}
+        assert seen(reg) == before
+        assert len(reg.tasks(TaskFilter(doc_ids=[plan.logical_id]))) == PLAN_TASKS
+        assert reg.migrate() == []
