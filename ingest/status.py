@@ -67,12 +67,14 @@ class StatusReport:
     follow_ups: list[FollowUp]
 
 
-def follow_ups(reg: Registry, docs: list[Document] | None = None) -> list[FollowUp]:
-    """Every (earlier, later) version link the registry keeps (``store.logical``), as documents."""
-    by_id = {d.logical_id or d.doc_id: d for d in (docs if docs is not None else reg.documents())}
+def follow_ups(reg: Registry) -> list[FollowUp]:
+    """Every (earlier, later) version link the registry keeps (``store.logical``), as documents: only
+    the linked documents are read (a registry of thousands of documents has a few links)."""
+    links = reg.version_links()
+    by_id = reg.documents_by_id({i for earlier, later, _, _ in links for i in (earlier, later)})
     return [
         FollowUp(by_id[earlier], by_id[later], raw)
-        for earlier, later, _, raw in reg.version_links()
+        for earlier, later, _, raw in links
         if earlier in by_id and later in by_id
     ]
 
