@@ -683,40 +683,30 @@ class Registry:
         """THE document resolver: logical documents that ``ref`` names. ``ref`` is a number as printed
         (compared by ``store.logical.number_fold``: case, accents, Đ/D, "-"/"/"), a file name (of any
         rendition; a path's last part), or 4+ hex digits starting a doc id or a logical id. Compared in
-        Python, never with ``LIKE``: "%" and "_" are characters here."""
+        Python, never with ``LIKE``: "%" and "_" are characters here. The renditions' columns are read,
+        and only the documents named are built (an archive holds thousands)."""
         ref = ref.strip()
         if not ref:
             return []
         number = logical.number_fold(ref)
         name = ref.replace("\\", "/").rsplit("/", 1)[-1]
         prefix = ref.lower() if len(ref) >= 4 and set(ref.lower()) <= _HEX else None
+        query = sa.select(documents.c.logical_id, documents.c.doc_id, documents.c.file, documents.c.number)
 
-        def names(d: Document) -> bool:
-            files = {r.file for r in d.renditions}
-            ids = [d.logical_id or d.doc_id, *(r.doc_id for r in d.renditions)]
-            return (
-                ref in files or name in files
-                or (prefix is not None and any(i.startswith(prefix) for i in ids))
-            )  # fmt: skip
-
-        docs = self.documents()
-        numbers = self._rendition_numbers()
-        return [
-            d for d in docs
-            if names(d) or (number and number in numbers.get(d.logical_id or d.doc_id, set()))
-        ]  # fmt: skip
-
-    def _rendition_numbers(self) -> dict[str, set[str]]:
-        query = sa.select(documents.c.logical_id, documents.c.number).where(documents.c.number.is_not(None))
-
-        def read() -> dict[str, set[str]]:
-            out: dict[str, set[str]] = {}
+        def read() -> set[str]:
+            named = set()
             with self.engine.connect() as conn:
-                for lid, number in conn.execute(query):
-                    out.setdefault(lid, set()).add(logical.number_fold(number))
-            return out
+                for lid, doc_id, file, printed in conn.execute(query):
+                    if (
+                        file in (ref, name)
+                        or (prefix is not None and (doc_id.startswith(prefix) or (lid or "").startswith(prefix)))
+                        or (number and printed and logical.number_fold(printed) == number)
+                    ):
+                        named.add(lid or doc_id)
+            return named
 
-        return self._db(self._cannot_read("the document numbers"), read)
+        named = self._db(self._cannot_read("the documents"), read)
+        return self._views(sorted(named), "the documents") if named else []
 
     def tasks(self, where: TaskFilter | None = None) -> list[Task]:
         return list(self.iter_tasks(where))
