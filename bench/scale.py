@@ -291,6 +291,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep SQLite registries in --work; measure kept ones again")
     ap.add_argument("--build-only", action="store_true", help="with --keep: build the SQLite registries and stop")
     args = ap.parse_args()
+    args.work = args.work.resolve()  # Chromium is given file:// URLs of pages in it
     args.work.mkdir(parents=True, exist_ok=True)
     base_db = base_registry(args.work)
     rows: list[dict[str, object]] = []
