@@ -54,7 +54,7 @@ class InForce:
     """Which tasks are in force: ``where`` (for every query), the superseded ones, the version links."""
 
     where: TaskFilter
-    superseded: dict[str, str]  # task_id of a superseded task -> logical id of the later version in force
+    superseded: int  # how many tasks a later version superseded (counted: an archive may hold very many)
     follow_ups: list[FollowUp]
 
 
@@ -63,7 +63,7 @@ class StatusReport:
     as_of: date
     soon_days: int
     agencies: list[AgencyStatus]
-    superseded: dict[str, str]
+    superseded: int
     follow_ups: list[FollowUp]
 
 
@@ -92,7 +92,7 @@ def classify(task: Task, as_of: date, soon_days: int) -> Status:
 def in_force(reg: Registry) -> InForce:
     """The filter of the tasks in force: the registry's one rule (``store.registry.current_tasks_clause``,
     kept at commit time by ``store.logical``), the superseded ones and the version links."""
-    return InForce(TaskFilter(current=True), reg.superseded(), follow_ups(reg))
+    return InForce(TaskFilter(current=True), reg.count_tasks(TaskFilter(superseded=True)), follow_ups(reg))
 
 
 def agency_status(
@@ -147,7 +147,7 @@ def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, 
     return {
         "as_of": report.as_of.isoformat(),
         "soon_days": report.soon_days,
-        "superseded": len(report.superseded),
+        "superseded": report.superseded,
         "follow_ups": [
             {"earlier": f.earlier.meta.number, "later": f.later.meta.number or f.later.file, "raw": f.raw}
             for f in report.follow_ups
@@ -238,4 +238,4 @@ def print_status(
     if top is not None and len(detailed) > top:
         console.print(Text(label("status.more_agencies", lang, n=len(detailed) - top), style="dim"))
     if report.superseded:
-        console.print(Text(label("status.superseded", lang, n=len(report.superseded))))
+        console.print(Text(label("status.superseded", lang, n=report.superseded)))

@@ -141,11 +141,14 @@ task_agencies = sa.Table(
     # The task's due date, written with it (tasks are only ever inserted and deleted whole, never updated):
     # the one value kept twice, so that the per-agency counts of `status` read one index and no task row.
     sa.Column("deadline_due", sa.String(10)),
+    # Migration 5: 1 when the task is superseded (NULL: current), written with its rows as its due date is,
+    # so that the per-agency counts of tasks in force read the agency index alone (``current_agency_clause``)
+    sa.Column("superseded", sa.SmallInteger),
     sqlite_with_rowid=False,  # schema 3: the rows are the (task_id, role, pos) index itself
 )
 # schema 3: "tasks of agency X (as lead)", the per-agency counts and `theodoi agencies` read this index alone
 sa.Index("ix_task_agencies_name", task_agencies.c.role, task_agencies.c.name, task_agencies.c.kind,
-         task_agencies.c.deadline_due, task_agencies.c.task_id)  # fmt: skip
+         task_agencies.c.deadline_due, task_agencies.c.task_id, task_agencies.c.superseded)  # fmt: skip
 
 doc_refs = sa.Table(
     "doc_refs",
@@ -210,6 +213,12 @@ sa.Index("ix_corrections_task", corrections.c.task_id)
 def current_tasks_clause() -> sa.ColumnElement[bool]:
     """THE rule for which tasks are current: not superseded by a later version (see ``store.logical``)."""
     return tasks.c.superseded_by.is_(None)
+
+
+def current_agency_clause() -> sa.ColumnElement[bool]:
+    """The same rule on a task's agency rows, which carry its state (``agency_rows``, rewritten with the
+    task whenever ``superseded_by`` changes): what the per-agency counts read without a task row."""
+    return task_agencies.c.superseded.is_(None)
 
 
 def _primary_of(logical_ids: sa.ColumnElement[bool]) -> sa.Select[Any]:
@@ -334,6 +343,22 @@ def _drop_task_logical_id_v4(conn: Connection) -> None:
     _create_indexes(conn, logical_documents)
 
 
+def _agency_state_v5(conn: Connection) -> None:
+    """Agency rows carry their task's state (``task_agencies.superseded``), last in the agency index, so
+    that ``status`` counts the tasks in force per agency from that index alone (issue 15: the join on
+    ``tasks`` it replaces read every current task id). A registry made before gets the column, its value
+    from ``tasks.superseded_by``, and the index rebuilt with it."""
+    _add_missing_columns(conn, task_agencies, ["superseded"])
+    conn.execute(task_agencies.update().where(task_agencies.c.task_id.in_(
+        sa.select(tasks.c.task_id).where(sa.not_(current_tasks_clause())))).values(superseded=1))  # fmt: skip
+    index = next(i for i in sa.inspect(conn).get_indexes("task_agencies") if i["name"] == "ix_task_agencies_name")
+    if "superseded" not in index["column_names"]:
+        conn.exec_driver_sql("DROP INDEX ix_task_agencies_name")
+    _create_indexes(conn, task_agencies)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE task_agencies")
+
+
 # Ordered, append-only. A new schema change is a new (version, name, function) at the end; versions need
 # not be consecutive: a registry records each version it applied, and any version not recorded is applied,
 # in this order. 3 runs before 2: both came in one release, and 2 reads stored tasks in the compact form
@@ -344,6 +369,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (2, "logical documents, renditions, versions (tasks.superseded_by), corrections", _create_v2),
     (4, "tasks reach their logical document through its stored rendition (tasks.logical_id dropped)",
      _drop_task_logical_id_v4),
+    (5, "agency rows carry their task's state (task_agencies.superseded), read by the per-agency counts",
+     _agency_state_v5),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 _MIGRATION_LOCK = 0x7468656F646F69  # "theodoi": PostgreSQL advisory lock key held while migrating
@@ -613,6 +640,8 @@ class Registry:
                     conn.execute(logical_documents.delete().where(logical_documents.c.logical_id == logical_id))
                     conn.execute(doc_versions.delete().where(
                         sa.or_(doc_versions.c.earlier == logical_id, doc_versions.c.later == logical_id)))  # fmt: skip
+                    freed = sa.select(tasks.c.task_id).where(tasks.c.superseded_by == logical_id)
+                    conn.execute(task_agencies.update().where(task_agencies.c.task_id.in_(freed)).values(superseded=None))
                     conn.execute(tasks.update().where(tasks.c.superseded_by == logical_id).values(superseded_by=None))
 
         self._db(f"{doc_id[:12]}: the registry at {self.shown_url} refused the deletion", write)
@@ -915,8 +944,7 @@ class Registry:
             .where(task_agencies.c.role == "lead")
             .group_by(task_agencies.c.name)
         )
-        if not isinstance(current_tasks_clause(), sa.sql.elements.True_):
-            by_agency = by_agency.where(task_agencies.c.task_id.in_(sa.select(tasks.c.task_id).where(current_tasks_clause())))
+        by_agency = by_agency.where(current_agency_clause())
         if where.exclude:
             by_agency = by_agency.where(task_agencies.c.task_id.not_in(sorted(where.exclude)))
         due = tasks.c.deadline_due
