@@ -89,10 +89,12 @@ def classify(task: Task, as_of: date, soon_days: int) -> Status:
     return "due_soon" if due <= as_of + timedelta(days=soon_days) else "later"
 
 
-def in_force(reg: Registry) -> InForce:
+def in_force(reg: Registry, *, links: bool = True) -> InForce:
     """The filter of the tasks in force: the registry's one rule (``store.registry.current_tasks_clause``,
-    kept at commit time by ``store.logical``), the superseded ones and the version links."""
-    return InForce(TaskFilter(current=True), reg.count_tasks(TaskFilter(superseded=True)), follow_ups(reg))
+    kept at commit time by ``store.logical``), the superseded ones and the version links (``links``: read
+    them; the status tables do not show them, and an archive has thousands)."""
+    found = follow_ups(reg) if links else []
+    return InForce(TaskFilter(current=True), reg.count_tasks(TaskFilter(superseded=True)), found)
 
 
 def agency_status(
@@ -187,7 +189,8 @@ def print_status(
     for that many agencies only, the most overdue first (the summary names them all). Rich renders a few
     hundred rows a second, so a registry of a million tasks gets a screen, not a book.
     """
-    report = agency_status(reg, as_of, soon_days, limit=limit, top=None if as_json else top)
+    report = agency_status(reg, as_of, soon_days, limit=limit, top=None if as_json else top,
+                           force=in_force(reg, links=as_json))  # fmt: skip
     docs = reg.documents_by_id(t.doc_id for r in report.agencies for t in (*r.overdue, *r.due_soon))
     if as_json:
         console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")
