@@ -2,6 +2,11 @@
 
 Usage: .venv/bin/python bench/scale.py [--sizes 10000 100000 1000000] [--engines sqlite postgresql]
                                         [--work out/bench-scale] [--json out/bench-scale.json]
+                                        [--skip xlsx report] [--keep] [--build-only]
+
+``--keep`` keeps each SQLite registry in ``--work`` (with the time its build took) and measures a kept one
+again instead of rebuilding it: a 1M build takes ~20 minutes here, so it can be made once (``--build-only``)
+and measured after the code that reads it changed (the schema must not have changed in between).
 
 The registries are made of real task records: the samples are ingested once (``theodoi ingest``, the
 whole pipeline) into a base registry, then each document is registered again and again through the
@@ -213,15 +218,28 @@ def overview_page(target: str, page: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(engine: str, target: str, size: int, base_db: Path, work: Path, skip: set[str]) -> dict[str, object]:
+def built(target: str, base_db: Path, size: int, work: Path, keep: bool) -> tuple[int, float]:
+    """(task count, build seconds) of the registry at ``target``: built now, or kept by an earlier run."""
+    made = work / "built.json"
+    if keep and made.exists():
+        kept = json.loads(made.read_text(encoding="utf-8"))
+        return int(kept["tasks"]), float(kept["build_s"])
     t0 = time.perf_counter()
     count = build(target, base_db, size)
-    built = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    if keep:
+        made.write_text(json.dumps({"tasks": count, "build_s": round(seconds, 1)}), encoding="utf-8")
+    return count, seconds
+
+
+def measure(engine: str, target: str, size: int, base_db: Path, work: Path, skip: set[str], *,
+            keep: bool = False) -> dict[str, object]:  # fmt: skip
+    count, built_s = built(target, base_db, size, work, keep)
     startup, startup_cpu, startup_mb = min(run([*PY, "--version"]) for _ in range(3))
     with Registry(target) as reg:
         doc_number = next(d.meta.number for d in reg.iter_documents() if d.meta.number)
     results: dict[str, object] = {
-        "engine": engine, "tasks": count, "build_s": round(built, 1), "bytes_per_task": round(bytes_per_task(target, count)),
+        "engine": engine, "tasks": count, "build_s": round(built_s, 1), "bytes_per_task": round(bytes_per_task(target, count)),
         "startup_s": round(startup, 2), "startup_cpu": round(startup_cpu, 2), "startup_mb": round(startup_mb), "commands": {}, "plans": plans(target),
     }  # fmt: skip
     for name, args in commands(target, work, doc_number):
@@ -270,25 +288,42 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=ROOT / "out" / "bench-scale")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--skip", nargs="*", default=[], help="commands not run (e.g. xlsx report): too long at 1M")
+    ap.add_argument("--keep", action="store_true", help="keep SQLite registries in --work; measure kept ones again")
+    ap.add_argument("--build-only", action="store_true", help="with --keep: build the SQLite registries and stop")
     args = ap.parse_args()
+    args.work = args.work.resolve()  # Chromium is given file:// URLs of pages in it
     args.work.mkdir(parents=True, exist_ok=True)
     base_db = base_registry(args.work)
     rows: list[dict[str, object]] = []
     for engine in args.engines:
         for size in args.sizes:
             work = args.work / f"{engine}-{size}"
-            shutil.rmtree(work, ignore_errors=True)
-            work.mkdir(parents=True)
+            keep = args.keep and engine == "sqlite"
+            if not (keep and (work / "built.json").exists()):
+                shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True, exist_ok=True)
+            if engine == "sqlite" and args.build_only and keep:
+                count, seconds = built(str(work / "registry.sqlite"), base_db, size, work, keep=True)
+                print(f"  built {engine} {count:,} tasks in {seconds:.1f} s: {work}", flush=True)
+                continue
             if engine == "sqlite":
-                rows.append(measure(engine, str(work / "registry.sqlite"), size, base_db, work, set(args.skip)))
+                rows.append(measure(engine, str(work / "registry.sqlite"), size, base_db, work, set(args.skip),
+                                    keep=keep))  # fmt: skip
             else:
                 from tests.pg_server import throwaway_server
 
                 with throwaway_server("shared_buffers=256MB", "work_mem=16MB") as url:
                     rows.append(measure(engine, url, size, base_db, work, set(args.skip)))
-            shutil.rmtree(work, ignore_errors=True)  # a 1M registry and its exports are gigabytes
+            if keep:  # the registry stays; its exports and report go (gigabytes at 1M)
+                for made in work.iterdir():
+                    if made.name not in ("registry.sqlite", "built.json"):
+                        shutil.rmtree(made) if made.is_dir() else made.unlink()
+            else:
+                shutil.rmtree(work, ignore_errors=True)  # a 1M registry and its exports are gigabytes
             if args.json:
                 args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not rows:
+        return
     print()
     print(_table(rows))
     print()

@@ -241,7 +241,7 @@ class _Report:
 
     def render(self, **page: object) -> str:
         context: dict[str, object] = {
-            "as_of": self.as_of, "soon_days": self.soon_days, "superseded": len(self.force.superseded),
+            "as_of": self.as_of, "soon_days": self.soon_days, "superseded": self.force.superseded,
             "no_lead": NO_LEAD, "statuses": STATUSES, "nav": None, "heading": None, "overview": False,
             "docs": [], "links": [], "hrefs": {}, "agencies": [], "months": [], "max_month": 1, "pages": None,
             "all_docs": None, "rows": None,

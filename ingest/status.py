@@ -54,7 +54,7 @@ class InForce:
     """Which tasks are in force: ``where`` (for every query), the superseded ones, the version links."""
 
     where: TaskFilter
-    superseded: dict[str, str]  # task_id of a superseded task -> logical id of the later version in force
+    superseded: int  # how many tasks a later version superseded (counted: an archive may hold very many)
     follow_ups: list[FollowUp]
 
 
@@ -63,16 +63,18 @@ class StatusReport:
     as_of: date
     soon_days: int
     agencies: list[AgencyStatus]
-    superseded: dict[str, str]
+    superseded: int
     follow_ups: list[FollowUp]
 
 
-def follow_ups(reg: Registry, docs: list[Document] | None = None) -> list[FollowUp]:
-    """Every (earlier, later) version link the registry keeps (``store.logical``), as documents."""
-    by_id = {d.logical_id or d.doc_id: d for d in (docs if docs is not None else reg.documents())}
+def follow_ups(reg: Registry) -> list[FollowUp]:
+    """Every (earlier, later) version link the registry keeps (``store.logical``), as documents: only
+    the linked documents are read (a registry of thousands of documents has a few links)."""
+    links = reg.version_links()
+    by_id = reg.documents_by_id({i for earlier, later, _, _ in links for i in (earlier, later)})
     return [
         FollowUp(by_id[earlier], by_id[later], raw)
-        for earlier, later, _, raw in reg.version_links()
+        for earlier, later, _, raw in links
         if earlier in by_id and later in by_id
     ]
 
@@ -87,10 +89,12 @@ def classify(task: Task, as_of: date, soon_days: int) -> Status:
     return "due_soon" if due <= as_of + timedelta(days=soon_days) else "later"
 
 
-def in_force(reg: Registry) -> InForce:
+def in_force(reg: Registry, *, links: bool = True) -> InForce:
     """The filter of the tasks in force: the registry's one rule (``store.registry.current_tasks_clause``,
-    kept at commit time by ``store.logical``), the superseded ones and the version links."""
-    return InForce(TaskFilter(current=True), reg.superseded(), follow_ups(reg))
+    kept at commit time by ``store.logical``), the superseded ones and the version links (``links``: read
+    them; the status tables do not show them, and an archive has thousands)."""
+    found = follow_ups(reg) if links else []
+    return InForce(TaskFilter(current=True), reg.count_tasks(TaskFilter(superseded=True)), found)
 
 
 def agency_status(
@@ -145,7 +149,7 @@ def status_record(report: StatusReport, docs: dict[str, Document]) -> dict[str, 
     return {
         "as_of": report.as_of.isoformat(),
         "soon_days": report.soon_days,
-        "superseded": len(report.superseded),
+        "superseded": report.superseded,
         "follow_ups": [
             {"earlier": f.earlier.meta.number, "later": f.later.meta.number or f.later.file, "raw": f.raw}
             for f in report.follow_ups
@@ -185,7 +189,8 @@ def print_status(
     for that many agencies only, the most overdue first (the summary names them all). Rich renders a few
     hundred rows a second, so a registry of a million tasks gets a screen, not a book.
     """
-    report = agency_status(reg, as_of, soon_days, limit=limit, top=None if as_json else top)
+    report = agency_status(reg, as_of, soon_days, limit=limit, top=None if as_json else top,
+                           force=in_force(reg, links=as_json))  # fmt: skip
     docs = reg.documents_by_id(t.doc_id for r in report.agencies for t in (*r.overdue, *r.due_soon))
     if as_json:
         console.file.write(json.dumps(status_record(report, docs), ensure_ascii=False, indent=2) + "\n")
@@ -236,4 +241,4 @@ def print_status(
     if top is not None and len(detailed) > top:
         console.print(Text(label("status.more_agencies", lang, n=len(detailed) - top), style="dim"))
     if report.superseded:
-        console.print(Text(label("status.superseded", lang, n=len(report.superseded))))
+        console.print(Text(label("status.superseded", lang, n=report.superseded)))

@@ -35,15 +35,16 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
-from rapidfuzz import fuzz, process
 
 from models.base import Frozen
 from models.task import AgencyRef, Deadline, Task, task_fields
 from models.text import fold
+
+if TYPE_CHECKING:  # numpy and rapidfuzz are imported where tasks are paired: the query commands never pair
+    import numpy as np
 
 VERSION = "diff.v1"
 
@@ -196,6 +197,8 @@ def _agency_names(t: Task) -> set[str]:
 
 def _jaccard_matrix(a: list[set[str]], b: list[set[str]]) -> np.ndarray:
     """|A ∩ B| / |A ∪ B| for every pair, through incidence matrices; 1.0 when both name nobody."""
+    import numpy as np
+
     vocab = {name: i for i, name in enumerate(sorted(set().union(*a, *b)))}
     ia = np.zeros((len(a), max(len(vocab), 1)), dtype=np.float32)
     ib = np.zeros((len(b), max(len(vocab), 1)), dtype=np.float32)
@@ -211,6 +214,9 @@ def _jaccard_matrix(a: list[set[str]], b: list[set[str]]) -> np.ndarray:
 
 def _score_matrices(a: list[Task], b: list[Task], s: DiffSettings) -> tuple[np.ndarray, np.ndarray]:
     """(text similarity, content score) for every pair, both n_a x n_b in 0..1."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
     text = process.cdist([words(t.text) for t in a], [words(t.text) for t in b], scorer=fuzz.ratio,
                          dtype=np.float32, workers=1) / 100.0  # fmt: skip
     agencies = _jaccard_matrix([_agency_names(t) for t in a], [_agency_names(t) for t in b])
@@ -293,6 +299,8 @@ def pair_tasks(
     """One-to-one pairs (index in a, index in b, how paired, content score), in B's order."""
     if not a or not b:
         return []
+    import numpy as np
+
     text, content = _score_matrices(a, b, settings)
     same_key = np.zeros(content.shape, dtype=bool)
     if by_key:
@@ -303,7 +311,7 @@ def pair_tasks(
                 same_key[i, j] = True
     acceptable = (content >= settings.match_threshold) | (same_key & (text >= settings.key_text_threshold))
     gain = np.where(acceptable, content + settings.key_bonus * same_key, -1.0)
-    # deferred: scipy costs 0.3 s, and every registry open imports this module (store.logical pairs tasks)
+    # deferred, as numpy and rapidfuzz are: scipy costs 0.3 s, and every registry open imports this module
     from scipy.optimize import linear_sum_assignment
 
     rows, cols = linear_sum_assignment(gain, maximize=True)

@@ -69,6 +69,8 @@ def rank(method: str, task_count: int) -> tuple[int, int]:
 def merged_meta(renditions: Sequence[Document]) -> DocumentMeta:
     """The best rendition's metadata, each missing field taken from the next rendition that has it."""
     best = renditions[0].meta
+    if len(renditions) == 1:  # most documents: nothing to merge (and no number to fold, listing thousands)
+        return best
     fill: dict[str, object] = {}
     if not number_key(best.number):  # a draft's "Số:    /KH-BCĐ": the issued file's number is the document's
         numbered = next((r.meta.number for r in renditions[1:] if number_key(r.meta.number)), None)

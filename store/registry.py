@@ -7,7 +7,9 @@ the transaction that registers a document (``store.logical`` says how versions a
 
 **Logical documents** (migration 2): every file is a row of ``documents`` (a rendition, keyed by the sha256
 of its bytes) with the ``logical_id`` of the document it renders; ``logical_documents`` names the rendition
-whose tasks are stored; tasks are stored once per logical document. ``documents()`` returns one
+whose tasks are stored (``primary_doc_id``); tasks are stored once per logical document, under that
+rendition's ``doc_id``, so a task row needs no copy of the logical id (migration 4): the logical document's
+tasks are those whose ``doc_id`` is its ``primary_doc_id`` (``_tasks_of``). ``documents()`` returns one
 ``Document`` per logical document, with its renditions listed. Corrections (``corrections`` table, an
 audit trail) are applied over the parsed values whenever a document's tasks are (re)written.
 
@@ -96,22 +98,35 @@ tasks = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("extra", sa.LargeBinary),  # what has no column, compressed JSON (store/task_rows.py); schema 3
     sa.Column("leads", sa.SmallInteger, nullable=False, default=0),  # how many lead agencies; schema 3
-    # migration 2: one set of tasks per logical document; NULL superseded_by = current
-    sa.Column("logical_id", sa.String(64)),
+    # migration 2: NULL superseded_by = current (the logical id of the later version, on a few rows only).
+    # Which logical document a task belongs to is not stored here: its doc_id is the stored rendition's.
     sa.Column("superseded_by", sa.String(64)),
     sa.Column("corrected", sa.Text),  # JSON list of the fields a person changed
 )
 sa.Index("ix_tasks_doc", tasks.c.doc_id, tasks.c.ord)
 sa.Index("ix_tasks_due", tasks.c.deadline_due)
-sa.Index("ix_tasks_logical", tasks.c.logical_id, tasks.c.ord)
+# Partial indexes, {index: its where-clause}. SQLite's clause is given here; PostgreSQL's only when a
+# PostgreSQL registry is opened (``_postgresql_partial_indexes``): naming a ``postgresql_`` option loads
+# SQLAlchemy's PostgreSQL dialect, ~25 ms of every SQLite command's start-up.
+_PARTIAL: dict[sa.Index, sa.ColumnElement[bool]] = {}
+
+
+def _partial(name: str, column: sa.Column[Any], where: sa.ColumnElement[bool]) -> None:
+    _PARTIAL[sa.Index(name, column, sqlite_where=where)] = where
+
+
+def _postgresql_partial_indexes() -> None:
+    for index, where in _PARTIAL.items():
+        index.dialect_options["postgresql"]["where"] = where
+
+
 # only the superseded tasks (a few): "current" (IS NULL) is most rows and must not steer the planner away
 # from the due-date and agency indexes; "what was hidden" (IS NOT NULL) reads this one
-sa.Index("ix_tasks_superseded", tasks.c.superseded_by, sqlite_where=tasks.c.superseded_by.is_not(None),
-         postgresql_where=tasks.c.superseded_by.is_not(None))
+_partial("ix_tasks_superseded", tasks.c.superseded_by, tasks.c.superseded_by.is_not(None))
 # schema 3: a task's deadline found from its id without reading its row (the per-agency counts join on it)
 sa.Index("ix_tasks_id_due", tasks.c.task_id, tasks.c.deadline_due)
 # schema 3: the tasks without a lead agency, by deadline (a few, so a small partial index)
-sa.Index("ix_tasks_no_lead", tasks.c.deadline_due, sqlite_where=tasks.c.leads == 0, postgresql_where=tasks.c.leads == 0)
+_partial("ix_tasks_no_lead", tasks.c.deadline_due, tasks.c.leads == 0)
 
 task_agencies = sa.Table(
     "task_agencies",
@@ -126,11 +141,14 @@ task_agencies = sa.Table(
     # The task's due date, written with it (tasks are only ever inserted and deleted whole, never updated):
     # the one value kept twice, so that the per-agency counts of `status` read one index and no task row.
     sa.Column("deadline_due", sa.String(10)),
+    # Migration 5: 1 when the task is superseded (NULL: current), written with its rows as its due date is,
+    # so that the per-agency counts of tasks in force read the agency index alone (``current_agency_clause``)
+    sa.Column("superseded", sa.SmallInteger),
     sqlite_with_rowid=False,  # schema 3: the rows are the (task_id, role, pos) index itself
 )
 # schema 3: "tasks of agency X (as lead)", the per-agency counts and `theodoi agencies` read this index alone
 sa.Index("ix_task_agencies_name", task_agencies.c.role, task_agencies.c.name, task_agencies.c.kind,
-         task_agencies.c.deadline_due, task_agencies.c.task_id)  # fmt: skip
+         task_agencies.c.deadline_due, task_agencies.c.task_id, task_agencies.c.superseded)  # fmt: skip
 
 doc_refs = sa.Table(
     "doc_refs",
@@ -165,6 +183,7 @@ logical_documents = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
 )
 sa.Index("ix_logical_number", logical_documents.c.number_key)
+sa.Index("ix_logical_primary", logical_documents.c.primary_doc_id)  # migration 4: a task's logical document
 
 doc_versions = sa.Table(
     "doc_versions",
@@ -194,6 +213,23 @@ sa.Index("ix_corrections_task", corrections.c.task_id)
 def current_tasks_clause() -> sa.ColumnElement[bool]:
     """THE rule for which tasks are current: not superseded by a later version (see ``store.logical``)."""
     return tasks.c.superseded_by.is_(None)
+
+
+def current_agency_clause() -> sa.ColumnElement[bool]:
+    """The same rule on a task's agency rows, which carry its state (``agency_rows``, rewritten with the
+    task whenever ``superseded_by`` changes): what the per-agency counts read without a task row."""
+    return task_agencies.c.superseded.is_(None)
+
+
+def _primary_of(logical_ids: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The stored renditions' doc ids of the logical documents ``logical_ids`` (a clause on
+    ``logical_documents``) selects: what ``tasks.doc_id`` holds for their tasks."""
+    return sa.select(logical_documents.c.primary_doc_id).where(logical_ids)
+
+
+def _tasks_of(logical_id: str) -> sa.ColumnElement[bool]:
+    """The tasks of one logical document: stored under its stored rendition's doc id (``ix_tasks_doc``)."""
+    return tasks.c.doc_id.in_(_primary_of(logical_documents.c.logical_id == logical_id))
 
 
 def _create_v1(conn: Connection) -> None:
@@ -229,12 +265,11 @@ def _create_v2(conn: Connection) -> None:
 
     _add_missing_columns(conn, documents, ["logical_id"])
     _add_missing_columns(conn, doc_refs, ["number_key"])
-    _add_missing_columns(conn, tasks, ["logical_id", "superseded_by", "corrected"])
+    _add_missing_columns(conn, tasks, ["superseded_by", "corrected"])
     for table in (documents, tasks, doc_refs, logical_documents, doc_versions, corrections):
         table.create(conn, checkfirst=True)
         _create_indexes(conn, table)
     conn.execute(documents.update().where(documents.c.logical_id.is_(None)).values(logical_id=documents.c.doc_id))
-    conn.execute(tasks.update().where(tasks.c.logical_id.is_(None)).values(logical_id=tasks.c.doc_id))
     for number in conn.scalars(sa.select(doc_refs.c.number).where(doc_refs.c.number.is_not(None)).distinct()).all():
         conn.execute(doc_refs.update().where(doc_refs.c.number == number)
                      .values(number_key=logical.number_key(number)))  # fmt: skip
@@ -285,6 +320,45 @@ def _compact_v3(conn: Connection) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
+def _drop_task_logical_id_v4(conn: Connection) -> None:
+    """Tasks no longer carry the 64-hex logical id (issue 15: ~290 bytes a task with its index): a logical
+    document's tasks are those stored under its stored rendition's doc id (``_tasks_of``).
+
+    A registry made by migration 2 before this one: its stored rendition is made to agree with its tasks
+    (it always does when ``save_document`` wrote them; the update only guards a hand-edited registry),
+    then ``ix_tasks_logical`` and ``tasks.logical_id`` are dropped (SQLite ≥ 3.35, PostgreSQL). The space
+    is reused by later writes; ``VACUUM`` returns it to the file system. A registry created by this version
+    only gets ``ix_logical_primary``.
+    """
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks")}
+    if "logical_id" in columns:
+        conn.exec_driver_sql(
+            "UPDATE logical_documents SET primary_doc_id = (SELECT MIN(t.doc_id) FROM tasks t"
+            " WHERE t.logical_id = logical_documents.logical_id)"
+            " WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.logical_id = logical_documents.logical_id"
+            " AND t.doc_id <> COALESCE(logical_documents.primary_doc_id, ''))"
+        )
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_tasks_logical")
+        conn.exec_driver_sql("ALTER TABLE tasks DROP COLUMN logical_id")
+    _create_indexes(conn, logical_documents)
+
+
+def _agency_state_v5(conn: Connection) -> None:
+    """Agency rows carry their task's state (``task_agencies.superseded``), last in the agency index, so
+    that ``status`` counts the tasks in force per agency from that index alone (issue 15: the join on
+    ``tasks`` it replaces read every current task id). A registry made before gets the column, its value
+    from ``tasks.superseded_by``, and the index rebuilt with it."""
+    _add_missing_columns(conn, task_agencies, ["superseded"])
+    conn.execute(task_agencies.update().where(task_agencies.c.task_id.in_(
+        sa.select(tasks.c.task_id).where(sa.not_(current_tasks_clause())))).values(superseded=1))  # fmt: skip
+    index = next(i for i in sa.inspect(conn).get_indexes("task_agencies") if i["name"] == "ix_task_agencies_name")
+    if "superseded" not in index["column_names"]:
+        conn.exec_driver_sql("DROP INDEX ix_task_agencies_name")
+    _create_indexes(conn, task_agencies)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE task_agencies")
+
+
 # Ordered, append-only. A new schema change is a new (version, name, function) at the end; versions need
 # not be consecutive: a registry records each version it applied, and any version not recorded is applied,
 # in this order. 3 runs before 2: both came in one release, and 2 reads stored tasks in the compact form
@@ -293,6 +367,10 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: documents, tasks, task_agencies, doc_refs, failures", _create_v1),
     (3, "compact storage (each value once) and indexes for archive-scale queries", _compact_v3),
     (2, "logical documents, renditions, versions (tasks.superseded_by), corrections", _create_v2),
+    (4, "tasks reach their logical document through its stored rendition (tasks.logical_id dropped)",
+     _drop_task_logical_id_v4),
+    (5, "agency rows carry their task's state (task_agencies.superseded), read by the per-agency counts",
+     _agency_state_v5),
 ]
 SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 _MIGRATION_LOCK = 0x7468656F646F69  # "theodoi": PostgreSQL advisory lock key held while migrating
@@ -336,8 +414,11 @@ def _task_where(query: sa.Select[Any], where: TaskFilter) -> sa.Select[Any]:
     """``query`` on ``tasks`` narrowed by ``where`` (the limit and order are the caller's)."""
     if where.doc_ids is not None:  # a rendition's doc id or a logical id: the logical document's tasks
         ids = list(where.doc_ids)
-        logical_ids = sa.select(documents.c.logical_id).where(documents.c.doc_id.in_(ids))
-        query = query.where(sa.or_(tasks.c.logical_id.in_(logical_ids), tasks.c.logical_id.in_(ids)))
+        # a union, not an OR: each side is a key look-up the planners count as one row, so the tasks are
+        # read through ix_tasks_doc (PostgreSQL estimated the OR at 10% of the documents and scanned tasks)
+        of_files = _primary_of(documents.c.doc_id.in_(ids)).join(
+            documents, documents.c.logical_id == logical_documents.c.logical_id)  # fmt: skip
+        query = query.where(tasks.c.doc_id.in_(sa.union(of_files, _primary_of(logical_documents.c.logical_id.in_(ids)))))
     if where.task_ids is not None:
         query = query.where(tasks.c.task_id.in_(list(where.task_ids)))
     if where.agencies:
@@ -392,6 +473,8 @@ class Registry:
             self.shown_url = self.engine.url.render_as_string(hide_password=True)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            elif self.engine.dialect.name == "postgresql":
+                _postgresql_partial_indexes()
             self._db(f"cannot open the registry at {_hide_password(target)}", self.migrate)
         except SQLAlchemyError as e:  # a malformed URL, an unknown driver
             raise RegistryError(
@@ -559,6 +642,8 @@ class Registry:
                     conn.execute(logical_documents.delete().where(logical_documents.c.logical_id == logical_id))
                     conn.execute(doc_versions.delete().where(
                         sa.or_(doc_versions.c.earlier == logical_id, doc_versions.c.later == logical_id)))  # fmt: skip
+                    freed = sa.select(tasks.c.task_id).where(tasks.c.superseded_by == logical_id)
+                    conn.execute(task_agencies.update().where(task_agencies.c.task_id.in_(freed)).values(superseded=None))
                     conn.execute(tasks.update().where(tasks.c.superseded_by == logical_id).values(superseded_by=None))
 
         self._db(f"{doc_id[:12]}: the registry at {self.shown_url} refused the deletion", write)
@@ -629,40 +714,30 @@ class Registry:
         """THE document resolver: logical documents that ``ref`` names. ``ref`` is a number as printed
         (compared by ``store.logical.number_fold``: case, accents, Đ/D, "-"/"/"), a file name (of any
         rendition; a path's last part), or 4+ hex digits starting a doc id or a logical id. Compared in
-        Python, never with ``LIKE``: "%" and "_" are characters here."""
+        Python, never with ``LIKE``: "%" and "_" are characters here. The renditions' columns are read,
+        and only the documents named are built (an archive holds thousands)."""
         ref = ref.strip()
         if not ref:
             return []
         number = logical.number_fold(ref)
         name = ref.replace("\\", "/").rsplit("/", 1)[-1]
         prefix = ref.lower() if len(ref) >= 4 and set(ref.lower()) <= _HEX else None
+        query = sa.select(documents.c.logical_id, documents.c.doc_id, documents.c.file, documents.c.number)
 
-        def names(d: Document) -> bool:
-            files = {r.file for r in d.renditions}
-            ids = [d.logical_id or d.doc_id, *(r.doc_id for r in d.renditions)]
-            return (
-                ref in files or name in files
-                or (prefix is not None and any(i.startswith(prefix) for i in ids))
-            )  # fmt: skip
-
-        docs = self.documents()
-        numbers = self._rendition_numbers()
-        return [
-            d for d in docs
-            if names(d) or (number and number in numbers.get(d.logical_id or d.doc_id, set()))
-        ]  # fmt: skip
-
-    def _rendition_numbers(self) -> dict[str, set[str]]:
-        query = sa.select(documents.c.logical_id, documents.c.number).where(documents.c.number.is_not(None))
-
-        def read() -> dict[str, set[str]]:
-            out: dict[str, set[str]] = {}
+        def read() -> set[str]:
+            named = set()
             with self.engine.connect() as conn:
-                for lid, number in conn.execute(query):
-                    out.setdefault(lid, set()).add(logical.number_fold(number))
-            return out
+                for lid, doc_id, file, printed in conn.execute(query):
+                    if (
+                        file in (ref, name)
+                        or (prefix is not None and (doc_id.startswith(prefix) or (lid or "").startswith(prefix)))
+                        or (number and printed and logical.number_fold(printed) == number)
+                    ):
+                        named.add(lid or doc_id)
+            return named
 
-        return self._db(self._cannot_read("the document numbers"), read)
+        named = self._db(self._cannot_read("the documents"), read)
+        return self._views(sorted(named), "the documents") if named else []
 
     def tasks(self, where: TaskFilter | None = None) -> list[Task]:
         return list(self.iter_tasks(where))
@@ -871,8 +946,7 @@ class Registry:
             .where(task_agencies.c.role == "lead")
             .group_by(task_agencies.c.name)
         )
-        if not isinstance(current_tasks_clause(), sa.sql.elements.True_):
-            by_agency = by_agency.where(task_agencies.c.task_id.in_(sa.select(tasks.c.task_id).where(current_tasks_clause())))
+        by_agency = by_agency.where(current_agency_clause())
         if where.exclude:
             by_agency = by_agency.where(task_agencies.c.task_id.not_in(sorted(where.exclude)))
         due = tasks.c.deadline_due
@@ -987,9 +1061,9 @@ def dumps(value: object) -> str:
 
 
 def _delete_tasks(conn: Connection, logical_id: str) -> None:
-    ids = sa.select(tasks.c.task_id).where(tasks.c.logical_id == logical_id)
+    ids = sa.select(tasks.c.task_id).where(_tasks_of(logical_id))
     conn.execute(task_agencies.delete().where(task_agencies.c.task_id.in_(ids)))
-    conn.execute(tasks.delete().where(tasks.c.logical_id == logical_id))
+    conn.execute(tasks.delete().where(_tasks_of(logical_id)))
 
 
 def _delete_rendition(conn: Connection, doc_id: str) -> None:
@@ -1004,7 +1078,7 @@ def _delete_rendition(conn: Connection, doc_id: str) -> None:
 
 
 def _stored_tasks(conn: Connection, logical_id: str) -> list[Task]:
-    return _load_tasks(conn, tasks.c.logical_id == logical_id)
+    return _load_tasks(conn, _tasks_of(logical_id))
 
 
 def _rendition_docs(conn: Connection, logical_id: str) -> list[Document]:
@@ -1084,7 +1158,7 @@ def _attach(conn: Connection, document: Document, found: list[Task], matches: li
     if ref_rows:
         conn.execute(doc_refs.insert(), ref_rows)
     _delete_tasks(conn, logical_id)
-    _insert_tasks(conn, logical.with_ids(final, logical_id, primary_id), logical_id)
+    _insert_tasks(conn, logical.with_ids(final, logical_id, primary_id))
     merged = logical.merged_meta(_rendition_docs(conn, logical_id) if primary_id != document.doc_id
                                  else [document, *[d for d in docs if d.doc_id != document.doc_id]])  # fmt: skip
     conn.execute(logical_documents.update().where(logical_documents.c.logical_id == logical_id)
@@ -1093,10 +1167,10 @@ def _attach(conn: Connection, document: Document, found: list[Task], matches: li
     _refresh_versions(conn, logical_id)
 
 
-def _insert_tasks(conn: Connection, task_list: list[Task], logical_id: str) -> None:
+def _insert_tasks(conn: Connection, task_list: list[Task]) -> None:
     if not task_list:
         return
-    conn.execute(tasks.insert(), [task_row(t) | {"logical_id": logical_id} for t in task_list])
+    conn.execute(tasks.insert(), [task_row(t) for t in task_list])
     if rows := [row for t in task_list for row in agency_rows(t)]:
         conn.execute(task_agencies.insert(), rows)
 
@@ -1112,7 +1186,7 @@ def _rewrite_task(conn: Connection, task: Task) -> None:
 
 def _apply_corrections(conn: Connection, logical_id: str) -> None:
     """Every correction made to this document's tasks, latest per field, over the values just stored."""
-    ids = sa.select(tasks.c.task_id).where(tasks.c.logical_id == logical_id)
+    ids = sa.select(tasks.c.task_id).where(_tasks_of(logical_id))
     rows = conn.execute(
         sa.select(corrections.c.task_id, corrections.c.field, corrections.c.new)
         .where(corrections.c.task_id.in_(ids)).order_by(corrections.c.id)
@@ -1211,7 +1285,7 @@ def _supersede(conn: Connection, earlier: str) -> None:
         if reason == "replaces":
             for t in d.removed:
                 by[t.task_id] = other
-    stored = dict(conn.execute(sa.select(tasks.c.task_id, tasks.c.superseded_by).where(tasks.c.logical_id == earlier)).all())
+    stored = dict(conn.execute(sa.select(tasks.c.task_id, tasks.c.superseded_by).where(_tasks_of(earlier))).all())
     for t in mine:
         if stored.get(t.task_id) != by.get(t.task_id) or t.superseded_by != by.get(t.task_id):
             _rewrite_task(conn, t.model_copy(update={"superseded_by": by.get(t.task_id)}))

@@ -115,6 +115,7 @@ def agency_rows(t: Task) -> list[dict[str, object]]:
             "task_id": t.task_id, "role": "dup" if role == "lead" and a.name in leads[:pos] else role, "pos": pos,
             "name": a.name, "kind": a.kind, "raw": None if a.raw == a.name else a.raw,
             "score": None if a.score == 1.0 else a.score, "deadline_due": due,
+            "superseded": 1 if t.superseded_by else None,  # the task's state, for the counts (migration 5)
         }
         for role, refs in (("lead", t.lead), ("co", t.co))
         for pos, a in enumerate(refs)

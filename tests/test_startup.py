@@ -60,3 +60,38 @@ def test_a_one_file_ingest_parses_in_the_parse_server_and_loads_no_parser_in_the
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["ingested"] == 1
     assert "sqlalchemy" in loaded
     assert not loaded & {"spacy", "pdfplumber", "pdfminer", "cv2", "pypdfium2", "docx", "yaml"}
+
+
+QUERY_COMMANDS = [
+    ["tasks", "--agency", "Sở Nội vụ", "--overdue", "--as-of", "2026-07-01"],
+    ["tasks", "--doc", "15/KH-BCĐ"],
+    ["status", "--as-of", "2026-07-01"],
+    ["documents"],
+    ["agencies"],
+]
+
+
+def test_query_commands_import_no_pairing_spreadsheet_or_template_library(tmp_path: Path) -> None:
+    """Issue 15: a query command's whole process is its start-up plus a few indexed reads, so it loads
+    neither the diff's numeric libraries (numpy, scipy, rapidfuzz: only pairing uses them) nor openpyxl
+    (XLSX only) nor jinja2 (the report only), nor SQLAlchemy's PostgreSQL dialect on a SQLite registry."""
+    db = tmp_path / "r.sqlite"
+    samples = [str(ROOT / "samples" / n) for n in ("kh15_plan.pdf", "kh15_plan_v2.pdf")]
+    made = subprocess.run(
+        [sys.executable, "-m", "ingest", "-q", "ingest", *samples, "--db", str(db), "--report", str(tmp_path / "b.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    heavy = {"numpy", "scipy", "rapidfuzz", "openpyxl", "jinja2"}
+    for args in QUERY_COMMANDS:
+        code = (
+            "import contextlib, io\nfrom ingest.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()) as out:\n    code = main({[*args, '--db', str(db)]!r})\n"
+            "assert code == 0 and out.getvalue(), code"
+        )
+        loaded = _modules_after(code)
+        assert "sqlalchemy" in loaded  # the probe did read the registry
+        assert not loaded & heavy, (args, loaded & heavy)
+    dialects = _modules_after(f"from store.registry import Registry\nRegistry({str(db)!r}).tasks()\n"
+                              "import sys\nassert 'sqlalchemy.dialects.postgresql' not in sys.modules")  # fmt: skip
+    assert "sqlalchemy" in dialects

@@ -18,7 +18,7 @@ from ingest.corrections import agencies
 from ingest.spine import run_file
 from models.errors import ExitCode
 from models.settings import IngestSettings
-from store.registry import Registry, TaskFilter
+from store.registry import SCHEMA_VERSION, Registry, TaskFilter
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 PLAN_DOCX, PLAN_PDF, V2 = SAMPLES / "kh15_plan.docx", SAMPLES / "kh15_plan.pdf", SAMPLES / "kh15_plan_v2.pdf"
@@ -303,3 +303,88 @@ def test_watcher_word_pdf_and_scans_of_the_plan_give_its_tasks_once(tmp_path: Pa
         tasks = reg.tasks()
         assert len(tasks) == PLAN_TASKS == len({t.task_id for t in tasks})
         assert {t.method for t in tasks} == {"docx"}
+
+
+def test_migration_4_keeps_every_task_and_view(renditions_db: Path, tmp_path: Path) -> None:
+    """A registry as migration 2 left it (each task row carrying its logical id, ``ix_tasks_logical``)
+    is migrated in place: same tasks in every version, same logical documents, same links and superseded
+    tasks, the document filter by any rendition's or the logical id; the column and its index are gone."""
+    import sqlalchemy as sa
+
+    db = tmp_path / "old.sqlite"
+    shutil.copy(renditions_db, db)
+
+    def seen(reg: Registry) -> tuple[object, ...]:
+        docs = reg.documents()
+        per_doc = {
+            ref: [t.task_id for t in reg.tasks(TaskFilter(doc_ids=[ref], current=True))]
+            for d in docs for ref in (d.logical_id, *(r.doc_id for r in d.renditions))
+        }  # fmt: skip
+        return (reg.tasks(), [d.model_dump() for d in docs], reg.superseded(), reg.version_links(), per_doc)
+
+    with Registry(db) as reg:
+        before = seen(reg)
+        plan = next(d for d in reg.documents() if d.meta.number == "15/KH-BCĐ")
+        assert plan.logical_id != plan.doc_id  # the stored rendition (Word) is not the first file (PDF)
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:  # back to the shape the schema before migration 4 wrote
+        conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN logical_id VARCHAR(64)")
+        conn.exec_driver_sql("UPDATE tasks SET logical_id = (SELECT l.logical_id FROM logical_documents l"
+                             " WHERE l.primary_doc_id = tasks.doc_id)")  # fmt: skip
+        conn.exec_driver_sql("CREATE INDEX ix_tasks_logical ON tasks (logical_id, ord)")
+        conn.exec_driver_sql("DROP INDEX ix_logical_primary")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 4")
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM tasks WHERE logical_id IS NULL").scalar() == 0
+    engine.dispose()
+    with Registry(db) as reg:
+        assert reg.schema_version() == SCHEMA_VERSION
+        inspector = sa.inspect(reg.engine)
+        assert "logical_id" not in {c["name"] for c in inspector.get_columns("tasks")}
+        assert "ix_tasks_logical" not in {i["name"] for i in inspector.get_indexes("tasks")}
+        assert "ix_logical_primary" in {i["name"] for i in inspector.get_indexes("logical_documents")}
+        assert seen(reg) == before
+        assert len(reg.tasks(TaskFilter(doc_ids=[plan.logical_id]))) == PLAN_TASKS
+        assert reg.migrate() == []
+
+
+def test_migration_5_agency_rows_carry_the_task_state(renditions_db: Path, tmp_path: Path) -> None:
+    """A registry whose agency rows lack the task's state (before migration 5) gets it from
+    ``tasks.superseded_by``: the per-agency counts of tasks in force are the same as before and as the
+    tasks classified one by one, and stay so when the later version is deleted (nothing superseded)."""
+    import sqlalchemy as sa
+
+    from ingest.status import agency_status, classify
+
+    db = tmp_path / "old.sqlite"
+    shutil.copy(renditions_db, db)
+    as_of = date(2026, 7, 1)
+
+    def counts(reg: Registry) -> dict[str, tuple[int, int, int]]:
+        return {a.agency: (a.total, a.overdue_count, a.due_soon_count) for a in agency_status(reg, as_of).agencies}
+
+    def by_hand(reg: Registry) -> Counter[str]:
+        return Counter(a.name for t in reg.tasks(TaskFilter(current=True)) if classify(t, as_of, 14) == "overdue"
+                       for a in {x.name: x for x in t.lead}.values())  # fmt: skip
+
+    with Registry(db) as reg:
+        before = counts(reg)
+        assert reg.superseded()
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:  # the agency rows as the schema before migration 5 wrote them
+        conn.exec_driver_sql("DROP INDEX ix_task_agencies_name")
+        conn.exec_driver_sql("ALTER TABLE task_agencies DROP COLUMN superseded")
+        conn.exec_driver_sql("CREATE INDEX ix_task_agencies_name ON task_agencies (role, name, kind, deadline_due, task_id)")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 5")
+    engine.dispose()
+    with Registry(db) as reg:
+        assert reg.schema_version() == SCHEMA_VERSION
+        index = {i["name"]: i for i in sa.inspect(reg.engine).get_indexes("task_agencies")}["ix_task_agencies_name"]
+        assert index["column_names"][-1] == "superseded"
+        assert counts(reg) == before
+        assert {a: n[1] for a, n in before.items() if n[1] and a != "(chưa rõ cơ quan chủ trì)"} == dict(by_hand(reg))
+        later = next(d for d in reg.documents() if d.meta.number == "21/KH-BCĐ")
+        for r in later.renditions:
+            reg.delete_document(r.doc_id)
+        assert not reg.superseded()
+        after = {a: n[1] for a, n in counts(reg).items() if n[1] and a != "(chưa rõ cơ quan chủ trì)"}
+        assert after == dict(by_hand(reg)) and sum(after.values()) >= sum(v[1] for v in before.values() if v)

@@ -76,6 +76,30 @@ def test_round_trip_keeps_vietnamese_text_and_filters(pg_db: str) -> None:
         assert reg.find_documents("26/UBND-KGVX")[0].doc_id == b
 
 
+def test_migration_4_drops_the_task_logical_id_and_keeps_every_view(pg_db: str) -> None:
+    """A registry as migration 2 left it on PostgreSQL (``tasks.logical_id`` and ``ix_tasks_logical``):
+    the PDF then the Word file of one document, the Word file stored; migrated, the same tasks, documents
+    and document filters come back."""
+    pdf, word = "e" * 64, "f" * 64
+    with Registry(pg_db) as reg:
+        reg.save_document(_doc(pdf), [_task(pdf, n, due=date(2026, 6, 30)) for n in (1, 2, 3)])
+        reg.save_document(_doc(word).model_copy(update={"method": "docx", "file": "Kế hoạch.docx"}),
+                          [_task(word, n, due=date(2026, 6, 30)) for n in (1, 2, 3)])  # fmt: skip
+        [doc] = reg.documents()
+        assert (doc.logical_id, doc.doc_id) == (pdf, word)
+        before = (reg.tasks(), reg.documents(), [reg.tasks(TaskFilter(doc_ids=[i])) for i in (pdf, word)])
+        with reg.engine.begin() as conn:  # back to the shape of the schema before migration 4
+            conn.exec_driver_sql("ALTER TABLE tasks ADD COLUMN logical_id VARCHAR(64)")
+            conn.exec_driver_sql("UPDATE tasks SET logical_id = l.logical_id FROM logical_documents l"
+                                 " WHERE l.primary_doc_id = tasks.doc_id")  # fmt: skip
+            conn.exec_driver_sql("CREATE INDEX ix_tasks_logical ON tasks (logical_id, ord)")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 4")
+    with Registry(pg_db) as reg:
+        assert "logical_id" not in {c["name"] for c in sa.inspect(reg.engine).get_columns("tasks")}
+        assert (reg.tasks(), reg.documents(), [reg.tasks(TaskFilter(doc_ids=[i])) for i in (pdf, word)]) == before
+        assert len(before[0]) == 3 and before[2][0] == before[2][1] == before[0]
+
+
 def test_replace_is_atomic_and_keeps_ids(pg_db: str) -> None:
     a = "c" * 64
     with Registry(pg_db) as reg:

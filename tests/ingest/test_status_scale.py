@@ -52,10 +52,8 @@ def test_counts_match_the_tasks_classified_one_by_one(db: str, capsys: pytest.Ca
 
 
 def _superseded_ids(db: str) -> set[str]:
-    from ingest.status import in_force
-
     with Registry(db) as reg:
-        return set(in_force(reg).superseded)
+        return set(reg.superseded())
 
 
 def test_the_table_names_every_agency_and_details_the_top(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

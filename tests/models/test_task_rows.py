@@ -135,4 +135,4 @@ def test_filtered_queries_read_indexes(parsed: list[tuple[Document, list[Task]]]
         due = " ".join(reg.explain(TaskFilter(due_from=date(2026, 1, 1), due_until=date(2026, 3, 31), current=True)))
         doc = " ".join(reg.explain(TaskFilter(doc_ids=[parsed[0][0].doc_id], current=True)))
     assert "ix_task_agencies_name" in agency and "SCAN tasks" not in agency
-    assert "ix_tasks_due" in due and "ix_tasks_logical" in doc  # a document selects its logical document's tasks
+    assert "ix_tasks_due" in due and "ix_tasks_doc" in doc  # a document selects its logical document's tasks (by its stored rendition)
