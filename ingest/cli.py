@@ -379,17 +379,26 @@ def watch(
 
 
 @app.command()
-def documents(db: DbOption = str(DEFAULT_DB), fmt: FormatOption = ViewFormat.table, wide: WideOption = False) -> None:
+def documents(
+    db: DbOption = str(DEFAULT_DB),
+    fmt: FormatOption = ViewFormat.table,
+    wide: WideOption = False,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many, the most recently received.")] = 1000,
+) -> None:
     """List the registered documents: number, date, type, file, pages, tasks."""
     from ingest.cli_tables import document_view, write_view
 
-    with open_registry(db) as reg:
-        docs = reg.documents()
-    write_view(document_view(docs, _lang()), fmt.value, out, _lang(), wide=wide)
-    _say(label("msg.n_documents", _lang(), n=len(docs)))
-    files = sum(len(d.renditions) or 1 for d in docs)
-    if files > len(docs):
-        _say(label("msg.n_renditions", _lang(), n=files))
+    with open_registry(db) as reg:  # counted in SQL; only the documents shown are built
+        total, files = reg.count_documents()
+        docs = reg.documents(latest=limit) if total > limit else reg.documents()
+    lang = _lang()
+    write_view(document_view(docs, lang), fmt.value, out, lang, wide=wide)
+    count = label("msg.n_documents", lang, n=total)
+    if len(docs) < total:
+        count += " " + label("msg.shown_limit", lang, n=len(docs))
+    _say(count)
+    if files > total:
+        _say(label("msg.n_renditions", lang, n=files))
 
 
 @app.command()

@@ -694,9 +694,27 @@ class Registry:
                                                     "renditions": renditions}))  # fmt: skip
         return sorted(views, key=lambda d: (d.ingested_at or "", d.file))
 
-    def documents(self) -> list[Document]:
-        """One per logical document (renditions listed inside); see ``_views``."""
-        return self._views(None, "the documents")
+    def documents(self, latest: int | None = None) -> list[Document]:
+        """One per logical document (renditions listed inside); see ``_views``. ``latest``: only the
+        logical documents most recently received (by their latest file), so that listing a few of an
+        archive's thousands builds only those."""
+        if latest is None:
+            return self._views(None, "the documents")
+        received = sa.func.max(documents.c.ingested_at)
+        query = (sa.select(documents.c.logical_id).group_by(documents.c.logical_id)
+                 .order_by(received.desc(), documents.c.logical_id).limit(latest))  # fmt: skip
+        return self._views(self._records(query, "the documents"), "the documents")
+
+    def count_documents(self) -> tuple[int, int]:
+        """(logical documents, files) registered, counted in SQL."""
+        query = sa.select(sa.func.count(sa.distinct(documents.c.logical_id)), sa.func.count())
+
+        def read() -> tuple[int, int]:
+            with self.engine.connect() as conn:
+                n_docs, n_files = conn.execute(query).one()
+            return int(n_docs), int(n_files)
+
+        return self._db(self._cannot_read("the documents"), read)
 
     def files(self) -> list[Document]:
         """Every registered file (rendition) as it was parsed, in the order ingested: what was received."""

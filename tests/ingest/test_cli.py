@@ -223,6 +223,21 @@ def test_formats_json_and_csv_hold_every_value_whole(samples_db: Path, tmp_path:
     assert sorted(d["number"] for d in docs) == ["/UBND-KGVX", "15/KH-BCĐ", "21/KH-BCĐ"]
 
 
+def test_documents_limit_lists_the_most_recently_received_and_says_how_many_there_are(
+    samples_db: Path, tmp_path: Path
+) -> None:
+    """Issue 15: an archive holds thousands of documents; the list shows the latest (--limit, as tasks
+    does), builds only those, and the count on stderr is the registry's, not the page's."""
+    with Registry(samples_db) as reg:
+        every = reg.documents()
+    latest = sorted(every, key=lambda d: max(r.received or "" for r in d.renditions), reverse=True)[:2]
+    done = cli(["documents", "--db", str(samples_db), "-f", "json", "--limit", "2"], tmp_path)
+    shown = json.loads(done.stdout)
+    assert len(every) == 3 and sorted(d["doc_id"] for d in shown) == sorted(d.doc_id for d in latest)
+    assert done.stderr.splitlines()[0] == "3 văn bản (hiển thị 2, xem --limit)"
+    assert len(json.loads(cli(["documents", "--db", str(samples_db), "-f", "json"], tmp_path).stdout)) == 3
+
+
 def test_one_language_per_screen(samples_db: Path, tmp_path: Path) -> None:
     vi = cli(["documents", "--db", str(samples_db)], tmp_path, columns=200)
     assert "số hiệu" in vi.stdout and "number" not in vi.stdout and "lớp chữ" in vi.stdout
