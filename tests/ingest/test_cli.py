@@ -238,6 +238,18 @@ def test_documents_limit_lists_the_most_recently_received_and_says_how_many_ther
     assert len(json.loads(cli(["documents", "--db", str(samples_db), "-f", "json"], tmp_path).stdout)) == 3
 
 
+def test_export_reads_the_documents_a_chunk_at_a_time_in_the_listing_order(samples_db: Path) -> None:
+    """Issue 15: an export walks every logical document; it builds them a chunk at a time (flat memory at
+    a million tasks) and must give them in the order ``documents()`` lists them, renditions merged alike."""
+    with Registry(samples_db) as reg:
+        listed = reg.documents()
+        for chunk in (1, 2, 500):
+            walked = list(reg._all_views_in_order(chunk=chunk))
+            assert [d.model_dump() for d in walked] == [d.model_dump() for d in listed], chunk
+        assert [d.logical_id for d in reg.iter_documents()] == [d.logical_id for d in listed]
+    assert len(listed) == 3
+
+
 def test_one_language_per_screen(samples_db: Path, tmp_path: Path) -> None:
     vi = cli(["documents", "--db", str(samples_db)], tmp_path, columns=200)
     assert "số hiệu" in vi.stdout and "number" not in vi.stdout and "lớp chữ" in vi.stdout
