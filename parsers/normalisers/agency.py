@@ -734,7 +734,7 @@ class Gazetteer:
 
     def _own_unit_of_person(self, ref: AgencyRef, own: dict[str, str]) -> str | None:
         """ "Văn phòng Nguyễn Văn A" in a ministry's tracking export ("Đơn vị/Cá nhân"): the issuer's own
-        unit and one of its people, as "Phó Chánh Văn phòng Nguyễn Đình Mạnh" is. A bare own-unit head
+        unit and one of its people, as "Phó Chánh Văn phòng Phạm Quốc Dũng" is. A bare own-unit head
         takes no name of its own but a place's ("Thanh tra Hà Nội"), so a person's full name after it
         (``_person``) is who, not which."""
         if ref.kind != "unknown":
@@ -783,7 +783,7 @@ class Gazetteer:
         self, doc: Doc, key: _Key, st: _Structure, found: list[_Found], own: dict[str, str]
     ) -> list[_Found]:
         """A person named by a title of the issuer's own unit names that unit: "Phó Chánh Văn phòng
-        Nguyễn Đình Mạnh" in a ministry's tracking export is the Văn phòng Bộ (without the issuer, a person
+        Phạm Quốc Dũng" in a ministry's tracking export is the Văn phòng Bộ (without the issuer, a person
         names no body)."""
         covered = {i for f in found for i in range(f.start, f.end)}
         out: list[_Found] = []
@@ -1300,7 +1300,7 @@ class Gazetteer:
     def _skip_titles(self, doc: Doc, st: _Structure, i: int, end: int) -> int:
         """Skip person titles and filler words before a body, but never into it: "Trưởng Ban Dân tộc
         tỉnh" -> "Ban Dân tộc tỉnh" (the title "Trưởng ban" would eat the body's "Ban"). A whole title
-        followed by a person's name ("Phó Chánh Văn phòng Nguyễn Đình Mạnh") is skipped entirely: the
+        followed by a person's name ("Phó Chánh Văn phòng Phạm Quốc Dũng") is skipped entirely: the
         "Văn phòng" inside it names no body."""
         while i < end:
             ends = [e for e in st.titles.get(i, []) if e <= end]
@@ -1727,7 +1727,7 @@ def split_agencies(cell: str | None, gazetteer: Gazetteer, issuer: str | None = 
     leftovers are dropped.
 
     ``issuer`` (the document's issuer as printed, optional) names the issuer's own units: in a ministry's
-    document a bare "Văn phòng" is "Văn phòng Bộ" and "Phó Chánh Văn phòng Nguyễn Đình Mạnh" names it too;
+    document a bare "Văn phòng" is "Văn phòng Bộ" and "Phó Chánh Văn phòng Phạm Quốc Dũng" names it too;
     in a department's, "Văn phòng Sở". Without it they stay "Văn phòng" (unknown) and nothing. In a
     central body's document a department without its province is every province's: "Sở GDĐT" is "Các Sở
     Giáo dục và Đào tạo".

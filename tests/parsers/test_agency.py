@@ -805,7 +805,7 @@ def test_every_dash_is_one_dash(gz_all: Gazetteer, cell: str) -> None:
         ("dịch vụ công quốc gia", []),
         ("là cơ quan thường trực", []),
         ("sở, khu dân cư làm trọng tâm", []),  # a head noun in lower case inside a sentence
-        ("Phó Chánh Văn phòng Nguyễn Đình Mạnh", []),  # a person, the "Văn phòng" is part of the title
+        ("Phó Chánh Văn phòng Phạm Quốc Dũng", []),  # a person, the "Văn phòng" is part of the title
         ("Nguyễn Sinh Thành", []),
         # leftovers among bodies: only what starts like a body stays
         ("Sở Tài chính, theo chức năng, nhiệm vụ", [TC]),
@@ -816,7 +816,7 @@ def test_every_dash_is_one_dash(gz_all: Gazetteer, cell: str) -> None:
         ),
         ("Sở GDĐT tổng hợp và xây dựng Báo cáo", [GDDT]),  # "xây dựng" is the verb, not Sở Xây dựng
         (
-            "Vụ TCCB; Vụ GDĐH; Cao Tien; Phó Chánh Văn phòng Nguyễn Đình Mạnh",
+            "Vụ TCCB; Vụ GDĐH; Dao Hung; Phó Chánh Văn phòng Phạm Quốc Dũng",
             ["Vụ Tổ chức cán bộ", "Vụ Giáo dục Đại học"],
         ),
         # compounds: "cơ sở", "cán bộ", "tổng cục" hide no Sở, Bộ, Cục
@@ -1169,14 +1169,14 @@ def test_list_items_end_at_the_sentence(gz_all: Gazetteer, cell: str, expected: 
         ("Thanh tra", "BỘ Y TẾ", ["Thanh tra Bộ"]),
         ("Văn phòng", "Sở Giáo dục và Đào tạo tỉnh Đồng Tháp", ["?Văn phòng Sở"]),
         (
-            "Vụ KHTC Phó Chánh Văn phòng Nguyễn Đình Mạnh",
+            "Vụ KHTC Phó Chánh Văn phòng Phạm Quốc Dũng",
             "Bộ GDĐT",
             ["Vụ Kế hoạch - Tài chính", "Văn phòng Bộ"],
         ),
         # a UBND has no "Văn phòng" of this kind; no issuer, no reading
         ("Văn phòng", "UBND tỉnh Lâm Đồng", ["?Văn phòng"]),
         ("Văn phòng", None, ["?Văn phòng"]),
-        ("Phó Chánh Văn phòng Nguyễn Đình Mạnh", None, []),
+        ("Phó Chánh Văn phòng Phạm Quốc Dũng", None, []),
         # the unit and one of its people ("Đơn vị/Cá nhân"), marks printed or not; a place is no person
         ("Thanh tra Trần Thị Hoa", "Bộ Y tế", ["Thanh tra Bộ"]),
         ("Vụ GDTH; Văn phòng Le Van Binh", "Bộ GDĐT", ["Vụ Giáo dục Tiểu học", "Văn phòng Bộ"]),
