@@ -390,7 +390,7 @@ def documents(
 
     with open_registry(db) as reg:  # counted in SQL; only the documents shown are built
         total, files = reg.count_documents()
-        docs = reg.documents(latest=limit) if total > limit else reg.documents()
+        docs = reg.documents(latest=limit)
     lang = _lang()
     write_view(document_view(docs, lang), fmt.value, out, lang, wide=wide)
     count = label("msg.n_documents", lang, n=total)

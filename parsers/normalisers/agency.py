@@ -58,6 +58,7 @@ What the gazetteer does not match (cells only) is read by structure, never kept 
 The ``Gazetteer`` is built once (matchers included) by the ingest layer and then only read.
 """
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -744,8 +745,12 @@ class Gazetteer:
         if head is None:
             return None
         rest = ref.name[len(head) + 1 :]
-        places = {fold(v) for p in self.places for v in (p.name, *p.aliases)}
-        return own[head] if _person(rest) and fold(rest) not in places else None
+        return own[head] if _person(rest) and fold(rest) not in self._place_names else None
+
+    @functools.cached_property
+    def _place_names(self) -> frozenset[str]:
+        """Every place's name and alias, folded: built once, on the first own-unit name that needs it."""
+        return frozenset(fold(v) for p in self.places for v in (p.name, *p.aliases))
 
     def _central(self, issuer: str | None) -> bool:
         """Whether the issuer is a central body (a ministry, the Government, the Prime Minister)."""
@@ -1634,8 +1639,8 @@ def _is_link(words: tuple[str, ...]) -> bool:
 
 
 def _person_name(doc: Doc, st: _Structure, start: int, end: int) -> bool:
-    """Tokens ``start:end`` read as a person's name: 2-4 capitalised words, no head noun ("Nguyễn Đình
-    Mạnh")."""
+    """Tokens ``start:end`` read as a person's name: 2-4 capitalised words, no head noun ("Phạm Quốc
+    Dũng")."""
     words = range(start, end)
     return 2 <= len(words) <= 4 and all(i in st.capitalised and i not in st.heads for i in words)
 
